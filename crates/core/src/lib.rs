@@ -1,0 +1,17 @@
+//! The domain of reissue: validated types, credential policies, hashing, the audit chain and
+//! the recovery procedures. It knows nothing of HTTP, SQL, sockets or the clock: time is a
+//! parameter, randomness and storage are traits the caller provides.
+
+pub mod account;
+pub mod audit;
+pub mod credential;
+pub mod hashing;
+pub mod mail;
+pub mod model;
+pub mod outbox;
+pub mod recovery;
+pub mod rules;
+pub mod secret;
+pub mod store;
+pub mod text;
+pub mod voice;

@@ -1,0 +1,91 @@
+//! The texts of the e-mails, in Japanese and English. None ever contains a reset code, PIN or
+//! password.
+
+use crate::account::{Language, Profile};
+
+/// Who the institution is, as its messages name it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Institution {
+    pub name: String,
+    pub help_desk: String,
+}
+
+impl Default for Institution {
+    fn default() -> Self {
+        Self {
+            name: "reissue demo bank".into(),
+            help_desk: "0120-000-000 (9:00-17:00)".into(),
+        }
+    }
+}
+
+fn salutation(p: &Profile) -> String {
+    match p.language {
+        Language::Ja => format!("{} {} 様", p.name.family(), p.name.given()),
+        Language::En => format!("Dear {} {},", p.name.given(), p.name.family()),
+    }
+}
+
+/// The e-mail sent when the voice call has spoken a code: where to enter it.
+pub fn voice_reset_page(p: &Profile, inst: &Institution, url: &str) -> (String, String) {
+    match p.language {
+        Language::Ja => (
+            format!("【{}】リセットコード入力ページのご案内", inst.name),
+            format!(
+                "{}\n\n自動音声でお知らせしたリセットコードを、次のページで入力してください。\n\n{url}\n\nリセットコードの有効期限は発行から24時間です。\nこのメールにお心当たりがない場合は、ヘルプデスク（{}）までご連絡ください。\n\n{}\n",
+                salutation(p),
+                inst.help_desk,
+                inst.name
+            ),
+        ),
+        Language::En => (
+            format!("[{}] Enter your reset code", inst.name),
+            format!(
+                "{}\n\nPlease enter the reset code you heard in the automated call on this page:\n\n{url}\n\nThe code is valid for 24 hours from the time of issue.\nIf you did not apply for a reset code, please call our help desk at {}.\n\n{}\n",
+                salutation(p),
+                inst.help_desk,
+                inst.name
+            ),
+        ),
+    }
+}
+
+/// The e-mail sent after credentials changed: what changed (labels only) and whom to call.
+pub fn credentials_changed(
+    p: &Profile,
+    inst: &Institution,
+    labels: &[String],
+    when: &str,
+) -> (String, String) {
+    match p.language {
+        Language::Ja => (
+            format!("【{}】パスワード・暗証番号変更のお知らせ", inst.name),
+            format!(
+                "{}\n\n{when} に、次のパスワード・暗証番号が変更されました。\n\n{}\n\nお心当たりがない場合は、至急ヘルプデスク（{}）までご連絡ください。\n\n{}\n",
+                salutation(p),
+                labels
+                    .iter()
+                    .map(|l| format!("・{l}"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                inst.help_desk,
+                inst.name
+            ),
+        ),
+        Language::En => (
+            format!("[{}] Your passwords or PINs were changed", inst.name),
+            format!(
+                "{}\n\nThe following were changed at {when}:\n\n{}\n\nIf this was not you, please call our help desk at {} at once.\n\n{}\n",
+                salutation(p),
+                labels
+                    .iter()
+                    .map(|l| format!("- {l}"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                inst.help_desk,
+                inst.name
+            ),
+        ),
+    }
+}

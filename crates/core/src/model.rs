@@ -1,0 +1,217 @@
+//! What the store hands back: accounts with their credential state, codes, sessions, calls.
+
+use time::OffsetDateTime;
+
+use crate::account::Profile;
+use crate::rules::CodeChannel;
+
+/// The stored state of one credential of an account. `hash` is a PHC (or legacy) string.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CredentialState {
+    pub name: String,
+    pub hash: String,
+    pub failures: u32,
+    pub locked: bool,
+    pub must_change: bool,
+}
+
+impl std::fmt::Debug for CredentialState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CredentialState")
+            .field("name", &self.name)
+            .field("failures", &self.failures)
+            .field("locked", &self.locked)
+            .field("must_change", &self.must_change)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An account as the procedures see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: i64,
+    pub profile: Profile,
+    pub credentials: Vec<CredentialState>,
+    /// Wrong reset codes across all of the account's codes; issuing a code never resets it.
+    pub code_failures: u32,
+}
+
+impl Account {
+    pub fn credential(&self, name: &str) -> Option<&CredentialState> {
+        self.credentials.iter().find(|c| c.name == name)
+    }
+}
+
+/// An account to import, with each credential already hashed (or a legacy hash kept as is).
+#[derive(Debug, Clone)]
+pub struct ImportedAccount {
+    pub line: usize,
+    pub profile: Profile,
+    pub credentials: Vec<(String, String)>,
+}
+
+/// The state of a reset code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeState {
+    Active,
+    /// Replaced by a newer code.
+    Void,
+    /// Used for a completed reset.
+    Spent,
+    /// Killed by too many wrong entries.
+    Dead,
+}
+
+impl CodeState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Void => "void",
+            Self::Spent => "spent",
+            Self::Dead => "dead",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "active" => Self::Active,
+            "void" => Self::Void,
+            "spent" => Self::Spent,
+            "dead" => Self::Dead,
+            _ => return None,
+        })
+    }
+}
+
+/// A reset code as stored: a salt and the keyed MAC of the code, never the code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCode {
+    pub id: i64,
+    pub account_id: i64,
+    pub channel: CodeChannel,
+    pub salt: Vec<u8>,
+    pub mac: Vec<u8>,
+    pub issued_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub failures: u32,
+    pub state: CodeState,
+}
+
+/// A code about to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCode {
+    pub account_id: i64,
+    pub channel: CodeChannel,
+    pub salt: Vec<u8>,
+    pub mac: Vec<u8>,
+    pub issued_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
+/// A reset session opened by a right code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResetSession {
+    pub id: i64,
+    pub account_id: i64,
+    pub code_id: i64,
+    pub expires_at: OffsetDateTime,
+    pub open: bool,
+}
+
+/// The state of a voice call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallState {
+    /// Written with the application; the outbox has not placed it yet.
+    Pending,
+    /// The provider accepted it.
+    Placed,
+    /// The provider has called back (ringing or answered).
+    InProgress,
+    /// The code was spoken.
+    CodeIssued,
+    /// Ended: completed, no answer, busy, failed, or out of PIN tries.
+    Ended,
+}
+
+impl CallState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Placed => "placed",
+            Self::InProgress => "in_progress",
+            Self::CodeIssued => "code_issued",
+            Self::Ended => "ended",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "pending" => Self::Pending,
+            "placed" => Self::Placed,
+            "in_progress" => Self::InProgress,
+            "code_issued" => Self::CodeIssued,
+            "ended" => Self::Ended,
+            _ => return None,
+        })
+    }
+
+    pub fn is_live(self) -> bool {
+        !matches!(self, Self::Ended)
+    }
+}
+
+/// A voice call with what the dialogue needs to know about its account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    pub id: String,
+    pub account_id: i64,
+    pub login_id: String,
+    pub state: CallState,
+    pub pin_tries: u32,
+    pub provider_sid: Option<String>,
+    /// The spoken code sealed with a server key, kept only while the call lasts so that
+    /// "press 1 to repeat" works on any instance.
+    pub sealed_code: Option<Vec<u8>>,
+    pub created_at: OffsetDateTime,
+}
+
+/// A bearer token's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Integrator,
+    Auditor,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Integrator => "integrator",
+            Self::Auditor => "auditor",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "integrator" => Self::Integrator,
+            "auditor" => Self::Auditor,
+            "admin" => Self::Admin,
+            _ => return None,
+        })
+    }
+
+    /// Admin holds every role.
+    pub fn allows(self, needed: Role) -> bool {
+        self == Role::Admin || self == needed
+    }
+}
+
+/// A claimed outbox item.
+#[derive(Debug, Clone)]
+pub struct OutboxItem {
+    pub id: i64,
+    pub attempts: u32,
+    pub message: crate::outbox::OutboxMessage,
+}

@@ -1,0 +1,148 @@
+//! The figures of the procedures. Every one is configuration; the defaults follow the seed
+//! documents, and the `nist-800-63b-4` profile tightens what that standard requires.
+
+use serde::{Deserialize, Serialize};
+use time::Duration;
+
+/// Which set of defaults applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Profile {
+    /// The institution's published procedure (seed documents).
+    #[default]
+    #[serde(rename = "seed")]
+    Seed,
+    /// NIST SP 800-63B-4: voice codes live 10 minutes.
+    #[serde(rename = "nist-800-63b-4")]
+    Nist80063b4,
+}
+
+/// The figures every procedure reads. Durations are in seconds in configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Rules {
+    pub profile: Profile,
+    pub code_digits: u32,
+    pub voice_code_ttl_secs: i64,
+    pub postal_code_ttl_secs: i64,
+    /// The wrong entry that kills a code (the 6th by default).
+    pub code_max_failures: u32,
+    /// Wrong codes an account may accumulate across all its codes before codes stop working.
+    pub account_max_code_failures: u32,
+    pub reset_session_ttl_secs: i64,
+    pub voice_applications_per_day: u32,
+    /// E-mail or phone changed within this many days: not eligible for voice codes.
+    pub contact_change_cooldown_days: i64,
+    pub pin_tries_per_call: u32,
+    /// The credential the voice call checks.
+    pub voice_gate_credential: String,
+    /// How long a placed call may go without any word from the provider before it is
+    /// treated as never placed.
+    pub call_silence_timeout_secs: i64,
+    /// Fixed answer time of the public recovery endpoints, in milliseconds.
+    pub uniform_response_ms: u64,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self {
+            profile: Profile::Seed,
+            code_digits: 10,
+            voice_code_ttl_secs: 24 * 3600,
+            postal_code_ttl_secs: 21 * 24 * 3600,
+            code_max_failures: 6,
+            account_max_code_failures: 100,
+            reset_session_ttl_secs: 15 * 60,
+            voice_applications_per_day: 3,
+            contact_change_cooldown_days: 30,
+            pin_tries_per_call: 3,
+            voice_gate_credential: "cash_card_pin".into(),
+            call_silence_timeout_secs: 600,
+            uniform_response_ms: 250,
+        }
+    }
+}
+
+impl Rules {
+    /// Applies the profile on top of the figures: under `nist-800-63b-4` a voice code may live
+    /// at most 10 minutes.
+    pub fn with_profile_applied(mut self) -> Self {
+        if self.profile == Profile::Nist80063b4 {
+            self.voice_code_ttl_secs = self.voice_code_ttl_secs.min(600);
+        }
+        self
+    }
+
+    pub fn code_ttl(&self, channel: CodeChannel) -> Duration {
+        Duration::seconds(match channel {
+            CodeChannel::Voice => self.voice_code_ttl_secs,
+            CodeChannel::Postal => self.postal_code_ttl_secs,
+        })
+    }
+
+    pub fn reset_session_ttl(&self) -> Duration {
+        Duration::seconds(self.reset_session_ttl_secs)
+    }
+
+    /// Checks the figures for values that would break a procedure.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(6..=18).contains(&self.code_digits) {
+            return Err("rules.code_digits must be between 6 and 18".into());
+        }
+        if !(1..=100).contains(&self.code_max_failures) {
+            return Err("rules.code_max_failures must be between 1 and 100".into());
+        }
+        if self.voice_code_ttl_secs <= 0
+            || self.postal_code_ttl_secs <= 0
+            || self.reset_session_ttl_secs <= 0
+        {
+            return Err("rules: lifetimes must be positive".into());
+        }
+        if self.pin_tries_per_call == 0 {
+            return Err("rules.pin_tries_per_call must be at least 1".into());
+        }
+        Ok(())
+    }
+}
+
+/// The channel a reset code was sent by. A code only works on its own channel's page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CodeChannel {
+    Voice,
+    Postal,
+}
+
+impl CodeChannel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Voice => "voice",
+            Self::Postal => "postal",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "voice" => Some(Self::Voice),
+            "postal" => Some(Self::Postal),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_nist_profile_caps_voice_codes_at_ten_minutes() {
+        let r = Rules {
+            profile: Profile::Nist80063b4,
+            ..Rules::default()
+        }
+        .with_profile_applied();
+        assert_eq!(r.code_ttl(CodeChannel::Voice), Duration::minutes(10));
+        assert_eq!(r.code_ttl(CodeChannel::Postal), Duration::days(21));
+        let seed = Rules::default().with_profile_applied();
+        assert_eq!(seed.code_ttl(CodeChannel::Voice), Duration::hours(24));
+    }
+}
