@@ -18,10 +18,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &'static str, reason: impl Into<String>) -> Self {
-        Self {
-            field,
-            reason: reason.into(),
-        }
+        Self { field, reason: reason.into() }
     }
 }
 
@@ -57,8 +54,7 @@ impl std::fmt::Display for LoginId {
 pub fn parse_date(field: &'static str, input: &str) -> Result<Date, FieldError> {
     let folded = nfkc(input.trim());
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(&folded, &format)
-        .map_err(|_| FieldError::new(field, "must be a date written YYYY-MM-DD"))
+    Date::parse(&folded, &format).map_err(|_| FieldError::new(field, "must be a date written YYYY-MM-DD"))
 }
 
 /// Formats a date as `YYYY-MM-DD`.
@@ -81,15 +77,9 @@ impl Email {
         let domain_ok = domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
-            && domain
-                .split('.')
-                .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+            && domain.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
         let local_ok = !local.is_empty() && local.len() <= 64 && !local.contains('@');
-        if s.len() > 254
-            || !domain_ok
-            || !local_ok
-            || s.chars().any(|c| c.is_whitespace() || c.is_control())
-        {
+        if s.len() > 254 || !domain_ok || !local_ok || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad());
         }
         Ok(Self(format!("{local}@{}", domain.to_ascii_lowercase())))
@@ -139,10 +129,7 @@ impl PersonName {
         let family = nfkc(family.trim());
         let given = nfkc(given.trim());
         if family.is_empty() || given.is_empty() {
-            return Err(FieldError::new(
-                "name",
-                "family and given name are both required",
-            ));
+            return Err(FieldError::new("name", "family and given name are both required"));
         }
         if family.chars().chain(given.chars()).any(char::is_control) {
             return Err(FieldError::new("name", "contains control characters"));
@@ -205,10 +192,7 @@ impl AccountKind {
         match input {
             "individual" => Ok(Self::Individual),
             "organization" => Ok(Self::Organization),
-            _ => Err(FieldError::new(
-                "kind",
-                "must be \"individual\" or \"organization\"",
-            )),
+            _ => Err(FieldError::new("kind", "must be \"individual\" or \"organization\"")),
         }
     }
 }
@@ -233,29 +217,13 @@ pub enum AccountStatus {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangedAt {
-    #[serde(
-        default,
-        with = "time::serde::rfc3339::option",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
     pub email: Option<OffsetDateTime>,
-    #[serde(
-        default,
-        with = "time::serde::rfc3339::option",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
     pub phone: Option<OffsetDateTime>,
-    #[serde(
-        default,
-        with = "time::serde::rfc3339::option",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
     pub name: Option<OffsetDateTime>,
-    #[serde(
-        default,
-        with = "time::serde::rfc3339::option",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
     pub address: Option<OffsetDateTime>,
 }
 
@@ -282,10 +250,7 @@ mod tests {
 
     #[test]
     fn login_id_is_nine_digits_and_accepts_full_width() {
-        assert_eq!(
-            LoginId::parse("１２３４５６７８９").unwrap().as_str(),
-            "123456789"
-        );
+        assert_eq!(LoginId::parse("１２３４５６７８９").unwrap().as_str(), "123456789");
         assert!(LoginId::parse("12345678").is_err());
         assert!(LoginId::parse("1234567890").is_err());
         assert!(LoginId::parse("12345678a").is_err());
@@ -296,27 +261,14 @@ mod tests {
         let e = Email::parse(" Taro@Example.JP ").unwrap();
         assert_eq!(e.as_str(), "Taro@example.jp");
         assert!(e.matches(&Email::parse("taro@example.jp").unwrap()));
-        for bad in [
-            "",
-            "taro",
-            "taro@",
-            "@example.jp",
-            "taro@example",
-            "ta ro@example.jp",
-            "taro@exa_mple.jp",
-        ] {
+        for bad in ["", "taro", "taro@", "@example.jp", "taro@example", "ta ro@example.jp", "taro@exa_mple.jp"] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn phone_must_be_e164() {
-        assert_eq!(
-            PhoneNumber::parse_e164("+81 90-1234-5678")
-                .unwrap()
-                .as_str(),
-            "+819012345678"
-        );
+        assert_eq!(PhoneNumber::parse_e164("+81 90-1234-5678").unwrap().as_str(), "+819012345678");
         assert!(PhoneNumber::parse_e164("09012345678").is_err());
         assert!(PhoneNumber::parse_e164("+0123456789").is_err());
         assert!(PhoneNumber::parse_e164("+81").is_err());

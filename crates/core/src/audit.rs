@@ -20,12 +20,7 @@ pub struct AuditDraft {
 }
 
 impl AuditDraft {
-    pub fn new(
-        actor: impl Into<String>,
-        action: &str,
-        login_id: Option<&str>,
-        outcome: &str,
-    ) -> Self {
+    pub fn new(actor: impl Into<String>, action: &str, login_id: Option<&str>, outcome: &str) -> Self {
         Self {
             actor: actor.into(),
             action: action.into(),
@@ -97,25 +92,18 @@ pub fn event_hash(seq: i64, at: OffsetDateTime, draft: &AuditDraft, prev_hash: &
 pub enum ChainBreak {
     #[error("event {seq}: its hash does not match its contents (edited)")]
     Edited { seq: i64 },
-    #[error(
-        "event {seq}: it does not follow event {expected_prev} (an event before it was removed or reordered)"
-    )]
+    #[error("event {seq}: it does not follow event {expected_prev} (an event before it was removed or reordered)")]
     Unlinked { seq: i64, expected_prev: i64 },
 }
 
 /// Checks a run of events in sequence order, starting from the genesis hash.
-pub fn verify_chain<'a>(
-    events: impl IntoIterator<Item = &'a AuditEvent>,
-) -> Result<u64, ChainBreak> {
+pub fn verify_chain<'a>(events: impl IntoIterator<Item = &'a AuditEvent>) -> Result<u64, ChainBreak> {
     let mut prev_hash = GENESIS.to_owned();
     let mut prev_seq = 0;
     let mut count = 0;
     for e in events {
         if e.prev_hash != prev_hash {
-            return Err(ChainBreak::Unlinked {
-                seq: e.seq,
-                expected_prev: prev_seq,
-            });
+            return Err(ChainBreak::Unlinked { seq: e.seq, expected_prev: prev_seq });
         }
         if event_hash(e.seq, e.at, &e.draft, &e.prev_hash) != e.hash {
             return Err(ChainBreak::Edited { seq: e.seq });
@@ -136,16 +124,9 @@ mod tests {
         (1..=n)
             .map(|seq| {
                 let at = OffsetDateTime::from_unix_timestamp(1_700_000_000 + seq).unwrap();
-                let draft =
-                    AuditDraft::new("public", "voice_application", Some("123456789"), "accepted");
+                let draft = AuditDraft::new("public", "voice_application", Some("123456789"), "accepted");
                 let hash = event_hash(seq, at, &draft, &prev);
-                let e = AuditEvent {
-                    seq,
-                    at,
-                    draft,
-                    prev_hash: prev.clone(),
-                    hash: hash.clone(),
-                };
+                let e = AuditEvent { seq, at, draft, prev_hash: prev.clone(), hash: hash.clone() };
                 prev = hash;
                 e
             })
@@ -168,12 +149,6 @@ mod tests {
     fn a_removed_event_is_named() {
         let mut c = chain(5);
         c.remove(1);
-        assert_eq!(
-            verify_chain(&c),
-            Err(ChainBreak::Unlinked {
-                seq: 3,
-                expected_prev: 1
-            })
-        );
+        assert_eq!(verify_chain(&c), Err(ChainBreak::Unlinked { seq: 3, expected_prev: 1 }));
     }
 }

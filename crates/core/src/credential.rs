@@ -63,24 +63,12 @@ impl CredentialSet {
             if !seen.insert(s.name.clone()) {
                 return Err(CredentialSetError::Duplicate(s.name.clone()));
             }
-            let invalid = |reason: &str| CredentialSetError::Invalid {
-                name: s.name.clone(),
-                reason: reason.into(),
-            };
-            if s.name.is_empty()
-                || !s
-                    .name
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-            {
-                return Err(invalid(
-                    "name must be lower-case letters, digits and underscores",
-                ));
+            let invalid = |reason: &str| CredentialSetError::Invalid { name: s.name.clone(), reason: reason.into() };
+            if s.name.is_empty() || !s.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+                return Err(invalid("name must be lower-case letters, digits and underscores"));
             }
             if s.min_length == 0 || s.min_length > s.max_length {
-                return Err(invalid(
-                    "min_length must be at least 1 and at most max_length",
-                ));
+                return Err(invalid("min_length must be at least 1 and at most max_length"));
             }
             if !(1..=100).contains(&s.max_failures) {
                 return Err(invalid("max_failures must be between 1 and 100"));
@@ -113,18 +101,9 @@ impl CredentialSet {
         };
         Self(vec![
             pw("login_password", "ログインパスワード", "Login password"),
-            pw(
-                "transaction_password",
-                "取引パスワード",
-                "Transaction password",
-            ),
+            pw("transaction_password", "取引パスワード", "Transaction password"),
             pin("telephone_pin", "テレホン暗証番号", "Telephone PIN", true),
-            pin(
-                "cash_card_pin",
-                "キャッシュカード暗証番号",
-                "Cash card PIN",
-                false,
-            ),
+            pin("cash_card_pin", "キャッシュカード暗証番号", "Cash card PIN", false),
         ])
     }
 
@@ -184,11 +163,7 @@ pub fn normalize_password(secret: &str) -> SecretString {
 
 impl CredentialSpec {
     /// Checks a candidate new secret. Returns the normalized secret to hash, or the reason.
-    pub fn check(
-        &self,
-        candidate: &SecretString,
-        holder: HolderContext<'_>,
-    ) -> Result<SecretString, PolicyViolation> {
+    pub fn check(&self, candidate: &SecretString, holder: HolderContext<'_>) -> Result<SecretString, PolicyViolation> {
         match self.kind {
             CredentialKind::Password => self.check_password(candidate, holder),
             CredentialKind::Pin => self.check_pin(candidate, holder),
@@ -204,14 +179,10 @@ impl CredentialSpec {
         let s = normalized.expose_secret();
         let len = s.chars().count();
         if len < self.min_length {
-            return Err(PolicyViolation::TooShort {
-                min: self.min_length,
-            });
+            return Err(PolicyViolation::TooShort { min: self.min_length });
         }
         if len > self.max_length {
-            return Err(PolicyViolation::TooLong {
-                max: self.max_length,
-            });
+            return Err(PolicyViolation::TooLong { max: self.max_length });
         }
         if s.chars().any(char::is_control) {
             return Err(PolicyViolation::ControlCharacters);
@@ -226,24 +197,16 @@ impl CredentialSpec {
         Ok(normalized)
     }
 
-    fn check_pin(
-        &self,
-        candidate: &SecretString,
-        holder: HolderContext<'_>,
-    ) -> Result<SecretString, PolicyViolation> {
+    fn check_pin(&self, candidate: &SecretString, holder: HolderContext<'_>) -> Result<SecretString, PolicyViolation> {
         let s = candidate.expose_secret();
         if !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(PolicyViolation::NotDigits);
         }
         if s.len() < self.min_length {
-            return Err(PolicyViolation::TooShort {
-                min: self.min_length,
-            });
+            return Err(PolicyViolation::TooShort { min: self.min_length });
         }
         if s.len() > self.max_length {
-            return Err(PolicyViolation::TooLong {
-                max: self.max_length,
-            });
+            return Err(PolicyViolation::TooLong { max: self.max_length });
         }
         let d: Vec<i8> = s.bytes().map(|b| (b - b'0') as i8).collect();
         if d.windows(2).all(|w| w[0] == w[1]) {
@@ -280,114 +243,46 @@ mod tests {
     }
 
     fn check(name: &str, secret: &str, holder: HolderContext<'_>) -> Result<(), PolicyViolation> {
-        set()
-            .get(name)
-            .unwrap()
-            .check(&SecretString::from(secret.to_owned()), holder)
-            .map(|_| ())
+        set().get(name).unwrap().check(&SecretString::from(secret.to_owned()), holder).map(|_| ())
     }
 
     #[test]
     fn pins_refuse_repeats_runs_and_the_birth_date() {
-        let holder = HolderContext {
-            login_id: None,
-            birth_date: Some(time::macros::date!(1980 - 04 - 01)),
-        };
-        assert_eq!(
-            check("telephone_pin", "1111", holder),
-            Err(PolicyViolation::RepeatedDigits)
-        );
-        assert_eq!(
-            check("telephone_pin", "1234", holder),
-            Err(PolicyViolation::SequentialDigits)
-        );
-        assert_eq!(
-            check("telephone_pin", "9876", holder),
-            Err(PolicyViolation::SequentialDigits)
-        );
-        assert_eq!(
-            check("telephone_pin", "8901", holder),
-            Err(PolicyViolation::SequentialDigits)
-        );
-        assert_eq!(
-            check("telephone_pin", "0401", holder),
-            Err(PolicyViolation::BirthDate)
-        );
-        assert_eq!(
-            check("telephone_pin", "1980", holder),
-            Err(PolicyViolation::BirthDate)
-        );
-        assert_eq!(
-            check("telephone_pin", "0104", holder),
-            Err(PolicyViolation::BirthDate)
-        );
-        assert_eq!(
-            check("telephone_pin", "12a4", holder),
-            Err(PolicyViolation::NotDigits)
-        );
-        assert_eq!(
-            check("telephone_pin", "123", holder),
-            Err(PolicyViolation::TooShort { min: 4 })
-        );
-        assert_eq!(
-            check("telephone_pin", "59173", holder),
-            Err(PolicyViolation::TooLong { max: 4 })
-        );
+        let holder = HolderContext { login_id: None, birth_date: Some(time::macros::date!(1980 - 04 - 01)) };
+        assert_eq!(check("telephone_pin", "1111", holder), Err(PolicyViolation::RepeatedDigits));
+        assert_eq!(check("telephone_pin", "1234", holder), Err(PolicyViolation::SequentialDigits));
+        assert_eq!(check("telephone_pin", "9876", holder), Err(PolicyViolation::SequentialDigits));
+        assert_eq!(check("telephone_pin", "8901", holder), Err(PolicyViolation::SequentialDigits));
+        assert_eq!(check("telephone_pin", "0401", holder), Err(PolicyViolation::BirthDate));
+        assert_eq!(check("telephone_pin", "1980", holder), Err(PolicyViolation::BirthDate));
+        assert_eq!(check("telephone_pin", "0104", holder), Err(PolicyViolation::BirthDate));
+        assert_eq!(check("telephone_pin", "12a4", holder), Err(PolicyViolation::NotDigits));
+        assert_eq!(check("telephone_pin", "123", holder), Err(PolicyViolation::TooShort { min: 4 }));
+        assert_eq!(check("telephone_pin", "59173", holder), Err(PolicyViolation::TooLong { max: 4 }));
         assert_eq!(check("telephone_pin", "5917", holder), Ok(()));
     }
 
     #[test]
     fn passwords_have_length_limits_and_a_blocklist_but_no_composition_rules() {
-        let holder = HolderContext {
-            login_id: Some("123456789"),
-            birth_date: None,
-        };
-        assert_eq!(
-            check("login_password", "short", holder),
-            Err(PolicyViolation::TooShort { min: 8 })
-        );
-        assert_eq!(
-            check("login_password", "Password1", holder),
-            Err(PolicyViolation::Common)
-        );
-        assert_eq!(
-            check("login_password", "123456789", holder),
-            Err(PolicyViolation::Common)
-        );
-        assert_eq!(
-            check("login_password", "reissue", holder),
-            Err(PolicyViolation::TooShort { min: 8 })
-        );
-        assert_eq!(
-            check("login_password", &"x".repeat(129), holder),
-            Err(PolicyViolation::TooLong { max: 128 })
-        );
-        assert_eq!(
-            check("login_password", "all lower case words", holder),
-            Ok(())
-        );
-        assert_eq!(
-            check("login_password", "containspassword", holder),
-            Ok(()),
-            "substrings are allowed"
-        );
+        let holder = HolderContext { login_id: Some("123456789"), birth_date: None };
+        assert_eq!(check("login_password", "short", holder), Err(PolicyViolation::TooShort { min: 8 }));
+        assert_eq!(check("login_password", "Password1", holder), Err(PolicyViolation::Common));
+        assert_eq!(check("login_password", "123456789", holder), Err(PolicyViolation::Common));
+        assert_eq!(check("login_password", "reissue", holder), Err(PolicyViolation::TooShort { min: 8 }));
+        assert_eq!(check("login_password", &"x".repeat(129), holder), Err(PolicyViolation::TooLong { max: 128 }));
+        assert_eq!(check("login_password", "all lower case words", holder), Ok(()));
+        assert_eq!(check("login_password", "containspassword", holder), Ok(()), "substrings are allowed");
     }
 
     #[test]
     fn passwords_count_code_points_after_nfc() {
         // "é" decomposed is two code points; after NFC it is one, so 7 letters + é = 8.
         let decomposed = "abcdefge\u{301}";
-        assert_eq!(
-            check("login_password", decomposed, HolderContext::default()),
-            Ok(())
-        );
+        assert_eq!(check("login_password", decomposed, HolderContext::default()), Ok(()));
         let composed = set()
             .get("login_password")
             .unwrap()
-            .check(
-                &SecretString::from(decomposed.to_owned()),
-                HolderContext::default(),
-            )
+            .check(&SecretString::from(decomposed.to_owned()), HolderContext::default())
             .unwrap();
         assert_eq!(composed.expose_secret(), "abcdefg\u{e9}");
     }
@@ -396,10 +291,7 @@ mod tests {
     fn a_credential_set_refuses_duplicates_and_bad_limits() {
         let mut specs: Vec<CredentialSpec> = set().iter().cloned().collect();
         specs.push(specs[0].clone());
-        assert!(matches!(
-            CredentialSet::new(specs),
-            Err(CredentialSetError::Duplicate(_))
-        ));
+        assert!(matches!(CredentialSet::new(specs), Err(CredentialSetError::Duplicate(_))));
         let mut spec = set().get("login_password").unwrap().clone();
         spec.max_failures = 101;
         assert!(CredentialSet::new(vec![spec]).is_err());

@@ -25,11 +25,7 @@ pub struct Argon2Cost {
 impl Default for Argon2Cost {
     /// The OWASP minimum for Argon2id: 19 MiB, 2 passes, 1 lane.
     fn default() -> Self {
-        Self {
-            memory_kib: 19_456,
-            iterations: 2,
-            parallelism: 1,
-        }
+        Self { memory_kib: 19_456, iterations: 2, parallelism: 1 }
     }
 }
 
@@ -66,9 +62,7 @@ pub struct SecretHasher {
 
 impl std::fmt::Debug for SecretHasher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SecretHasher")
-            .field("cost", &self.cost)
-            .finish_non_exhaustive()
+        f.debug_struct("SecretHasher").field("cost", &self.cost).finish_non_exhaustive()
     }
 }
 
@@ -79,21 +73,12 @@ impl SecretHasher {
         if pepper.len() > 64 {
             return Err(HashError::Pepper);
         }
-        Ok(Self {
-            pepper: SecretBox::new(pepper.into_boxed_slice()),
-            params,
-            cost,
-        })
+        Ok(Self { pepper: SecretBox::new(pepper.into_boxed_slice()), params, cost })
     }
 
     fn argon2(&self, params: Params) -> Result<Argon2<'_>, HashError> {
-        Argon2::new_with_secret(
-            self.pepper.expose_secret(),
-            Algorithm::Argon2id,
-            Version::V0x13,
-            params,
-        )
-        .map_err(|_| HashError::Pepper)
+        Argon2::new_with_secret(self.pepper.expose_secret(), Algorithm::Argon2id, Version::V0x13, params)
+            .map_err(|_| HashError::Pepper)
     }
 
     /// Hashes `secret` into a PHC string with a fresh 16-byte salt.
@@ -114,24 +99,12 @@ impl SecretHasher {
         if stored.starts_with("$argon2") {
             let parsed = PasswordHash::new(stored).map_err(|_| HashError::UnknownFormat)?;
             let params = Params::try_from(&parsed).map_err(|_| HashError::UnknownFormat)?;
-            let ok = self
-                .argon2(params.clone())?
-                .verify_password(pw, &parsed)
-                .is_ok();
+            let ok = self.argon2(params.clone())?.verify_password(pw, &parsed).is_ok();
             let weaker = parsed.algorithm.as_str() != "argon2id"
                 || params.m_cost() < self.cost.memory_kib
                 || params.t_cost() < self.cost.iterations;
-            Ok(if ok {
-                Verification::Match {
-                    needs_rehash: weaker,
-                }
-            } else {
-                Verification::Mismatch
-            })
-        } else if stored.starts_with("$2a$")
-            || stored.starts_with("$2b$")
-            || stored.starts_with("$2y$")
-        {
+            Ok(if ok { Verification::Match { needs_rehash: weaker } } else { Verification::Mismatch })
+        } else if stored.starts_with("$2a$") || stored.starts_with("$2b$") || stored.starts_with("$2y$") {
             match bcrypt::verify(pw, stored) {
                 Ok(true) => Ok(Verification::Match { needs_rehash: true }),
                 Ok(false) => Ok(Verification::Mismatch),
@@ -148,10 +121,7 @@ impl SecretHasher {
     pub fn is_known_format(stored: &str) -> bool {
         if stored.starts_with("$argon2") {
             PasswordHash::new(stored).is_ok()
-        } else if stored.starts_with("$2a$")
-            || stored.starts_with("$2b$")
-            || stored.starts_with("$2y$")
-        {
+        } else if stored.starts_with("$2a$") || stored.starts_with("$2b$") || stored.starts_with("$2y$") {
             stored.len() == 60
         } else if let Some(rest) = stored.strip_prefix("pbkdf2_sha256$") {
             parse_django(rest).is_some()
@@ -166,11 +136,8 @@ fn parse_django(rest: &str) -> Option<(u32, &str, Vec<u8>)> {
     let mut parts = rest.splitn(3, '$');
     let iterations: u32 = parts.next()?.parse().ok()?;
     let salt = parts.next()?;
-    let expected = base64::engine::general_purpose::STANDARD
-        .decode(parts.next()?)
-        .ok()?;
-    (iterations > 0 && !salt.is_empty() && !expected.is_empty())
-        .then_some((iterations, salt, expected))
+    let expected = base64::engine::general_purpose::STANDARD.decode(parts.next()?).ok()?;
+    (iterations > 0 && !salt.is_empty() && !expected.is_empty()).then_some((iterations, salt, expected))
 }
 
 fn verify_django_pbkdf2(pw: &[u8], rest: &str) -> Result<Verification, HashError> {
@@ -202,8 +169,8 @@ impl MacKey {
 
     /// MAC over length-prefixed parts, so that no two different part lists collide.
     pub fn mac(&self, parts: &[&[u8]]) -> [u8; 32] {
-        let mut m = <HmacSha256 as KeyInit>::new_from_slice(self.0.expose_secret())
-            .unwrap_or_else(|_| unreachable_hmac());
+        let mut m =
+            <HmacSha256 as KeyInit>::new_from_slice(self.0.expose_secret()).unwrap_or_else(|_| unreachable_hmac());
         for p in parts {
             m.update(&(p.len() as u64).to_be_bytes());
             m.update(p);
@@ -233,15 +200,8 @@ mod tests {
     use crate::secret::testing::SeededRandomness;
 
     fn hasher() -> SecretHasher {
-        SecretHasher::new(
-            b"pepper-for-tests".to_vec(),
-            Argon2Cost {
-                memory_kib: 1024,
-                iterations: 1,
-                parallelism: 1,
-            },
-        )
-        .unwrap()
+        SecretHasher::new(b"pepper-for-tests".to_vec(), Argon2Cost { memory_kib: 1024, iterations: 1, parallelism: 1 })
+            .unwrap()
     }
 
     fn s(v: &str) -> SecretString {
@@ -255,16 +215,8 @@ mod tests {
         let phc = h.hash(&s("correct horse"), &rng).unwrap();
         assert!(phc.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"));
         assert!(!phc.contains("correct"));
-        assert_eq!(
-            h.verify(&s("correct horse"), &phc).unwrap(),
-            Verification::Match {
-                needs_rehash: false
-            }
-        );
-        assert_eq!(
-            h.verify(&s("correct horsf"), &phc).unwrap(),
-            Verification::Mismatch
-        );
+        assert_eq!(h.verify(&s("correct horse"), &phc).unwrap(), Verification::Match { needs_rehash: false });
+        assert_eq!(h.verify(&s("correct horsf"), &phc).unwrap(), Verification::Mismatch);
     }
 
     #[test]
@@ -273,17 +225,10 @@ mod tests {
         let phc = hasher().hash(&s("secret"), &rng).unwrap();
         let other = SecretHasher::new(
             b"another-pepper".to_vec(),
-            Argon2Cost {
-                memory_kib: 1024,
-                iterations: 1,
-                parallelism: 1,
-            },
+            Argon2Cost { memory_kib: 1024, iterations: 1, parallelism: 1 },
         )
         .unwrap();
-        assert_eq!(
-            other.verify(&s("secret"), &phc).unwrap(),
-            Verification::Mismatch
-        );
+        assert_eq!(other.verify(&s("secret"), &phc).unwrap(), Verification::Mismatch);
     }
 
     #[test]
@@ -292,51 +237,27 @@ mod tests {
         let phc = hasher().hash(&s("secret"), &rng).unwrap();
         let stronger = SecretHasher::new(
             b"pepper-for-tests".to_vec(),
-            Argon2Cost {
-                memory_kib: 2048,
-                iterations: 1,
-                parallelism: 1,
-            },
+            Argon2Cost { memory_kib: 2048, iterations: 1, parallelism: 1 },
         )
         .unwrap();
-        assert_eq!(
-            stronger.verify(&s("secret"), &phc).unwrap(),
-            Verification::Match { needs_rehash: true }
-        );
+        assert_eq!(stronger.verify(&s("secret"), &phc).unwrap(), Verification::Match { needs_rehash: true });
     }
 
     #[test]
     fn bcrypt_and_django_hashes_verify_and_ask_for_a_rehash() {
         let h = hasher();
-        let bc = bcrypt::hash_with_salt("legacy pass", 4, [7u8; 16])
-            .unwrap()
-            .format_for_version(bcrypt::Version::TwoB);
+        let bc = bcrypt::hash_with_salt("legacy pass", 4, [7u8; 16]).unwrap().format_for_version(bcrypt::Version::TwoB);
         assert!(SecretHasher::is_known_format(&bc));
-        assert_eq!(
-            h.verify(&s("legacy pass"), &bc).unwrap(),
-            Verification::Match { needs_rehash: true }
-        );
-        assert_eq!(
-            h.verify(&s("legacy pasS"), &bc).unwrap(),
-            Verification::Mismatch
-        );
+        assert_eq!(h.verify(&s("legacy pass"), &bc).unwrap(), Verification::Match { needs_rehash: true });
+        assert_eq!(h.verify(&s("legacy pasS"), &bc).unwrap(), Verification::Mismatch);
         // Made with Django's PBKDF2PasswordHasher algorithm: pbkdf2_sha256, 1000 rounds, salt "salt".
         use base64::Engine;
         let mut out = [0u8; 32];
         pbkdf2::pbkdf2_hmac::<Sha256>(b"django pass", b"salt", 1000, &mut out);
-        let dj = format!(
-            "pbkdf2_sha256$1000$salt${}",
-            base64::engine::general_purpose::STANDARD.encode(out)
-        );
+        let dj = format!("pbkdf2_sha256$1000$salt${}", base64::engine::general_purpose::STANDARD.encode(out));
         assert!(SecretHasher::is_known_format(&dj));
-        assert_eq!(
-            h.verify(&s("django pass"), &dj).unwrap(),
-            Verification::Match { needs_rehash: true }
-        );
-        assert_eq!(
-            h.verify(&s("django pasS"), &dj).unwrap(),
-            Verification::Mismatch
-        );
+        assert_eq!(h.verify(&s("django pass"), &dj).unwrap(), Verification::Match { needs_rehash: true });
+        assert_eq!(h.verify(&s("django pasS"), &dj).unwrap(), Verification::Mismatch);
         assert!(!SecretHasher::is_known_format("md5$abc"));
         assert_eq!(h.verify(&s("x"), "plain"), Err(HashError::UnknownFormat));
     }

@@ -13,10 +13,7 @@ pub struct Institution {
 
 impl Default for Institution {
     fn default() -> Self {
-        Self {
-            name: "reissue demo bank".into(),
-            help_desk: "0120-000-000 (9:00-17:00)".into(),
-        }
+        Self { name: "reissue demo bank".into(), help_desk: "0120-000-000 (9:00-17:00)".into() }
     }
 }
 
@@ -52,23 +49,14 @@ pub fn voice_reset_page(p: &Profile, inst: &Institution, url: &str) -> (String, 
 }
 
 /// The e-mail sent after credentials changed: what changed (labels only) and whom to call.
-pub fn credentials_changed(
-    p: &Profile,
-    inst: &Institution,
-    labels: &[String],
-    when: &str,
-) -> (String, String) {
+pub fn credentials_changed(p: &Profile, inst: &Institution, labels: &[String], when: &str) -> (String, String) {
     match p.language {
         Language::Ja => (
             format!("【{}】パスワード・暗証番号変更のお知らせ", inst.name),
             format!(
                 "{}\n\n{when} に、次のパスワード・暗証番号が変更されました。\n\n{}\n\nお心当たりがない場合は、至急ヘルプデスク（{}）までご連絡ください。\n\n{}\n",
                 salutation(p),
-                labels
-                    .iter()
-                    .map(|l| format!("・{l}"))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
+                labels.iter().map(|l| format!("・{l}")).collect::<Vec<_>>().join("\n"),
                 inst.help_desk,
                 inst.name
             ),
@@ -78,11 +66,7 @@ pub fn credentials_changed(
             format!(
                 "{}\n\nThe following were changed at {when}:\n\n{}\n\nIf this was not you, please call our help desk at {} at once.\n\n{}\n",
                 salutation(p),
-                labels
-                    .iter()
-                    .map(|l| format!("- {l}"))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
+                labels.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n"),
                 inst.help_desk,
                 inst.name
             ),

@@ -20,16 +20,9 @@ pub enum MessageBody {
     PlaceCall { call_id: String, to: String },
     /// Send an e-mail. The text is rendered when the message is written and never holds a
     /// reset code, PIN or password.
-    Email {
-        to: String,
-        subject: String,
-        body: String,
-    },
+    Email { to: String, subject: String, body: String },
     /// Post a signed event to the institution's webhook.
-    Webhook {
-        url: String,
-        event: serde_json::Value,
-    },
+    Webhook { url: String, event: serde_json::Value },
 }
 
 impl MessageBody {

@@ -14,26 +14,21 @@ use time::{Date, Duration, OffsetDateTime};
 
 use crate::account::{LoginId, Profile, parse_date};
 use crate::audit::AuditDraft;
-use crate::credential::{
-    CredentialSet, CredentialSpec, HolderContext, PolicyViolation, normalize_password,
-};
+use crate::credential::{CredentialSet, CredentialSpec, HolderContext, PolicyViolation, normalize_password};
 use crate::hashing::{HashError, MacKey, Verification};
 use crate::mail::{self, Institution};
 use crate::model::{Account, Call, CallState, CodeState, NewCode, Role};
 use crate::outbox::{MessageBody, OutboxMessage};
 use crate::rules::{CodeChannel, Rules};
 use crate::secret::{Randomness, ResetCode, random_token};
-use crate::store::{
-    CompletedReset, IssuedVoiceCode, Store, StoreError, VoiceApplication, VoiceApplicationOutcome,
-};
+use crate::store::{CompletedReset, IssuedVoiceCode, Store, StoreError, VoiceApplication, VoiceApplicationOutcome};
 use crate::voice::{Prompt, Script, Step};
 
 /// Argon2 hashing, run wherever the server decides (a bounded blocking pool in production).
 #[async_trait]
 pub trait Hashing: Send + Sync {
     async fn hash(&self, secret: SecretString) -> Result<String, HashError>;
-    async fn verify(&self, secret: SecretString, stored: String)
-    -> Result<Verification, HashError>;
+    async fn verify(&self, secret: SecretString, stored: String) -> Result<Verification, HashError>;
 }
 
 /// The server keys the procedures use, each derived for one purpose.
@@ -46,11 +41,7 @@ pub struct Keys {
 
 impl Keys {
     pub fn from_master(master: &MacKey) -> Self {
-        Self {
-            codes: master.derive("reset-codes"),
-            tokens: master.derive("tokens"),
-            seal: master.derive("call-seal"),
-        }
+        Self { codes: master.derive("reset-codes"), tokens: master.derive("tokens"), seal: master.derive("call-seal") }
     }
 
     /// The stored form of a bearer or reset-session token.
@@ -59,12 +50,7 @@ impl Keys {
     }
 
     fn code_mac(&self, salt: &[u8], account_id: i64, channel: CodeChannel, code: &str) -> [u8; 32] {
-        self.codes.mac(&[
-            salt,
-            &account_id.to_be_bytes(),
-            channel.as_str().as_bytes(),
-            code.as_bytes(),
-        ])
+        self.codes.mac(&[salt, &account_id.to_be_bytes(), channel.as_str().as_bytes(), code.as_bytes()])
     }
 
     /// Seals a code for the life of a call: a fresh nonce, the code XORed with a keystream
@@ -73,11 +59,7 @@ impl Keys {
         let mut nonce = [0u8; 16];
         rng.fill(&mut nonce);
         let stream = self.seal.mac(&[b"stream", call_id.as_bytes(), &nonce]);
-        let ct: Vec<u8> = code
-            .bytes()
-            .zip(stream.iter())
-            .map(|(c, k)| c ^ k)
-            .collect();
+        let ct: Vec<u8> = code.bytes().zip(stream.iter()).map(|(c, k)| c ^ k).collect();
         let tag = self.seal.mac(&[b"tag", call_id.as_bytes(), &nonce, &ct]);
         [nonce.as_slice(), &ct, &tag].concat()
     }
@@ -88,18 +70,11 @@ impl Keys {
         }
         let (nonce, rest) = sealed.split_at(16);
         let (ct, tag) = rest.split_at(rest.len() - 32);
-        if !self
-            .seal
-            .verify(&[b"tag", call_id.as_bytes(), nonce, ct], tag)
-        {
+        if !self.seal.verify(&[b"tag", call_id.as_bytes(), nonce, ct], tag) {
             return None;
         }
         let stream = self.seal.mac(&[b"stream", call_id.as_bytes(), nonce]);
-        let code: String = ct
-            .iter()
-            .zip(stream.iter())
-            .map(|(c, k)| (c ^ k) as char)
-            .collect();
+        let code: String = ct.iter().zip(stream.iter()).map(|(c, k)| (c ^ k) as char).collect();
         Some(SecretString::from(code))
     }
 }
@@ -138,10 +113,7 @@ pub struct Requester {
 
 impl Requester {
     pub fn public(ip: Option<String>) -> Self {
-        Self {
-            actor: "public".into(),
-            client_ip: ip,
-        }
+        Self { actor: "public".into(), client_ip: ip }
     }
 
     fn audit(&self, action: &str, login_id: Option<&str>, outcome: &str) -> AuditDraft {
@@ -206,8 +178,7 @@ impl std::fmt::Debug for Recovery {
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
 impl Recovery {
@@ -236,41 +207,23 @@ impl Recovery {
         now: OffsetDateTime,
     ) -> Result<(), RecoveryError> {
         let action = "voice_application";
-        let (Ok(login_id), Ok(birth_date)) = (
-            LoginId::parse(login_id),
-            parse_date("birth_date", birth_date),
-        ) else {
-            self.store
-                .append_audit(now, who.audit(action, None, "malformed"))
-                .await?;
+        let (Ok(login_id), Ok(birth_date)) = (LoginId::parse(login_id), parse_date("birth_date", birth_date)) else {
+            self.store.append_audit(now, who.audit(action, None, "malformed")).await?;
             return Ok(());
         };
         let account = self.store.account(&login_id).await?;
         let Some(account) = account.filter(|a| a.profile.birth_date == Some(birth_date)) else {
-            self.store
-                .append_audit(
-                    now,
-                    who.audit(action, Some(login_id.as_str()), "not_matched"),
-                )
-                .await?;
+            self.store.append_audit(now, who.audit(action, Some(login_id.as_str()), "not_matched")).await?;
             return Ok(());
         };
         let ineligible = self.voice_ineligibility(&account, now);
         let call_id = self.key(&["call"]);
-        let to = account
-            .profile
-            .phone
-            .as_ref()
-            .map(|p| p.as_str().to_owned())
-            .unwrap_or_default();
+        let to = account.profile.phone.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_default();
         let app = VoiceApplication {
             account_id: account.id,
             eligible: ineligible.is_none(),
             call_id: call_id.clone(),
-            message: OutboxMessage {
-                idempotency_key: call_id.clone(),
-                body: MessageBody::PlaceCall { call_id, to },
-            },
+            message: OutboxMessage { idempotency_key: call_id.clone(), body: MessageBody::PlaceCall { call_id, to } },
             window_start: now - Duration::days(1),
             max_per_window: self.rules.voice_applications_per_day,
             live_call_cutoff: now - Duration::seconds(self.rules.call_silence_timeout_secs),
@@ -279,11 +232,9 @@ impl Recovery {
         let audit = who
             .audit(action, Some(login_id.as_str()), outcome)
             .detail(serde_json::json!({ "eligible": ineligible.is_none() }));
-        match self.store.record_voice_application(app, now, audit).await? {
-            VoiceApplicationOutcome::CallQueued
-            | VoiceApplicationOutcome::CallAlreadyInProgress
-            | VoiceApplicationOutcome::Limited => Ok(()),
-        }
+        // Whatever the outcome, the applicant hears the same; the audit log has the rest.
+        let _: VoiceApplicationOutcome = self.store.record_voice_application(app, now, audit).await?;
+        Ok(())
     }
 
     /// Why an account cannot get a voice code, or `None` when it can.
@@ -340,27 +291,16 @@ impl Recovery {
     }
 
     /// The call was answered (or the caller was sent back to the start).
-    pub async fn call_answered(
-        &self,
-        call_id: &str,
-        now: OffsetDateTime,
-    ) -> Result<Vec<Prompt>, RecoveryError> {
+    pub async fn call_answered(&self, call_id: &str, now: OffsetDateTime) -> Result<Vec<Prompt>, RecoveryError> {
         let Some((call, account)) = self.live_call(call_id).await? else {
             return Ok(vec![Prompt::Hangup]);
         };
-        let s = Script {
-            lang: account.profile.language,
-        };
-        if !matches!(
-            call.state,
-            CallState::Placed | CallState::InProgress | CallState::Pending
-        ) {
+        let s = Script { lang: account.profile.language };
+        if !matches!(call.state, CallState::Placed | CallState::InProgress | CallState::Pending) {
             return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
         }
         if call.state != CallState::InProgress {
-            self.store
-                .record_call_status(call_id, "in-progress", false, now, None)
-                .await?;
+            self.store.record_call_status(call_id, "in-progress", false, now, None).await?;
         }
         let greeting = (call.pin_tries == 0).then(|| s.greeting(&self.institution.name));
         Ok(self.pin_gather(s, greeting))
@@ -376,9 +316,7 @@ impl Recovery {
         let Some((call, account)) = self.live_call(call_id).await? else {
             return Ok(vec![Prompt::Hangup]);
         };
-        let s = Script {
-            lang: account.profile.language,
-        };
+        let s = Script { lang: account.profile.language };
         let login = account.profile.login_id.as_str().to_owned();
         if !matches!(call.state, CallState::Placed | CallState::InProgress)
             || call.pin_tries >= self.rules.pin_tries_per_call
@@ -386,14 +324,10 @@ impl Recovery {
             return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
         }
         let gate = self.rules.voice_gate_credential.clone();
-        let (Some(spec), Some(cred)) = (self.credentials.get(&gate), account.credential(&gate))
-        else {
+        let (Some(spec), Some(cred)) = (self.credentials.get(&gate), account.credential(&gate)) else {
             return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
         };
-        let provider = Requester {
-            actor: "provider".into(),
-            client_ip: None,
-        };
+        let provider = Requester { actor: "provider".into(), client_ip: None };
         if cred.locked {
             self.store
                 .record_call_status(
@@ -406,12 +340,9 @@ impl Recovery {
                 .await?;
             return Ok(vec![Prompt::Say(s.locked()), Prompt::Hangup]);
         }
-        let well_formed =
-            digits.len() == spec.min_length && digits.bytes().all(|b| b.is_ascii_digit());
+        let well_formed = digits.len() == spec.min_length && digits.bytes().all(|b| b.is_ascii_digit());
         let verification = if well_formed {
-            self.hashing
-                .verify(SecretString::from(digits.to_owned()), cred.hash.clone())
-                .await?
+            self.hashing.verify(SecretString::from(digits.to_owned()), cred.hash.clone()).await?
         } else {
             Verification::Mismatch
         };
@@ -439,14 +370,9 @@ impl Recovery {
                         .await?;
                     return Ok(vec![Prompt::Say(s.locked()), Prompt::Hangup]);
                 }
-                let left = self
-                    .rules
-                    .pin_tries_per_call
-                    .saturating_sub(wrong.tries_used_in_call);
+                let left = self.rules.pin_tries_per_call.saturating_sub(wrong.tries_used_in_call);
                 if left == 0 {
-                    self.store
-                        .record_call_status(call_id, "out-of-tries", true, now, None)
-                        .await?;
+                    self.store.record_call_status(call_id, "out-of-tries", true, now, None).await?;
                     return Ok(vec![Prompt::Say(s.out_of_tries()), Prompt::Hangup]);
                 }
                 Ok(self.pin_gather(s, Some(s.wrong_pin(left))))
@@ -455,22 +381,14 @@ impl Recovery {
                 let code = ResetCode::generate(self.rng.as_ref(), self.rules.code_digits);
                 let mut salt = vec![0u8; 16];
                 self.rng.fill(&mut salt);
-                let mac = self
-                    .keys
-                    .code_mac(&salt, account.id, CodeChannel::Voice, code.expose())
-                    .to_vec();
+                let mac = self.keys.code_mac(&salt, account.id, CodeChannel::Voice, code.expose()).to_vec();
                 let url = format!("{}/reset/voice", self.public_url.trim_end_matches('/'));
-                let (subject, body) =
-                    mail::voice_reset_page(&account.profile, &self.institution, &url);
+                let (subject, body) = mail::voice_reset_page(&account.profile, &self.institution, &url);
                 let mut messages = Vec::new();
                 if let Some(email) = &account.profile.email {
                     messages.push(OutboxMessage {
                         idempotency_key: format!("{call_id}-mail"),
-                        body: MessageBody::Email {
-                            to: email.as_str().to_owned(),
-                            subject,
-                            body,
-                        },
+                        body: MessageBody::Email { to: email.as_str().to_owned(), subject, body },
                     });
                 }
                 let issued = IssuedVoiceCode {
@@ -489,11 +407,7 @@ impl Recovery {
                 };
                 if !self
                     .store
-                    .issue_voice_code(
-                        issued,
-                        now,
-                        provider.audit("voice_code", Some(&login), "issued"),
-                    )
+                    .issue_voice_code(issued, now, provider.audit("voice_code", Some(&login), "issued"))
                     .await?
                 {
                     return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
@@ -505,11 +419,7 @@ impl Recovery {
 
     fn speak_code(&self, s: Script, code: &str) -> Vec<Prompt> {
         vec![
-            Prompt::SayCode {
-                before: s.code_before(),
-                code: code.to_owned(),
-                after: s.code_after(),
-            },
+            Prompt::SayCode { before: s.code_before(), code: code.to_owned(), after: s.code_after() },
             Prompt::Gather {
                 action: Step::Repeat,
                 prompt: Box::new(Prompt::Say(s.offer_repeat())),
@@ -522,50 +432,26 @@ impl Recovery {
     }
 
     /// The caller pressed a key after hearing the code.
-    pub async fn repeat_requested(
-        &self,
-        call_id: &str,
-        digits: &str,
-    ) -> Result<Vec<Prompt>, RecoveryError> {
+    pub async fn repeat_requested(&self, call_id: &str, digits: &str) -> Result<Vec<Prompt>, RecoveryError> {
         let Some((call, account)) = self.live_call(call_id).await? else {
             return Ok(vec![Prompt::Hangup]);
         };
-        let s = Script {
-            lang: account.profile.language,
-        };
-        match (
-            digits,
-            call.state,
-            call.sealed_code
-                .as_deref()
-                .and_then(|b| self.keys.unseal(call_id, b)),
-        ) {
-            ("1", CallState::CodeIssued, Some(code)) => {
-                Ok(self.speak_code(s, code.expose_secret()))
-            }
+        let s = Script { lang: account.profile.language };
+        match (digits, call.state, call.sealed_code.as_deref().and_then(|b| self.keys.unseal(call_id, b))) {
+            ("1", CallState::CodeIssued, Some(code)) => Ok(self.speak_code(s, code.expose_secret())),
             _ => Ok(vec![Prompt::Say(s.goodbye()), Prompt::Hangup]),
         }
     }
 
     /// The provider reported a call status.
-    pub async fn call_status(
-        &self,
-        call_id: &str,
-        status: &str,
-        now: OffsetDateTime,
-    ) -> Result<(), RecoveryError> {
+    pub async fn call_status(&self, call_id: &str, status: &str, now: OffsetDateTime) -> Result<(), RecoveryError> {
         let Some(call) = self.store.call(call_id).await? else {
             return Ok(());
         };
-        let terminal = matches!(
-            status,
-            "completed" | "busy" | "failed" | "no-answer" | "canceled"
-        );
+        let terminal = matches!(status, "completed" | "busy" | "failed" | "no-answer" | "canceled");
         let audit = matches!(status, "busy" | "failed" | "no-answer" | "canceled")
             .then(|| AuditDraft::new("provider", "voice_call", Some(&call.login_id), status));
-        self.store
-            .record_call_status(call_id, status, terminal, now, audit)
-            .await?;
+        self.store.record_call_status(call_id, status, terminal, now, audit).await?;
         Ok(())
     }
 
@@ -598,27 +484,18 @@ impl Recovery {
             // Spend the same MAC work as a real check before answering.
             let _ = self.keys.code_mac(&[0u8; 16], 0, channel, "0000000000");
             let lid = login_id.as_ref().map(LoginId::as_str);
-            self.store
-                .append_audit(now, who.audit(action, lid, "no_active_code"))
-                .await?;
+            self.store.append_audit(now, who.audit(action, lid, "no_active_code")).await?;
             return Err(RecoveryError::InvalidCode);
         };
         let login = account.profile.login_id.as_str().to_owned();
-        let mac = self
-            .keys
-            .code_mac(&stored.salt, account.id, channel, code.expose());
-        let matches: bool =
-            subtle::ConstantTimeEq::ct_eq(mac.as_slice(), stored.mac.as_slice()).into();
+        let mac = self.keys.code_mac(&stored.salt, account.id, channel, code.expose());
+        let matches: bool = subtle::ConstantTimeEq::ct_eq(mac.as_slice(), stored.mac.as_slice()).into();
         if stored.state != CodeState::Active || now >= stored.expires_at {
-            self.store
-                .append_audit(now, who.audit(action, Some(&login), "expired"))
-                .await?;
+            self.store.append_audit(now, who.audit(action, Some(&login), "expired")).await?;
             return Err(RecoveryError::InvalidCode);
         }
         if account.code_failures >= self.rules.account_max_code_failures {
-            self.store
-                .append_audit(now, who.audit(action, Some(&login), "account_code_limit"))
-                .await?;
+            self.store.append_audit(now, who.audit(action, Some(&login), "account_code_limit")).await?;
             return Err(RecoveryError::InvalidCode);
         }
         if !matches {
@@ -635,8 +512,7 @@ impl Recovery {
         }
         let token = random_token(self.rng.as_ref(), "rs");
         let token_mac = self.keys.token_mac(token.expose_secret());
-        let expires_at = (now + self.rules.reset_session_ttl())
-            .min(stored.expires_at.max(now + Duration::minutes(1)));
+        let expires_at = (now + self.rules.reset_session_ttl()).min(stored.expires_at.max(now + Duration::minutes(1)));
         let opened = self
             .store
             .open_reset_session(
@@ -651,11 +527,7 @@ impl Recovery {
         if !opened {
             return Err(RecoveryError::InvalidCode);
         }
-        Ok(OpenedSession {
-            token,
-            expires_at,
-            credentials: self.resettable(&account),
-        })
+        Ok(OpenedSession { token, expires_at, credentials: self.resettable(&account) })
     }
 
     fn resettable(&self, account: &Account) -> Vec<ResettableCredential> {
@@ -683,20 +555,14 @@ impl Recovery {
         who: &Requester,
         now: OffsetDateTime,
     ) -> Result<Vec<String>, RecoveryError> {
-        let session = self
-            .store
-            .reset_session(&self.keys.token_mac(token.expose_secret()))
-            .await?;
+        let session = self.store.reset_session(&self.keys.token_mac(token.expose_secret())).await?;
         let Some(session) = session.filter(|s| s.open && now < s.expires_at) else {
             return Err(RecoveryError::InvalidSession);
         };
         let account = self.account_by_id_via_session(session.account_id).await?;
         let mut wanted = Vec::new();
         for (name, secret) in &requested {
-            let spec = self
-                .credentials
-                .get(name)
-                .ok_or_else(|| RecoveryError::UnknownCredential(name.clone()))?;
+            let spec = self.credentials.get(name).ok_or_else(|| RecoveryError::UnknownCredential(name.clone()))?;
             if !spec.resettable_online || account.credential(name).is_none() {
                 return Err(RecoveryError::NotResettable(name.clone()));
             }
@@ -707,10 +573,8 @@ impl Recovery {
         if wanted.is_empty() {
             return Err(RecoveryError::NothingToChange);
         }
-        let holder = HolderContext {
-            login_id: Some(account.profile.login_id.as_str()),
-            birth_date: account.profile.birth_date,
-        };
+        let holder =
+            HolderContext { login_id: Some(account.profile.login_id.as_str()), birth_date: account.profile.birth_date };
         let mut violations = Vec::new();
         let mut normalized = Vec::new();
         for (spec, secret) in &wanted {
@@ -729,22 +593,9 @@ impl Recovery {
         let names: Vec<String> = changes.iter().map(|(n, _)| n.clone()).collect();
         let messages = self.change_messages(&account, &names, "reset", now);
         let login = account.profile.login_id.as_str().to_owned();
-        let audit = who
-            .audit("reset_completed", Some(&login), "changed")
-            .detail(serde_json::json!({ "changed": names }));
-        if !self
-            .store
-            .complete_reset(
-                CompletedReset {
-                    session_id: session.id,
-                    changes,
-                    messages,
-                },
-                now,
-                audit,
-            )
-            .await?
-        {
+        let audit =
+            who.audit("reset_completed", Some(&login), "changed").detail(serde_json::json!({ "changed": names }));
+        if !self.store.complete_reset(CompletedReset { session_id: session.id, changes, messages }, now, audit).await? {
             return Err(RecoveryError::InvalidSession);
         }
         Ok(names)
@@ -753,15 +604,8 @@ impl Recovery {
     async fn account_by_id_via_session(&self, account_id: i64) -> Result<Account, RecoveryError> {
         // Sessions are keyed by account ID; the store looks accounts up by login ID, which a
         // session's code row carries through its account.
-        let login = self
-            .store
-            .login_id_of(account_id)
-            .await?
-            .ok_or(RecoveryError::InvalidSession)?;
-        self.store
-            .account(&login)
-            .await?
-            .ok_or(RecoveryError::InvalidSession)
+        let login = self.store.login_id_of(account_id).await?.ok_or(RecoveryError::InvalidSession)?;
+        self.store.account(&login).await?.ok_or(RecoveryError::InvalidSession)
     }
 
     /// The notification e-mail and webhooks that follow any change of credentials.
@@ -773,11 +617,8 @@ impl Recovery {
         now: OffsetDateTime,
     ) -> Vec<OutboxMessage> {
         let p = &account.profile;
-        let labels: Vec<String> = names
-            .iter()
-            .filter_map(|n| self.credentials.get(n))
-            .map(|s| self.label(s, p))
-            .collect();
+        let labels: Vec<String> =
+            names.iter().filter_map(|n| self.credentials.get(n)).map(|s| self.label(s, p)).collect();
         let when = rfc3339(now);
         let base = self.key(&["changed", p.login_id.as_str()]);
         let mut v = Vec::new();
@@ -785,11 +626,7 @@ impl Recovery {
             let (subject, body) = mail::credentials_changed(p, &self.institution, &labels, &when);
             v.push(OutboxMessage {
                 idempotency_key: format!("{base}-mail"),
-                body: MessageBody::Email {
-                    to: email.as_str().to_owned(),
-                    subject,
-                    body,
-                },
+                body: MessageBody::Email { to: email.as_str().to_owned(), subject, body },
             });
         }
         for (i, url) in self.webhooks.iter().enumerate() {
@@ -803,10 +640,7 @@ impl Recovery {
             });
             v.push(OutboxMessage {
                 idempotency_key: format!("{base}-hook-{i}"),
-                body: MessageBody::Webhook {
-                    url: url.clone(),
-                    event,
-                },
+                body: MessageBody::Webhook { url: url.clone(), event },
             });
         }
         v
@@ -829,21 +663,10 @@ impl Recovery {
             None => None,
         };
         let spec = self.credentials.get(credential);
-        let found = account
-            .as_ref()
-            .zip(spec)
-            .and_then(|(a, s)| a.credential(credential).map(|c| (a, s, c.clone())));
+        let found = account.as_ref().zip(spec).and_then(|(a, s)| a.credential(credential).map(|c| (a, s, c.clone())));
         let Some((account, spec, cred)) = found else {
-            let _ = self
-                .hashing
-                .verify(secret.clone(), self.dummy_hash.clone())
-                .await;
-            self.store
-                .append_audit(
-                    now,
-                    who.audit(action, login_id.as_ref().map(LoginId::as_str), "unknown"),
-                )
-                .await?;
+            let _ = self.hashing.verify(secret.clone(), self.dummy_hash.clone()).await;
+            self.store.append_audit(now, who.audit(action, login_id.as_ref().map(LoginId::as_str), "unknown")).await?;
             return Err(RecoveryError::InvalidCredentials);
         };
         let login = account.profile.login_id.as_str().to_owned();
@@ -851,23 +674,16 @@ impl Recovery {
             self.store
                 .append_audit(
                     now,
-                    who.audit(action, Some(&login), "locked")
-                        .detail(serde_json::json!({"credential": credential})),
+                    who.audit(action, Some(&login), "locked").detail(serde_json::json!({"credential": credential})),
                 )
                 .await?;
             return Err(RecoveryError::Locked);
         }
         let candidate = match spec.kind {
-            crate::credential::CredentialKind::Password => {
-                normalize_password(secret.expose_secret())
-            }
+            crate::credential::CredentialKind::Password => normalize_password(secret.expose_secret()),
             crate::credential::CredentialKind::Pin => secret.clone(),
         };
-        match self
-            .hashing
-            .verify(candidate.clone(), cred.hash.clone())
-            .await?
-        {
+        match self.hashing.verify(candidate.clone(), cred.hash.clone()).await? {
             Verification::Mismatch => {
                 let detail = serde_json::json!({"credential": credential});
                 let f = self
@@ -880,20 +696,11 @@ impl Recovery {
                         who.audit(action, Some(&login), "wrong").detail(detail),
                     )
                     .await?;
-                Err(if f.locked {
-                    RecoveryError::Locked
-                } else {
-                    RecoveryError::InvalidCredentials
-                })
+                Err(if f.locked { RecoveryError::Locked } else { RecoveryError::InvalidCredentials })
             }
             Verification::Match { needs_rehash } => {
-                let rehash = if needs_rehash {
-                    Some(self.hashing.hash(candidate).await?)
-                } else {
-                    None
-                };
-                let detail =
-                    serde_json::json!({"credential": credential, "rehashed": rehash.is_some()});
+                let rehash = if needs_rehash { Some(self.hashing.hash(candidate).await?) } else { None };
+                let detail = serde_json::json!({"credential": credential, "rehashed": rehash.is_some()});
                 self.store
                     .record_credential_success(
                         account.id,
@@ -918,9 +725,7 @@ impl Recovery {
         who: &Requester,
         now: OffsetDateTime,
     ) -> Result<Verified, RecoveryError> {
-        self.check_current(login_id, credential, secret, who, "credential_verify", now)
-            .await
-            .map(|(_, v)| v)
+        self.check_current(login_id, credential, secret, who, "credential_verify", now).await.map(|(_, v)| v)
     }
 
     /// P7: change a credential given the current one.
@@ -933,20 +738,13 @@ impl Recovery {
         who: &Requester,
         now: OffsetDateTime,
     ) -> Result<Vec<String>, RecoveryError> {
-        let (account, _) = self
-            .check_current(login_id, credential, current, who, "credential_change", now)
-            .await?;
-        let spec = self
-            .credentials
-            .get(credential)
-            .ok_or_else(|| RecoveryError::UnknownCredential(credential.into()))?;
-        let holder = HolderContext {
-            login_id: Some(account.profile.login_id.as_str()),
-            birth_date: account.profile.birth_date,
-        };
-        let normalized = spec
-            .check(new, holder)
-            .map_err(|v| RecoveryError::Policy(vec![(credential.to_owned(), v)]))?;
+        let (account, _) = self.check_current(login_id, credential, current, who, "credential_change", now).await?;
+        let spec =
+            self.credentials.get(credential).ok_or_else(|| RecoveryError::UnknownCredential(credential.into()))?;
+        let holder =
+            HolderContext { login_id: Some(account.profile.login_id.as_str()), birth_date: account.profile.birth_date };
+        let normalized =
+            spec.check(new, holder).map_err(|v| RecoveryError::Policy(vec![(credential.to_owned(), v)]))?;
         let hash = self.hashing.hash(normalized).await?;
         let names = vec![credential.to_owned()];
         let messages = self.change_messages(&account, &names, "change", now);
@@ -982,8 +780,7 @@ impl Recovery {
                 role,
                 &mac,
                 now,
-                AuditDraft::new("cli", "token_created", None, role.as_str())
-                    .detail(serde_json::json!({"name": name})),
+                AuditDraft::new("cli", "token_created", None, role.as_str()).detail(serde_json::json!({"name": name})),
             )
             .await?;
         Ok(token)
@@ -1011,10 +808,7 @@ mod tests {
         let rng = SeededRandomness::new(5);
         let sealed = keys.seal(&rng, "call-1", "0123456789");
         assert!(!sealed.windows(10).any(|w| w == b"0123456789"));
-        assert_eq!(
-            keys.unseal("call-1", &sealed).unwrap().expose_secret(),
-            "0123456789"
-        );
+        assert_eq!(keys.unseal("call-1", &sealed).unwrap().expose_secret(), "0123456789");
         assert!(keys.unseal("call-2", &sealed).is_none());
         let mut tampered = sealed.clone();
         tampered[20] ^= 1;

@@ -91,10 +91,7 @@ impl Rules {
         if !(1..=100).contains(&self.code_max_failures) {
             return Err("rules.code_max_failures must be between 1 and 100".into());
         }
-        if self.voice_code_ttl_secs <= 0
-            || self.postal_code_ttl_secs <= 0
-            || self.reset_session_ttl_secs <= 0
-        {
+        if self.voice_code_ttl_secs <= 0 || self.postal_code_ttl_secs <= 0 || self.reset_session_ttl_secs <= 0 {
             return Err("rules: lifetimes must be positive".into());
         }
         if self.pin_tries_per_call == 0 {
@@ -135,11 +132,7 @@ mod tests {
 
     #[test]
     fn the_nist_profile_caps_voice_codes_at_ten_minutes() {
-        let r = Rules {
-            profile: Profile::Nist80063b4,
-            ..Rules::default()
-        }
-        .with_profile_applied();
+        let r = Rules { profile: Profile::Nist80063b4, ..Rules::default() }.with_profile_applied();
         assert_eq!(r.code_ttl(CodeChannel::Voice), Duration::minutes(10));
         assert_eq!(r.code_ttl(CodeChannel::Postal), Duration::days(21));
         let seed = Rules::default().with_profile_applied();

@@ -36,10 +36,7 @@ impl ResetCode {
     pub fn generate(rng: &dyn Randomness, digits: u32) -> Self {
         let digits = digits.clamp(6, 18);
         let value = uniform_below(rng, 10u64.pow(digits));
-        Self(SecretString::from(format!(
-            "{value:0width$}",
-            width = digits as usize
-        )))
+        Self(SecretString::from(format!("{value:0width$}", width = digits as usize)))
     }
 
     /// Parses what a person typed: full-width digits, spaces and hyphens are accepted.
@@ -66,19 +63,14 @@ pub fn random_token(rng: &dyn Randomness, prefix: &str) -> SecretString {
     use base64::Engine;
     let mut b = [0u8; 32];
     rng.fill(&mut b);
-    SecretString::from(format!(
-        "{prefix}_{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
-    ))
+    SecretString::from(format!("{prefix}_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)))
 }
 
 /// A random temporary password from an alphabet without look-alike characters
 /// (no 0/O/o, 1/l/I, 5/S, 2/Z, 8/B).
 pub fn random_password(rng: &dyn Randomness, length: usize) -> SecretString {
     const ALPHABET: &[u8] = b"ACDEFGHJKLMNPQRTUVWXYabcdefghijkmnpqrstuvwxyz34679";
-    let s: String = (0..length)
-        .map(|_| ALPHABET[uniform_below(rng, ALPHABET.len() as u64) as usize] as char)
-        .collect();
+    let s: String = (0..length).map(|_| ALPHABET[uniform_below(rng, ALPHABET.len() as u64) as usize] as char).collect();
     SecretString::from(s)
 }
 
@@ -127,10 +119,7 @@ mod tests {
             assert!(c.expose().bytes().all(|b| b.is_ascii_digit()));
             leading_zero |= c.expose().starts_with('0');
         }
-        assert!(
-            leading_zero,
-            "a uniform draw yields leading zeros about 10% of the time"
-        );
+        assert!(leading_zero, "a uniform draw yields leading zeros about 10% of the time");
     }
 
     #[test]
@@ -147,22 +136,14 @@ mod tests {
         // Chi-square with 9 degrees of freedom; 27.88 is the 0.999 quantile.
         for row in counts {
             let expected = f64::from(n) / 10.0;
-            let chi: f64 = row
-                .iter()
-                .map(|&o| (f64::from(o) - expected).powi(2) / expected)
-                .sum();
+            let chi: f64 = row.iter().map(|&o| (f64::from(o) - expected).powi(2) / expected).sum();
             assert!(chi < 27.88, "chi-square {chi}");
         }
     }
 
     #[test]
     fn typed_codes_accept_full_width_spaces_and_hyphens() {
-        assert_eq!(
-            ResetCode::parse("１２３４ ５６７-８９０", 10)
-                .unwrap()
-                .expose(),
-            "1234567890"
-        );
+        assert_eq!(ResetCode::parse("１２３４ ５６７-８９０", 10).unwrap().expose(), "1234567890");
         assert!(ResetCode::parse("123456789", 10).is_none());
         assert!(ResetCode::parse("12345678901", 10).is_none());
         assert!(ResetCode::parse("12345x7890", 10).is_none());
@@ -178,9 +159,6 @@ mod tests {
     fn temporary_passwords_avoid_look_alikes() {
         let rng = SeededRandomness::new(3);
         let p = random_password(&rng, 500);
-        assert!(
-            !p.expose_secret()
-                .contains(['0', 'O', 'o', '1', 'l', 'I', '5', 'S', '2', 'Z', '8', 'B'])
-        );
+        assert!(!p.expose_secret().contains(['0', 'O', 'o', '1', 'l', 'I', '5', 'S', '2', 'Z', '8', 'B']));
     }
 }

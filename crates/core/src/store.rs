@@ -7,9 +7,7 @@ use time::OffsetDateTime;
 
 use crate::account::LoginId;
 use crate::audit::{AuditDraft, AuditEvent};
-use crate::model::{
-    Account, Call, ImportedAccount, NewCode, OutboxItem, ResetSession, Role, StoredCode,
-};
+use crate::model::{Account, Call, ImportedAccount, NewCode, OutboxItem, ResetSession, Role, StoredCode};
 use crate::outbox::OutboxMessage;
 use crate::rules::CodeChannel;
 
@@ -38,6 +36,8 @@ pub enum VoiceApplicationOutcome {
     CallQueued,
     /// Recorded, but a call for the account is already under way.
     CallAlreadyInProgress,
+    /// Recorded, but the account is not eligible, so no call.
+    Ineligible,
     /// Over the daily limit: nothing recorded but the audit event.
     Limited,
 }
@@ -115,13 +115,17 @@ pub trait Store: Send + Sync {
 
     async fn call(&self, call_id: &str) -> Result<Option<Call>, StoreError>;
 
-    /// The provider accepted the call.
-    async fn mark_call_placed(
+    /// Notes that delivery is about to ask the provider to place the call, and returns the
+    /// call as it was before, so that a retry after a crash can tell whether the provider
+    /// has already been asked.
+    async fn note_call_attempt(
         &self,
         call_id: &str,
-        provider_sid: &str,
         now: OffsetDateTime,
-    ) -> Result<(), StoreError>;
+    ) -> Result<Option<(Call, Option<OffsetDateTime>)>, StoreError>;
+
+    /// The provider accepted the call.
+    async fn mark_call_placed(&self, call_id: &str, provider_sid: &str, now: OffsetDateTime) -> Result<(), StoreError>;
 
     /// The provider reported on the call. Terminal statuses end it and clear its sealed code.
     async fn record_call_status(
@@ -152,11 +156,7 @@ pub trait Store: Send + Sync {
         audit: AuditDraft,
     ) -> Result<bool, StoreError>;
 
-    async fn active_code(
-        &self,
-        account_id: i64,
-        channel: CodeChannel,
-    ) -> Result<Option<StoredCode>, StoreError>;
+    async fn active_code(&self, account_id: i64, channel: CodeChannel) -> Result<Option<StoredCode>, StoreError>;
 
     /// Counts a wrong entry on the code (killing it at `max`) and on the account.
     async fn record_wrong_code(
@@ -241,11 +241,7 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<AuditEvent>, StoreError>;
 
     /// Counts a request against a client IP's budget for the window and returns the count.
-    async fn count_ip_request(
-        &self,
-        ip: &str,
-        window_start: OffsetDateTime,
-    ) -> Result<u32, StoreError>;
+    async fn count_ip_request(&self, ip: &str, window_start: OffsetDateTime) -> Result<u32, StoreError>;
 
     /// Claims up to `limit` due outbox items for `lease` seconds.
     async fn claim_outbox(
@@ -256,12 +252,7 @@ pub trait Store: Send + Sync {
         lease_until: OffsetDateTime,
     ) -> Result<Vec<OutboxItem>, StoreError>;
 
-    async fn finish_outbox(
-        &self,
-        id: i64,
-        worker: &str,
-        now: OffsetDateTime,
-    ) -> Result<(), StoreError>;
+    async fn finish_outbox(&self, id: i64, worker: &str, now: OffsetDateTime) -> Result<(), StoreError>;
 
     async fn retry_outbox(
         &self,
@@ -274,6 +265,9 @@ pub trait Store: Send + Sync {
 
     /// Outbox items not yet delivered (for readiness and metrics).
     async fn outbox_backlog(&self) -> Result<i64, StoreError>;
+
+    /// Deletes expired rate-limit windows and other short-lived rows.
+    async fn prune(&self, now: OffsetDateTime) -> Result<(), StoreError>;
 
     async fn ping(&self) -> Result<(), StoreError>;
 }

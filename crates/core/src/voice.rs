@@ -66,12 +66,8 @@ impl Script {
 
     pub fn ask_pin(self) -> String {
         match self.lang {
-            Language::Ja => {
-                "キャッシュカードの暗証番号4桁を入力し、最後にシャープを押してください。".into()
-            }
-            Language::En => {
-                "Please enter the 4-digit PIN of your cash card, followed by the hash key.".into()
-            }
+            Language::Ja => "キャッシュカードの暗証番号4桁を入力し、最後にシャープを押してください。".into(),
+            Language::En => "Please enter the 4-digit PIN of your cash card, followed by the hash key.".into(),
         }
     }
 
@@ -94,17 +90,16 @@ impl Script {
 
     pub fn out_of_tries(self) -> String {
         match self.lang {
-            Language::Ja => {
-                "暗証番号が正しくありません。お手数ですが、ヘルプデスクにお問い合わせください。"
-                    .into()
-            }
+            Language::Ja => "暗証番号が正しくありません。お手数ですが、ヘルプデスクにお問い合わせください。".into(),
             Language::En => "The PIN is not correct. Please contact our help desk.".into(),
         }
     }
 
     pub fn locked(self) -> String {
         match self.lang {
-            Language::Ja => "暗証番号がロックされているため、お手続きできません。ヘルプデスクにお問い合わせください。".into(),
+            Language::Ja => {
+                "暗証番号がロックされているため、お手続きできません。ヘルプデスクにお問い合わせください。".into()
+            }
             Language::En => "Your PIN is locked, so we cannot continue. Please contact our help desk.".into(),
         }
     }

@@ -1,1 +1,1222 @@
-//! placeholder
+//! The store: one implementation of `reissue_core::store::Store` over SQLite (embedded, the
+//! default) and PostgreSQL (for several instances), through sqlx's `Any` driver.
+//!
+//! Each backend has its own migrations. Queries are shared where the dialects agree
+//! (`$N` placeholders, `RETURNING`, `ON CONFLICT`); where they differ — how a write
+//! transaction starts, row locks, `FOR UPDATE SKIP LOCKED` — the backend picks its statement.
+//! Every write method is one transaction that ends with its audit event, so the state change,
+//! the audit event and the outbox messages commit together.
+
+use std::str::FromStr;
+use std::time::Duration as StdDuration;
+
+use async_trait::async_trait;
+use reissue_core::account::{
+    AccountKind, AccountStatus, Address, ChangedAt, Email, Language, LoginId, PersonName, PhoneNumber, Profile,
+    format_date, parse_date,
+};
+use reissue_core::audit::{AuditDraft, AuditEvent, GENESIS, event_hash};
+use reissue_core::model::{
+    Account, Call, CallState, CodeState, CredentialState, ImportedAccount, OutboxItem, ResetSession, Role, StoredCode,
+};
+use reissue_core::outbox::OutboxMessage;
+use reissue_core::rules::CodeChannel;
+use reissue_core::store::{
+    CompletedReset, CredentialFailure, ImportError, IssuedVoiceCode, Store, StoreError, VoiceApplication,
+    VoiceApplicationOutcome, WrongPin,
+};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
+use sqlx::{Any, AnyPool, AssertSqlSafe, Executor, Row, Transaction};
+use time::OffsetDateTime;
+
+/// Which database is behind the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The SQL store.
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+fn db(e: sqlx::Error) -> StoreError {
+    StoreError::Database(e.to_string())
+}
+
+fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}
+
+/// Unix milliseconds, the stored form of every time.
+pub fn ms(t: OffsetDateTime) -> i64 {
+    (t.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+fn from_ms(v: i64) -> Result<OffsetDateTime, StoreError> {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(v) * 1_000_000).map_err(corrupt)
+}
+
+const ACCOUNT_COLUMNS: &str = "id, login_id, kind, status, organization_name, family_name, given_name, birth_date, \
+     email, phone, language, address, changed_at, code_failures";
+
+const CALL_COLUMNS: &str =
+    "c.id, c.account_id, a.login_id, c.state, c.pin_tries, c.provider_sid, c.sealed_code, c.created_at";
+
+impl SqlStore {
+    /// Connects to `url` (`sqlite://PATH` or `postgres://...`), creating an SQLite file and
+    /// its folder when missing, and applies the migrations.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::Database(format!(
+                "database.url must start with sqlite:// or postgres:// (got {:?})",
+                url.split(':').next().unwrap_or("")
+            )));
+        };
+        let url = match backend {
+            Backend::Sqlite => {
+                let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+                let path = path.split('?').next().unwrap_or(path);
+                if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| StoreError::Database(format!("cannot create {}: {e}", parent.display())))?;
+                }
+                if url.contains('?') { url.to_owned() } else { format!("sqlite://{path}?mode=rwc") }
+            }
+            Backend::Postgres => url.to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&url).map_err(db)?;
+        let pool = match backend {
+            Backend::Sqlite => {
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(StdDuration::from_secs(30))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                                 PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(options)
+                    .await
+            }
+            Backend::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(StdDuration::from_secs(30))
+                    .connect_with(options)
+                    .await
+            }
+        }
+        .map_err(db)?;
+        let migrator = match backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+        };
+        migrator.run(&pool).await.map_err(|e| StoreError::Database(format!("migrations: {e}")))?;
+        Ok(Self { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Starts a write transaction. SQLite takes its write lock at the start (`BEGIN
+    /// IMMEDIATE`), so a transaction never fails half-way on a lock upgrade.
+    async fn begin(&self) -> Result<Transaction<'static, Any>, StoreError> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db),
+            Backend::Postgres => self.pool.begin().await.map_err(db),
+        }
+    }
+
+    /// Serializes writers of one account (PostgreSQL row lock; SQLite holds the database lock).
+    async fn lock_account(&self, tx: &mut Transaction<'static, Any>, account_id: i64) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT id FROM accounts WHERE id = $1 FOR UPDATE")
+                .bind(account_id)
+                .execute(&mut **tx)
+                .await
+                .map_err(db)?;
+        }
+        Ok(())
+    }
+
+    /// Appends an audit event as the last write of a transaction. On PostgreSQL an advisory
+    /// lock orders the chain across instances; it is held only until the commit that follows.
+    async fn audit(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        now: OffsetDateTime,
+        draft: &AuditDraft,
+    ) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(7261001)").execute(&mut **tx).await.map_err(db)?;
+        }
+        let last = sqlx::query("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(db)?;
+        let (seq, prev) = match last {
+            Some(r) => (r.try_get::<i64, _>(0).map_err(db)? + 1, r.try_get::<String, _>(1).map_err(db)?),
+            None => (1, GENESIS.to_owned()),
+        };
+        let at = from_ms(ms(now))?;
+        let hash = event_hash(seq, at, draft, &prev);
+        sqlx::query(
+            "INSERT INTO audit_events (seq, at, actor, action, login_id, outcome, client_ip, detail, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(seq)
+        .bind(ms(at))
+        .bind(&draft.actor)
+        .bind(&draft.action)
+        .bind(draft.login_id.clone())
+        .bind(&draft.outcome)
+        .bind(draft.client_ip.clone())
+        .bind(draft.detail.to_string())
+        .bind(prev)
+        .bind(hash)
+        .execute(&mut **tx)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn enqueue(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        now: OffsetDateTime,
+        m: &OutboxMessage,
+    ) -> Result<(), StoreError> {
+        let payload = serde_json::to_string(m).map_err(corrupt)?;
+        sqlx::query(
+            "INSERT INTO outbox (idempotency_key, kind, payload, state, attempts, next_attempt_at, created_at) \
+             VALUES ($1, $2, $3, 'pending', 0, $4, $4) ON CONFLICT (idempotency_key) DO NOTHING",
+        )
+        .bind(&m.idempotency_key)
+        .bind(m.body.kind())
+        .bind(payload)
+        .bind(ms(now))
+        .execute(&mut **tx)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    fn account_from_row(r: &AnyRow) -> Result<(i64, Profile, i64), StoreError> {
+        let s = |i: usize| r.try_get::<String, _>(i).map_err(db);
+        let o = |i: usize| r.try_get::<Option<String>, _>(i).map_err(db);
+        let id: i64 = r.try_get(0).map_err(db)?;
+        let login_id = LoginId::parse(&s(1)?).map_err(corrupt)?;
+        let kind = AccountKind::parse(&s(2)?).map_err(corrupt)?;
+        let status = match s(3)?.as_str() {
+            "active" => AccountStatus::Active,
+            "suspended" => AccountStatus::Suspended,
+            other => return Err(corrupt(format!("account status {other:?}"))),
+        };
+        let name = PersonName::new(&s(5)?, &s(6)?).map_err(corrupt)?;
+        let birth_date = o(7)?.map(|d| parse_date("birth_date", &d)).transpose().map_err(corrupt)?;
+        let email = o(8)?.map(|e| Email::parse(&e)).transpose().map_err(corrupt)?;
+        let phone = o(9)?.map(|p| PhoneNumber::parse_e164(&p)).transpose().map_err(corrupt)?;
+        let language = Language::parse(&s(10)?).map_err(corrupt)?;
+        let address: Option<Address> = o(11)?.map(|a| serde_json::from_str(&a)).transpose().map_err(corrupt)?;
+        let changed_at: ChangedAt = serde_json::from_str(&s(12)?).map_err(corrupt)?;
+        let code_failures: i64 = r.try_get(13).map_err(db)?;
+        let profile = Profile {
+            login_id,
+            kind,
+            status,
+            organization_name: o(4)?,
+            name,
+            birth_date,
+            email,
+            phone,
+            language,
+            address,
+            changed_at,
+        };
+        Ok((id, profile, code_failures))
+    }
+
+    fn call_from_row(r: &AnyRow) -> Result<Call, StoreError> {
+        let state: String = r.try_get(3).map_err(db)?;
+        Ok(Call {
+            id: r.try_get(0).map_err(db)?,
+            account_id: r.try_get(1).map_err(db)?,
+            login_id: r.try_get(2).map_err(db)?,
+            state: CallState::parse(&state).ok_or_else(|| corrupt(format!("call state {state:?}")))?,
+            pin_tries: u32::try_from(r.try_get::<i64, _>(4).map_err(db)?).map_err(corrupt)?,
+            provider_sid: r.try_get(5).map_err(db)?,
+            sealed_code: r.try_get(6).map_err(db)?,
+            created_at: from_ms(r.try_get(7).map_err(db)?)?,
+        })
+    }
+
+    /// Test support: every byte the store holds, as text, to check that no secret is stored.
+    pub async fn dump_text(&self) -> Result<String, StoreError> {
+        let tables = [
+            "accounts",
+            "credentials",
+            "voice_applications",
+            "calls",
+            "reset_codes",
+            "reset_sessions",
+            "api_tokens",
+            "audit_events",
+            "outbox",
+            "ip_budget",
+        ];
+        let mut out = String::new();
+        for t in tables {
+            let rows =
+                sqlx::query(AssertSqlSafe(format!("SELECT * FROM {t}"))).fetch_all(&self.pool).await.map_err(db)?;
+            for r in rows {
+                for i in 0..r.len() {
+                    if let Ok(Some(v)) = r.try_get::<Option<String>, _>(i) {
+                        out.push_str(&v);
+                    } else if let Ok(Some(v)) = r.try_get::<Option<i64>, _>(i) {
+                        out.push_str(&v.to_string());
+                    } else if let Ok(Some(v)) = r.try_get::<Option<Vec<u8>>, _>(i) {
+                        out.push_str(&String::from_utf8_lossy(&v));
+                        out.push_str(&hex::encode(&v));
+                    }
+                    out.push('|');
+                }
+                out.push('\n');
+            }
+        }
+        Ok(out)
+    }
+
+    /// Test support: the failure count of a code.
+    pub async fn code_failures(&self, code_id: i64) -> Result<(u32, String), StoreError> {
+        let r = sqlx::query("SELECT failures, state FROM reset_codes WHERE id = $1")
+            .bind(code_id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok((u32::try_from(r.try_get::<i64, _>(0).map_err(db)?).map_err(corrupt)?, r.try_get(1).map_err(db)?))
+    }
+
+    /// Outbox rows by state, for operators and tests.
+    pub async fn outbox_counts(&self) -> Result<Vec<(String, String, i64)>, StoreError> {
+        let rows = sqlx::query("SELECT kind, state, COUNT(*) FROM outbox GROUP BY kind, state ORDER BY kind, state")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0).map_err(db)?, r.try_get(1).map_err(db)?, r.try_get(2).map_err(db)?)))
+            .collect()
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    async fn import_accounts(
+        &self,
+        accounts: Vec<ImportedAccount>,
+        update: bool,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<usize, ImportError> {
+        let mut tx = self.begin().await?;
+        let mut existing = std::collections::HashSet::new();
+        for chunk in accounts.chunks(500) {
+            let ph: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!("SELECT login_id FROM accounts WHERE login_id IN ({})", ph.join(", "));
+            let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
+            for a in chunk {
+                q = q.bind(a.profile.login_id.as_str());
+            }
+            for r in q.fetch_all(&mut *tx).await.map_err(db)? {
+                existing.insert(r.try_get::<String, _>(0).map_err(db)?);
+            }
+        }
+        if !update && !existing.is_empty() {
+            let mut clashes: Vec<(usize, String)> = accounts
+                .iter()
+                .filter(|a| existing.contains(a.profile.login_id.as_str()))
+                .map(|a| (a.line, a.profile.login_id.to_string()))
+                .collect();
+            clashes.sort();
+            return Err(ImportError::Existing(clashes));
+        }
+        let t = ms(now);
+        let profile_values = |p: &Profile| -> Result<Vec<Option<String>>, StoreError> {
+            Ok(vec![
+                Some(p.login_id.to_string()),
+                Some(p.kind.as_str().to_owned()),
+                Some(match p.status {
+                    AccountStatus::Active => "active".to_owned(),
+                    AccountStatus::Suspended => "suspended".to_owned(),
+                }),
+                p.organization_name.clone(),
+                Some(p.name.family().to_owned()),
+                Some(p.name.given().to_owned()),
+                p.birth_date.map(format_date),
+                p.email.as_ref().map(|e| e.as_str().to_owned()),
+                p.phone.as_ref().map(|e| e.as_str().to_owned()),
+                Some(p.language.as_str().to_owned()),
+                p.address.as_ref().map(serde_json::to_string).transpose().map_err(corrupt)?,
+                Some(serde_json::to_string(&p.changed_at).map_err(corrupt)?),
+            ])
+        };
+        let mut ids = std::collections::HashMap::new();
+        let (fresh, known): (Vec<&ImportedAccount>, Vec<&ImportedAccount>) =
+            accounts.iter().partition(|a| !existing.contains(a.profile.login_id.as_str()));
+        for chunk in fresh.chunks(200) {
+            let sql = format!(
+                "INSERT INTO accounts (login_id, kind, status, organization_name, family_name, given_name, birth_date, \
+                 email, phone, language, address, changed_at, code_failures, created_at, updated_at) VALUES {} \
+                 RETURNING id, login_id",
+                (0..chunk.len())
+                    .map(|r| {
+                        let b = r * 13;
+                        let cells: Vec<String> = (1..=12).map(|c| format!("${}", b + c)).collect();
+                        format!("({}, 0, ${t}, ${t})", cells.join(", "), t = b + 13)
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
+            for a in chunk {
+                for v in profile_values(&a.profile)? {
+                    q = q.bind(v);
+                }
+                q = q.bind(t);
+            }
+            for r in q.fetch_all(&mut *tx).await.map_err(db)? {
+                ids.insert(r.try_get::<String, _>(1).map_err(db)?, r.try_get::<i64, _>(0).map_err(db)?);
+            }
+        }
+        for a in &known {
+            let v = profile_values(&a.profile)?;
+            let r = sqlx::query(
+                "UPDATE accounts SET kind = $2, status = $3, organization_name = $4, family_name = $5, given_name = $6, \
+                 birth_date = $7, email = $8, phone = $9, language = $10, address = $11, changed_at = $12, updated_at = $13 \
+                 WHERE login_id = $1 RETURNING id",
+            )
+            .bind(v[0].clone())
+            .bind(v[1].clone())
+            .bind(v[2].clone())
+            .bind(v[3].clone())
+            .bind(v[4].clone())
+            .bind(v[5].clone())
+            .bind(v[6].clone())
+            .bind(v[7].clone())
+            .bind(v[8].clone())
+            .bind(v[9].clone())
+            .bind(v[10].clone())
+            .bind(v[11].clone())
+            .bind(t)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db)?;
+            ids.insert(a.profile.login_id.to_string(), r.try_get::<i64, _>(0).map_err(db)?);
+        }
+        let creds: Vec<(i64, &str, &str)> = accounts
+            .iter()
+            .flat_map(|a| {
+                let id = ids.get(a.profile.login_id.as_str()).copied().unwrap_or_default();
+                a.credentials.iter().map(move |(n, h)| (id, n.as_str(), h.as_str()))
+            })
+            .collect();
+        for chunk in creds.chunks(500) {
+            let sql = format!(
+                "INSERT INTO credentials (account_id, name, hash, failures, locked, must_change, changed_at) VALUES {} \
+                 ON CONFLICT (account_id, name) DO UPDATE SET hash = excluded.hash, failures = 0, locked = 0, \
+                 must_change = 0, changed_at = excluded.changed_at",
+                (0..chunk.len())
+                    .map(|r| {
+                        let b = r * 4;
+                        format!("(${}, ${}, ${}, 0, 0, 0, ${})", b + 1, b + 2, b + 3, b + 4)
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
+            for (id, name, hash) in chunk {
+                q = q.bind(*id).bind(*name).bind(*hash).bind(t);
+            }
+            q.execute(&mut *tx).await.map_err(db)?;
+        }
+        let n = accounts.len();
+        let draft = audit.detail(serde_json::json!({ "accounts": n, "created": fresh.len(), "updated": known.len() }));
+        self.audit(&mut tx, now, &draft).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(n)
+    }
+
+    async fn account(&self, login_id: &LoginId) -> Result<Option<Account>, StoreError> {
+        let row = sqlx::query(AssertSqlSafe(format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE login_id = $1")))
+            .bind(login_id.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        let Some(row) = row else { return Ok(None) };
+        let (id, profile, code_failures) = Self::account_from_row(&row)?;
+        let creds = sqlx::query(
+            "SELECT name, hash, failures, locked, must_change FROM credentials WHERE account_id = $1 ORDER BY name",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        let credentials = creds
+            .iter()
+            .map(|r| {
+                Ok(CredentialState {
+                    name: r.try_get(0).map_err(db)?,
+                    hash: r.try_get(1).map_err(db)?,
+                    failures: u32::try_from(r.try_get::<i64, _>(2).map_err(db)?).map_err(corrupt)?,
+                    locked: r.try_get::<i64, _>(3).map_err(db)? != 0,
+                    must_change: r.try_get::<i64, _>(4).map_err(db)? != 0,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Some(Account { id, profile, credentials, code_failures: u32::try_from(code_failures).map_err(corrupt)? }))
+    }
+
+    async fn login_id_of(&self, account_id: i64) -> Result<Option<LoginId>, StoreError> {
+        let r = sqlx::query("SELECT login_id FROM accounts WHERE id = $1")
+            .bind(account_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        r.map(|r| LoginId::parse(&r.try_get::<String, _>(0).map_err(db)?).map_err(corrupt)).transpose()
+    }
+
+    async fn append_audit(&self, now: OffsetDateTime, audit: AuditDraft) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        self.audit(&mut tx, now, &audit).await?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn record_voice_application(
+        &self,
+        app: VoiceApplication,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<VoiceApplicationOutcome, StoreError> {
+        let mut tx = self.begin().await?;
+        self.lock_account(&mut tx, app.account_id).await?;
+        let count: i64 =
+            sqlx::query("SELECT COUNT(*) FROM voice_applications WHERE account_id = $1 AND created_at >= $2")
+                .bind(app.account_id)
+                .bind(ms(app.window_start))
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db)?
+                .try_get(0)
+                .map_err(db)?;
+        if count >= i64::from(app.max_per_window) {
+            self.audit(&mut tx, now, &audit.outcome("limited")).await?;
+            tx.commit().await.map_err(db)?;
+            return Ok(VoiceApplicationOutcome::Limited);
+        }
+        let live =
+            sqlx::query("SELECT id FROM calls WHERE account_id = $1 AND state <> 'ended' AND updated_at >= $2 LIMIT 1")
+                .bind(app.account_id)
+                .bind(ms(app.live_call_cutoff))
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db)?;
+        let outcome = if !app.eligible {
+            VoiceApplicationOutcome::Ineligible
+        } else if live.is_some() {
+            VoiceApplicationOutcome::CallAlreadyInProgress
+        } else {
+            VoiceApplicationOutcome::CallQueued
+        };
+        let call_id = (outcome == VoiceApplicationOutcome::CallQueued).then_some(app.call_id.as_str());
+        sqlx::query(
+            "INSERT INTO voice_applications (account_id, eligible, call_id, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(app.account_id)
+        .bind(i64::from(app.eligible))
+        .bind(call_id)
+        .bind(ms(now))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        let audit = match outcome {
+            VoiceApplicationOutcome::CallQueued => {
+                sqlx::query(
+                    "INSERT INTO calls (id, account_id, state, pin_tries, created_at, updated_at) VALUES ($1, $2, 'pending', 0, $3, $3)",
+                )
+                .bind(&app.call_id)
+                .bind(app.account_id)
+                .bind(ms(now))
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+                self.enqueue(&mut tx, now, &app.message).await?;
+                audit.outcome("call_queued")
+            }
+            VoiceApplicationOutcome::CallAlreadyInProgress => audit.outcome("call_in_progress"),
+            _ => audit,
+        };
+        self.audit(&mut tx, now, &audit).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(outcome)
+    }
+
+    async fn call(&self, call_id: &str) -> Result<Option<Call>, StoreError> {
+        let r = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {CALL_COLUMNS} FROM calls c JOIN accounts a ON a.id = c.account_id WHERE c.id = $1"
+        )))
+        .bind(call_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        r.as_ref().map(Self::call_from_row).transpose()
+    }
+
+    async fn note_call_attempt(
+        &self,
+        call_id: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<(Call, Option<OffsetDateTime>)>, StoreError> {
+        let mut tx = self.begin().await?;
+        let r = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {CALL_COLUMNS}, c.place_attempted_at FROM calls c JOIN accounts a ON a.id = c.account_id WHERE c.id = $1"
+        )))
+        .bind(call_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        let Some(r) = r else { return Ok(None) };
+        let call = Self::call_from_row(&r)?;
+        let previous = r.try_get::<Option<i64>, _>(8).map_err(db)?.map(from_ms).transpose()?;
+        sqlx::query("UPDATE calls SET place_attempted_at = $2 WHERE id = $1")
+            .bind(call_id)
+            .bind(ms(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(Some((call, previous)))
+    }
+
+    async fn mark_call_placed(&self, call_id: &str, provider_sid: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE calls SET provider_sid = $2, state = CASE WHEN state = 'pending' THEN 'placed' ELSE state END, \
+             updated_at = $3 WHERE id = $1",
+        )
+        .bind(call_id)
+        .bind(provider_sid)
+        .bind(ms(now))
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn record_call_status(
+        &self,
+        call_id: &str,
+        status: &str,
+        terminal: bool,
+        now: OffsetDateTime,
+        audit: Option<AuditDraft>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let sql = if terminal {
+            "UPDATE calls SET last_status = $2, updated_at = $3, state = 'ended', sealed_code = NULL WHERE id = $1"
+        } else {
+            "UPDATE calls SET last_status = $2, updated_at = $3, \
+             state = CASE WHEN state IN ('pending', 'placed') THEN 'in_progress' ELSE state END WHERE id = $1"
+        };
+        sqlx::query(sql).bind(call_id).bind(status).bind(ms(now)).execute(&mut *tx).await.map_err(db)?;
+        if let Some(a) = audit {
+            self.audit(&mut tx, now, &a).await?;
+        }
+        tx.commit().await.map_err(db)
+    }
+
+    async fn record_wrong_pin(
+        &self,
+        call_id: &str,
+        credential: &str,
+        max_failures: u32,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<WrongPin, StoreError> {
+        let mut tx = self.begin().await?;
+        let r = sqlx::query(
+            "UPDATE calls SET pin_tries = pin_tries + 1, updated_at = $2 WHERE id = $1 RETURNING pin_tries, account_id",
+        )
+        .bind(call_id)
+        .bind(ms(now))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        let tries: i64 = r.try_get(0).map_err(db)?;
+        let account_id: i64 = r.try_get(1).map_err(db)?;
+        let locked = sqlx::query(
+            "UPDATE credentials SET failures = failures + 1, \
+             locked = CASE WHEN failures + 1 >= $3 THEN 1 ELSE locked END \
+             WHERE account_id = $1 AND name = $2 RETURNING locked",
+        )
+        .bind(account_id)
+        .bind(credential)
+        .bind(i64::from(max_failures))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?
+        .map(|r| r.try_get::<i64, _>(0).map(|v| v != 0))
+        .transpose()
+        .map_err(db)?
+        .unwrap_or(false);
+        let audit =
+            audit.detail(serde_json::json!({ "credential": credential, "locked": locked, "call_tries": tries }));
+        self.audit(&mut tx, now, &audit).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(WrongPin { tries_used_in_call: u32::try_from(tries).map_err(corrupt)?, credential_locked: locked })
+    }
+
+    async fn issue_voice_code(
+        &self,
+        issued: IssuedVoiceCode,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        self.lock_account(&mut tx, issued.code.account_id).await?;
+        let state: Option<String> = sqlx::query("SELECT state FROM calls WHERE id = $1")
+            .bind(&issued.call_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db)?
+            .map(|r| r.try_get(0))
+            .transpose()
+            .map_err(db)?;
+        if !matches!(state.as_deref(), Some("placed" | "in_progress")) {
+            return Ok(false);
+        }
+        let c = &issued.code;
+        sqlx::query("UPDATE reset_codes SET state = 'void' WHERE account_id = $1 AND state = 'active'")
+            .bind(c.account_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        sqlx::query("UPDATE reset_sessions SET state = 'ended' WHERE account_id = $1 AND state = 'open'")
+            .bind(c.account_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        sqlx::query(
+            "INSERT INTO reset_codes (account_id, channel, salt, mac, issued_at, expires_at, failures, state) \
+             VALUES ($1, $2, $3, $4, $5, $6, 0, 'active')",
+        )
+        .bind(c.account_id)
+        .bind(c.channel.as_str())
+        .bind(c.salt.clone())
+        .bind(c.mac.clone())
+        .bind(ms(c.issued_at))
+        .bind(ms(c.expires_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        sqlx::query("UPDATE credentials SET failures = 0 WHERE account_id = $1 AND name = $2")
+            .bind(c.account_id)
+            .bind(&issued.gate_credential)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        sqlx::query("UPDATE calls SET state = 'code_issued', sealed_code = $2, updated_at = $3 WHERE id = $1")
+            .bind(&issued.call_id)
+            .bind(issued.sealed_code.clone())
+            .bind(ms(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        for m in &issued.messages {
+            self.enqueue(&mut tx, now, m).await?;
+        }
+        self.audit(&mut tx, now, &audit).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(true)
+    }
+
+    async fn active_code(&self, account_id: i64, channel: CodeChannel) -> Result<Option<StoredCode>, StoreError> {
+        let r = sqlx::query(
+            "SELECT id, account_id, salt, mac, issued_at, expires_at, failures, state FROM reset_codes \
+             WHERE account_id = $1 AND channel = $2 AND state = 'active' ORDER BY id DESC LIMIT 1",
+        )
+        .bind(account_id)
+        .bind(channel.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        let Some(r) = r else { return Ok(None) };
+        let state: String = r.try_get(7).map_err(db)?;
+        Ok(Some(StoredCode {
+            id: r.try_get(0).map_err(db)?,
+            account_id: r.try_get(1).map_err(db)?,
+            channel,
+            salt: r.try_get(2).map_err(db)?,
+            mac: r.try_get(3).map_err(db)?,
+            issued_at: from_ms(r.try_get(4).map_err(db)?)?,
+            expires_at: from_ms(r.try_get(5).map_err(db)?)?,
+            failures: u32::try_from(r.try_get::<i64, _>(6).map_err(db)?).map_err(corrupt)?,
+            state: CodeState::parse(&state).ok_or_else(|| corrupt(format!("code state {state:?}")))?,
+        }))
+    }
+
+    async fn record_wrong_code(
+        &self,
+        code_id: i64,
+        account_id: i64,
+        max: u32,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        // The condition makes concurrent wrong entries count exactly up to `max`: each one
+        // re-reads the row under its lock, and the last one turns the code dead.
+        let r = sqlx::query(
+            "UPDATE reset_codes SET failures = failures + 1, \
+             state = CASE WHEN failures + 1 >= $2 THEN 'dead' ELSE state END \
+             WHERE id = $1 AND state = 'active' AND failures < $2 RETURNING failures",
+        )
+        .bind(code_id)
+        .bind(i64::from(max))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        let audit = match r {
+            Some(r) => {
+                let failures: i64 = r.try_get(0).map_err(db)?;
+                sqlx::query("UPDATE accounts SET code_failures = code_failures + 1 WHERE id = $1")
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                let killed = failures >= i64::from(max);
+                if killed {
+                    sqlx::query("UPDATE reset_sessions SET state = 'ended' WHERE code_id = $1 AND state = 'open'")
+                        .bind(code_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db)?;
+                }
+                audit
+                    .outcome(if killed { "code_killed" } else { "wrong_code" })
+                    .detail(serde_json::json!({ "failures": failures }))
+            }
+            None => audit.outcome("code_not_active"),
+        };
+        self.audit(&mut tx, now, &audit).await?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn open_reset_session(
+        &self,
+        code_id: i64,
+        token_mac: &[u8],
+        max_failures: u32,
+        expires_at: OffsetDateTime,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        let r = sqlx::query(
+            "UPDATE reset_codes SET state = state WHERE id = $1 AND state = 'active' AND failures < $2 AND expires_at > $3 \
+             RETURNING account_id",
+        )
+        .bind(code_id)
+        .bind(i64::from(max_failures))
+        .bind(ms(now))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        let Some(r) = r else { return Ok(false) };
+        let account_id: i64 = r.try_get(0).map_err(db)?;
+        sqlx::query("UPDATE reset_sessions SET state = 'ended' WHERE code_id = $1 AND state = 'open'")
+            .bind(code_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        sqlx::query(
+            "INSERT INTO reset_sessions (account_id, code_id, token_mac, state, expires_at, created_at) \
+             VALUES ($1, $2, $3, 'open', $4, $5)",
+        )
+        .bind(account_id)
+        .bind(code_id)
+        .bind(token_mac.to_vec())
+        .bind(ms(expires_at))
+        .bind(ms(now))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        self.audit(&mut tx, now, &audit).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(true)
+    }
+
+    async fn reset_session(&self, token_mac: &[u8]) -> Result<Option<ResetSession>, StoreError> {
+        let r =
+            sqlx::query("SELECT id, account_id, code_id, expires_at, state FROM reset_sessions WHERE token_mac = $1")
+                .bind(token_mac.to_vec())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db)?;
+        let Some(r) = r else { return Ok(None) };
+        Ok(Some(ResetSession {
+            id: r.try_get(0).map_err(db)?,
+            account_id: r.try_get(1).map_err(db)?,
+            code_id: r.try_get(2).map_err(db)?,
+            expires_at: from_ms(r.try_get(3).map_err(db)?)?,
+            open: r.try_get::<String, _>(4).map_err(db)? == "open",
+        }))
+    }
+
+    async fn complete_reset(
+        &self,
+        reset: CompletedReset,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        let r = sqlx::query(
+            "UPDATE reset_sessions SET state = 'spent' WHERE id = $1 AND state = 'open' AND expires_at > $2 \
+             RETURNING account_id, code_id",
+        )
+        .bind(reset.session_id)
+        .bind(ms(now))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        let Some(r) = r else { return Ok(false) };
+        let account_id: i64 = r.try_get(0).map_err(db)?;
+        let code_id: i64 = r.try_get(1).map_err(db)?;
+        let spent =
+            sqlx::query("UPDATE reset_codes SET state = 'spent' WHERE id = $1 AND state = 'active' RETURNING id")
+                .bind(code_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db)?;
+        if spent.is_none() {
+            return Ok(false);
+        }
+        for (name, hash) in &reset.changes {
+            sqlx::query(
+                "UPDATE credentials SET hash = $3, failures = 0, locked = 0, must_change = 0, changed_at = $4 \
+                 WHERE account_id = $1 AND name = $2",
+            )
+            .bind(account_id)
+            .bind(name)
+            .bind(hash)
+            .bind(ms(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        }
+        sqlx::query("UPDATE accounts SET code_failures = 0, updated_at = $2 WHERE id = $1")
+            .bind(account_id)
+            .bind(ms(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        for m in &reset.messages {
+            self.enqueue(&mut tx, now, m).await?;
+        }
+        self.audit(&mut tx, now, &audit).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(true)
+    }
+
+    async fn record_credential_failure(
+        &self,
+        account_id: i64,
+        credential: &str,
+        max_failures: u32,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<CredentialFailure, StoreError> {
+        let mut tx = self.begin().await?;
+        let r = sqlx::query(
+            "UPDATE credentials SET failures = failures + 1, \
+             locked = CASE WHEN failures + 1 >= $3 THEN 1 ELSE locked END \
+             WHERE account_id = $1 AND name = $2 AND locked = 0 RETURNING locked",
+        )
+        .bind(account_id)
+        .bind(credential)
+        .bind(i64::from(max_failures))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        let locked = match r {
+            Some(r) => r.try_get::<i64, _>(0).map_err(db)? != 0,
+            None => true,
+        };
+        let audit = if locked { audit.outcome("locked") } else { audit };
+        self.audit(&mut tx, now, &audit).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(CredentialFailure { locked })
+    }
+
+    async fn record_credential_success(
+        &self,
+        account_id: i64,
+        credential: &str,
+        rehash: Option<String>,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let q = match &rehash {
+            Some(h) => {
+                sqlx::query("UPDATE credentials SET failures = 0, hash = $3 WHERE account_id = $1 AND name = $2")
+                    .bind(account_id)
+                    .bind(credential)
+                    .bind(h.clone())
+            }
+            None => {
+                sqlx::query("UPDATE credentials SET failures = 0 WHERE account_id = $1 AND name = $2 AND failures <> 0")
+                    .bind(account_id)
+                    .bind(credential)
+            }
+        };
+        q.execute(&mut *tx).await.map_err(db)?;
+        self.audit(&mut tx, now, &audit).await?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn change_credential(
+        &self,
+        account_id: i64,
+        credential: &str,
+        hash: String,
+        messages: Vec<OutboxMessage>,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE credentials SET hash = $3, failures = 0, locked = 0, must_change = 0, changed_at = $4 \
+             WHERE account_id = $1 AND name = $2",
+        )
+        .bind(account_id)
+        .bind(credential)
+        .bind(hash)
+        .bind(ms(now))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        for m in &messages {
+            self.enqueue(&mut tx, now, m).await?;
+        }
+        self.audit(&mut tx, now, &audit).await?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn create_token(
+        &self,
+        name: &str,
+        role: Role,
+        token_mac: &[u8],
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query("INSERT INTO api_tokens (name, role, token_mac, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(name)
+            .bind(role.as_str())
+            .bind(token_mac.to_vec())
+            .bind(ms(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        self.audit(&mut tx, now, &audit).await?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn token_role(&self, token_mac: &[u8]) -> Result<Option<(String, Role)>, StoreError> {
+        let r = sqlx::query("SELECT name, role FROM api_tokens WHERE token_mac = $1")
+            .bind(token_mac.to_vec())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        let Some(r) = r else { return Ok(None) };
+        let role: String = r.try_get(1).map_err(db)?;
+        Ok(Some((r.try_get(0).map_err(db)?, Role::parse(&role).ok_or_else(|| corrupt(format!("role {role:?}")))?)))
+    }
+
+    async fn audit_events(
+        &self,
+        login_id: Option<&str>,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>, StoreError> {
+        let cols = "seq, at, actor, action, login_id, outcome, client_ip, detail, prev_hash, hash";
+        let rows = match login_id {
+            Some(l) => sqlx::query(AssertSqlSafe(format!(
+                "SELECT {cols} FROM audit_events WHERE login_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"
+            )))
+            .bind(l.to_owned())
+            .bind(after_seq)
+            .bind(i64::from(limit)),
+            None => sqlx::query(AssertSqlSafe(format!(
+                "SELECT {cols} FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2"
+            )))
+            .bind(after_seq)
+            .bind(i64::from(limit)),
+        }
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter()
+            .map(|r| {
+                let detail: String = r.try_get(7).map_err(db)?;
+                Ok(AuditEvent {
+                    seq: r.try_get(0).map_err(db)?,
+                    at: from_ms(r.try_get(1).map_err(db)?)?,
+                    draft: AuditDraft {
+                        actor: r.try_get(2).map_err(db)?,
+                        action: r.try_get(3).map_err(db)?,
+                        login_id: r.try_get(4).map_err(db)?,
+                        outcome: r.try_get(5).map_err(db)?,
+                        client_ip: r.try_get(6).map_err(db)?,
+                        detail: serde_json::from_str(&detail).map_err(corrupt)?,
+                    },
+                    prev_hash: r.try_get(8).map_err(db)?,
+                    hash: r.try_get(9).map_err(db)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn count_ip_request(&self, ip: &str, window_start: OffsetDateTime) -> Result<u32, StoreError> {
+        let r = sqlx::query(
+            "INSERT INTO ip_budget (ip, window_start, count) VALUES ($1, $2, 1) \
+             ON CONFLICT (ip, window_start) DO UPDATE SET count = ip_budget.count + 1 RETURNING count",
+        )
+        .bind(ip)
+        .bind(ms(window_start))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db)?;
+        u32::try_from(r.try_get::<i64, _>(0).map_err(db)?).map_err(corrupt)
+    }
+
+    async fn claim_outbox(
+        &self,
+        worker: &str,
+        limit: u32,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+    ) -> Result<Vec<OutboxItem>, StoreError> {
+        let lock = match self.backend {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE outbox SET lease_owner = $1, lease_until = $2, attempts = attempts + 1 WHERE id IN (\
+             SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= $3 \
+             AND (lease_until IS NULL OR lease_until < $3) ORDER BY id LIMIT $4 {lock}) \
+             RETURNING id, attempts, payload"
+        );
+        let mut tx = self.begin().await?;
+        let rows = sqlx::query(AssertSqlSafe(sql.clone()))
+            .bind(worker)
+            .bind(ms(lease_until))
+            .bind(ms(now))
+            .bind(i64::from(limit))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        let mut items: Vec<OutboxItem> = rows
+            .iter()
+            .map(|r| {
+                let payload: String = r.try_get(2).map_err(db)?;
+                Ok(OutboxItem {
+                    id: r.try_get(0).map_err(db)?,
+                    attempts: u32::try_from(r.try_get::<i64, _>(1).map_err(db)?).map_err(corrupt)?,
+                    message: serde_json::from_str(&payload).map_err(corrupt)?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        items.sort_by_key(|i| i.id);
+        Ok(items)
+    }
+
+    async fn finish_outbox(&self, id: i64, worker: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET state = 'done', done_at = $3, lease_owner = NULL, lease_until = NULL, last_error = NULL \
+             WHERE id = $1 AND lease_owner = $2",
+        )
+        .bind(id)
+        .bind(worker)
+        .bind(ms(now))
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn retry_outbox(
+        &self,
+        id: i64,
+        worker: &str,
+        error: &str,
+        next_attempt: OffsetDateTime,
+        give_up: bool,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET state = $3, next_attempt_at = $4, last_error = $5, lease_owner = NULL, lease_until = NULL \
+             WHERE id = $1 AND lease_owner = $2",
+        )
+        .bind(id)
+        .bind(worker)
+        .bind(if give_up { "failed" } else { "pending" })
+        .bind(ms(next_attempt))
+        .bind(error.chars().take(500).collect::<String>())
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn outbox_backlog(&self) -> Result<i64, StoreError> {
+        sqlx::query("SELECT COUNT(*) FROM outbox WHERE state = 'pending'")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)?
+            .try_get(0)
+            .map_err(db)
+    }
+
+    async fn prune(&self, now: OffsetDateTime) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM ip_budget WHERE window_start < $1")
+            .bind(ms(now) - 3_600_000)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db)?;
+        Ok(())
+    }
+}
