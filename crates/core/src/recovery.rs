@@ -290,6 +290,14 @@ impl Recovery {
         v
     }
 
+    /// The language a call speaks: its account's.
+    pub async fn call_language(&self, call_id: &str) -> Option<crate::account::Language> {
+        match self.live_call(call_id).await {
+            Ok(Some((_, account))) => Some(account.profile.language),
+            _ => None,
+        }
+    }
+
     /// The call was answered (or the caller was sent back to the start).
     pub async fn call_answered(&self, call_id: &str, now: OffsetDateTime) -> Result<Vec<Prompt>, RecoveryError> {
         let Some((call, account)) = self.live_call(call_id).await? else {

@@ -1,1 +1,130 @@
-//! placeholder
+//! The HTTP face of reissue: the JSON API, the telephony webhooks and the demo's simulator
+//! pages, built by `app(state)`. Handlers only translate between HTTP and the procedures of
+//! `reissue_core::recovery`; errors become HTTP answers in `error.rs` alone.
+
+pub mod api;
+pub mod demo;
+pub mod error;
+pub mod hashing;
+pub mod voice;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
+use axum::http::HeaderValue;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use reissue_core::recovery::Recovery;
+use reissue_delivery::mail::MemoryMailbox;
+use reissue_delivery::voice::phone::PhoneNetwork;
+use secrecy::SecretString;
+use time::OffsetDateTime;
+
+use crate::error::ApiError;
+
+/// Everything a request may need.
+#[derive(Clone)]
+pub struct AppState {
+    pub recovery: Arc<Recovery>,
+    /// The secret that signs the provider's webhooks (Twilio: the auth token).
+    pub voice_webhook_token: SecretString,
+    /// Requests per minute per client IP on the public endpoints.
+    pub ip_requests_per_minute: u32,
+    /// The demo's phone network and mailbox, when the built-in simulator is in use.
+    pub demo: Option<Demo>,
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    /// Wakes the outbox worker when a request wrote a message.
+    pub wake: Arc<tokio::sync::Notify>,
+    /// `admin.token` from configuration: every role, for scripts.
+    pub admin_token: Option<SecretString>,
+}
+
+/// The demo's in-process phone network and mailbox.
+#[derive(Clone, Debug)]
+pub struct Demo {
+    pub phone: PhoneNetwork,
+    pub mailbox: Option<MemoryMailbox>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("ip_requests_per_minute", &self.ip_requests_per_minute).finish_non_exhaustive()
+    }
+}
+
+/// The one clock read of a request.
+pub(crate) fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+/// The client's address as the socket sees it.
+pub(crate) fn client_ip(req: &Request) -> Option<String> {
+    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())
+}
+
+/// Counts the request against its client IP's budget for the current minute, in the database
+/// so that the budget holds across instances. Over budget: `429` with `Retry-After`.
+async fn ip_budget(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let ip = client_ip(&req).unwrap_or_else(|| "unknown".into());
+    let t = now();
+    let window = t.replace_second(0).and_then(|w| w.replace_nanosecond(0)).unwrap_or(t);
+    match state.recovery.store.count_ip_request(&ip, window).await {
+        Ok(n) if n > state.ip_requests_per_minute => {
+            let mut e = ApiError::new(
+                axum::http::StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                "too many requests from this address; wait and try again",
+            );
+            e.retry_after = Some((60 - u64::from(t.second())).max(1));
+            e.into_response()
+        }
+        Ok(_) => next.run(req).await,
+        Err(e) => {
+            tracing::error!(error = %e, "rate limit store failure");
+            ApiError::internal().into_response()
+        }
+    }
+}
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    h.insert("cache-control", HeaderValue::from_static("no-store"));
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    resp
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let public = Router::new()
+        .route("/api/v1/voice-applications", post(api::voice_application))
+        .route("/api/v1/resets", post(api::enter_code))
+        .route("/api/v1/resets/complete", post(api::complete_reset))
+        .route("/api/v1/credentials/change", post(api::change_credential))
+        .route_layer(middleware::from_fn_with_state(state.clone(), ip_budget));
+    let mut router = Router::new()
+        .merge(public)
+        .route("/api/v1/credentials/verify", post(api::verify_credential))
+        .route("/api/v1/audit", get(api::audit))
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/healthz", get(api::healthz))
+        .route("/readyz", get(api::readyz))
+        .route("/metrics", get(api::metrics))
+        .route("/voice/answer", post(voice::answer))
+        .route("/voice/pin", post(voice::pin))
+        .route("/voice/repeat", post(voice::repeat))
+        .route("/voice/status", post(voice::status));
+    if state.demo.is_some() {
+        router = router.merge(demo::routes());
+    }
+    router
+        .fallback(|| async { ApiError::not_found() })
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
+        .layer(DefaultBodyLimit::max(16 * 1024))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
+}

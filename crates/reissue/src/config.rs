@@ -1,0 +1,212 @@
+//! Configuration: defaults, overlaid by a TOML file, overlaid by `REISSUE__SECTION__KEY`
+//! environment variables; `REISSUE__SECTION__KEY_FILE` reads a secret from a file. Unknown
+//! keys are an error that names the key. Secrets never show in `Debug` output.
+
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use reissue_core::credential::CredentialSpec;
+use reissue_core::hashing::Argon2Cost;
+use reissue_core::mail::Institution;
+use reissue_core::rules::Rules;
+use reissue_delivery::mail::SmtpSecurity;
+use secrecy::SecretString;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub smtp: Option<SmtpConfig>,
+    pub voice: VoiceConfig,
+    pub admin: AdminConfig,
+    pub limits: LimitsConfig,
+    pub rules: Rules,
+    pub hashing: Argon2Cost,
+    pub keys: KeysConfig,
+    pub institution: Institution,
+    pub credentials: Option<Vec<CredentialSpec>>,
+    pub webhooks: Vec<WebhookConfig>,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    pub listen: String,
+    pub public_url: Option<String>,
+    pub data_dir: PathBuf,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self { listen: "127.0.0.1:8080".into(), public_url: None, data_dir: "reissue-data".into() }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    pub url: String,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self { url: "sqlite://reissue-data/reissue.db".into() }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: String,
+    #[serde(default = "default_smtp_port")]
+    pub port: u16,
+    #[serde(default)]
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub password: Option<SecretString>,
+    pub from: String,
+}
+
+fn default_smtp_port() -> u16 {
+    587
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum VoiceProviderName {
+    #[default]
+    Simulator,
+    Twilio,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct VoiceConfig {
+    pub provider: VoiceProviderName,
+    pub twilio: Option<TwilioConfig>,
+    /// Seconds a call rings before "no-answer".
+    pub ring_timeout_secs: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TwilioConfig {
+    #[serde(default = "default_twilio_base")]
+    pub api_base: String,
+    pub account_sid: String,
+    pub auth_token: SecretString,
+    pub from: String,
+}
+
+fn default_twilio_base() -> String {
+    "https://api.twilio.com".into()
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct AdminConfig {
+    pub token: Option<SecretString>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsConfig {
+    pub ip_requests_per_minute: u32,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        Self { ip_requests_per_minute: 120 }
+    }
+}
+
+/// Key files; each is created in the data directory on first start when not given.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct KeysConfig {
+    /// HMAC key for reset codes and tokens (and, derived from it, the simulator's webhook key).
+    pub code_hmac_file: Option<PathBuf>,
+    pub pepper_file: Option<PathBuf>,
+    pub webhook_signing_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookConfig {
+    pub url: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// A tracing filter such as `info` or `reissue=debug`.
+    pub level: String,
+    pub json: bool,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self { level: "info".into(), json: false }
+    }
+}
+
+/// Loads the configuration from `file` (or `reissue.toml` when present) and the environment.
+pub fn load(file: Option<&Path>) -> Result<Config, String> {
+    let mut fig = Figment::new();
+    match file {
+        Some(f) if !f.exists() => return Err(format!("configuration file {} does not exist", f.display())),
+        Some(f) => fig = fig.merge(Toml::file(f)),
+        None if Path::new("reissue.toml").exists() => fig = fig.merge(Toml::file("reissue.toml")),
+        None => {}
+    }
+    fig = fig.merge(Env::prefixed("REISSUE__").split("__").filter(|k| !k.as_str().ends_with("_file")));
+    for (key, value) in std::env::vars() {
+        let Some(rest) = key.strip_prefix("REISSUE__") else { continue };
+        let Some(rest) = rest.strip_suffix("_FILE").or_else(|| rest.strip_suffix("_file")) else { continue };
+        let path = rest.to_lowercase().replace("__", ".");
+        let secret = std::fs::read_to_string(&value).map_err(|e| format!("{key}: cannot read {value}: {e}"))?;
+        fig = fig.merge((path, secret.trim_end_matches(['\n', '\r']).to_owned()));
+    }
+    let config: Config =
+        fig.extract().map_err(|e| e.into_iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))?;
+    config.rules.validate()?;
+    if config.voice.provider == VoiceProviderName::Twilio && config.voice.twilio.is_none() {
+        return Err("voice.provider = \"twilio\" needs [voice.twilio] with account_sid, auth_token and from".into());
+    }
+    Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_named() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("r.toml", "[server]\nlisten = \"127.0.0.1:9\"\nlisen = 1\n")?;
+            let err = load(Some(Path::new("r.toml"))).unwrap_err();
+            assert!(err.contains("lisen"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn environment_overrides_the_file_and_file_secrets_are_read() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("r.toml", "[limits]\nip_requests_per_minute = 5\n")?;
+            jail.create_file("token.txt", "s3cret-admin\n")?;
+            jail.set_env("REISSUE__LIMITS__IP_REQUESTS_PER_MINUTE", "7");
+            jail.set_env("REISSUE__ADMIN__TOKEN_FILE", "token.txt");
+            let c = load(Some(Path::new("r.toml"))).unwrap();
+            assert_eq!(c.limits.ip_requests_per_minute, 7);
+            use secrecy::ExposeSecret;
+            assert_eq!(c.admin.token.as_ref().unwrap().expose_secret(), "s3cret-admin");
+            assert!(!format!("{c:?}").contains("s3cret"));
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,501 @@
+//! The `reissue` binary: loads configuration, starts the server and its outbox worker, and
+//! runs the administrative commands. Logic lives in the library crates.
+
+mod config;
+mod import;
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use reissue_core::account::{LoginId, format_date};
+use reissue_core::audit::{AuditDraft, verify_chain};
+use reissue_core::credential::CredentialSet;
+use reissue_core::hashing::{MacKey, SecretHasher};
+use reissue_core::mail::Institution;
+use reissue_core::model::Role;
+use reissue_core::recovery::{Hashing, Keys, Recovery};
+use reissue_core::secret::Randomness;
+use reissue_core::store::{ImportError, Store};
+use reissue_delivery::mail::{Mailer, MemoryMailbox, SmtpMailer, SmtpSettings};
+use reissue_delivery::voice::VoiceProvider;
+use reissue_delivery::voice::phone::{PhoneNetwork, SimulatedProvider};
+use reissue_delivery::voice::twilio::{Twilio, TwilioSettings};
+use reissue_delivery::webhook::WebhookSender;
+use reissue_delivery::worker::Worker;
+use reissue_server::hashing::BlockingHashing;
+use reissue_server::{AppState, Demo};
+use reissue_store::SqlStore;
+use secrecy::{ExposeSecret, SecretString};
+use time::OffsetDateTime;
+
+use crate::config::{Config, VoiceProviderName};
+
+#[derive(Parser, Debug)]
+#[command(name = "reissue", version, about = "Credential recovery server")]
+struct Cli {
+    /// Configuration file (default: reissue.toml when present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the server.
+    Serve {
+        /// Load demo accounts and print how to walk the voice reset by hand.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Accounts.
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Secrets.
+    #[command(subcommand)]
+    Secret(SecretCommand),
+    /// ID-card PINs through a card reader, and the software card.
+    #[command(subcommand)]
+    Card(reissue_card::cli::CardCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum AccountCommand {
+    /// Import accounts from JSON Lines (FILE, or - for standard input). All or nothing.
+    Import {
+        file: String,
+        /// Replace accounts whose login ID exists already.
+        #[arg(long)]
+        update: bool,
+    },
+    /// Print an account as JSON, without secrets or hashes.
+    Show { login_id: String },
+}
+
+#[derive(Subcommand, Debug)]
+enum TokenCommand {
+    /// Create a bearer token and print it once.
+    Create {
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| "role must be integrator, auditor or admin".into())
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Check the hash chain and name the first broken event.
+    Verify,
+}
+
+#[derive(Subcommand, Debug)]
+enum SecretCommand {
+    /// Read a secret from standard input and print its Argon2id PHC hash with this server's
+    /// pepper (for preparing imports).
+    Hash,
+}
+
+/// The operating system's CSPRNG.
+struct OsRandomness;
+
+impl Randomness for OsRandomness {
+    fn fill(&self, buf: &mut [u8]) {
+        if let Err(e) = getrandom::fill(buf) {
+            // Without randomness no secret can be made safely; stopping is the only safe answer.
+            panic!("the operating system's random number generator failed: {e}");
+        }
+    }
+}
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+/// Reads a key file, or creates it with fresh random bytes (mode 0600) when missing.
+fn key_file(given: Option<&Path>, data_dir: &Path, name: &str) -> Result<Vec<u8>, String> {
+    let path = given.map(Path::to_path_buf).unwrap_or_else(|| data_dir.join("keys").join(name));
+    if path.exists() {
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let key = hex::decode(text.trim()).map_err(|_| format!("{}: must hold hex", path.display()))?;
+        if key.len() < 32 {
+            return Err(format!("{}: a key needs at least 32 bytes", path.display()));
+        }
+        return Ok(key);
+    }
+    if given.is_some() {
+        return Err(format!("key file {} does not exist", path.display()));
+    }
+    let mut key = vec![0u8; 32];
+    OsRandomness.fill(&mut key);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    write_private(&path, &hex::encode(&key)).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(key)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    f.write_all(text.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}
+
+/// The shared pieces every command builds from the configuration.
+struct Runtime {
+    config: Config,
+    store: Arc<SqlStore>,
+    recovery: Arc<Recovery>,
+    hasher: Arc<SecretHasher>,
+    master: MacKey,
+    webhook_key: Vec<u8>,
+}
+
+async fn runtime(config: Config) -> Result<Runtime, String> {
+    let data_dir = config.server.data_dir.clone();
+    let master = MacKey::new(key_file(config.keys.code_hmac_file.as_deref(), &data_dir, "code_hmac.key")?);
+    let pepper = key_file(config.keys.pepper_file.as_deref(), &data_dir, "pepper.key")?;
+    let webhook_key = key_file(config.keys.webhook_signing_file.as_deref(), &data_dir, "webhook_signing.key")?;
+    let store = Arc::new(SqlStore::connect(&config.database.url).await.map_err(|e| e.to_string())?);
+    let hasher = Arc::new(SecretHasher::new(pepper, config.hashing).map_err(|e| e.to_string())?);
+    let rng: Arc<dyn Randomness> = Arc::new(OsRandomness);
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let hashing: Arc<dyn Hashing> = Arc::new(BlockingHashing::new(hasher.clone(), rng.clone(), cores));
+    let credentials = match &config.credentials {
+        Some(specs) => CredentialSet::new(specs.clone()).map_err(|e| format!("credentials: {e}"))?,
+        None => CredentialSet::bank_default(),
+    };
+    let mut dummy = [0u8; 24];
+    rng.fill(&mut dummy);
+    let dummy_hash = hasher.hash(&SecretString::from(hex::encode(dummy)), rng.as_ref()).map_err(|e| e.to_string())?;
+    let public_url = config.server.public_url.clone().unwrap_or_else(|| format!("http://{}", config.server.listen));
+    let recovery = Arc::new(Recovery {
+        store: store.clone(),
+        hashing,
+        rng,
+        keys: Keys::from_master(&master),
+        rules: config.rules.clone().with_profile_applied(),
+        credentials,
+        institution: config.institution.clone(),
+        public_url,
+        webhooks: config.webhooks.iter().map(|w| w.url.clone()).collect(),
+        dummy_hash,
+    });
+    Ok(Runtime { config, store, recovery, hasher, master, webhook_key })
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&config.log.level));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if config.log.json { builder.json().try_init() } else { builder.try_init() };
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Command::Card(cmd) = cli.command {
+        return reissue_card::cli::run(cmd);
+    }
+    let config = match config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("reissue: configuration: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&config);
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("reissue: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli.command, config)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("reissue: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let rt = runtime(config).await?;
+    match command {
+        Command::Serve { demo } => serve(rt, demo).await,
+        Command::Account(AccountCommand::Import { file, update }) => {
+            let mut input = String::new();
+            if file == "-" {
+                std::io::stdin().read_to_string(&mut input).map_err(|e| format!("stdin: {e}"))?;
+            } else {
+                input = std::fs::read_to_string(&file).map_err(|e| format!("{file}: {e}"))?;
+            }
+            import_accounts(&rt, &input, update).await
+        }
+        Command::Account(AccountCommand::Show { login_id }) => {
+            let id = LoginId::parse(&login_id).map_err(|e| e.to_string())?;
+            let Some(a) = rt.store.account(&id).await.map_err(|e| e.to_string())? else {
+                return Err(format!("no account with login ID {id}"));
+            };
+            let p = &a.profile;
+            let v = serde_json::json!({
+                "login_id": p.login_id,
+                "kind": p.kind,
+                "status": p.status,
+                "organization_name": p.organization_name,
+                "name": { "family": p.name.family(), "given": p.name.given() },
+                "birth_date": p.birth_date.map(format_date),
+                "email": p.email,
+                "phone": p.phone,
+                "language": p.language,
+                "address": p.address,
+                "changed_at": p.changed_at,
+                "code_failures": a.code_failures,
+                "credentials": a.credentials.iter().map(|c| serde_json::json!({
+                    "name": c.name, "failures": c.failures, "locked": c.locked, "must_change": c.must_change,
+                })).collect::<Vec<_>>(),
+            });
+            println!("{}", serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token(TokenCommand::Create { role, name }) => {
+            let token = rt.recovery.create_token(&name, role, now()).await.map_err(|e| e.to_string())?;
+            println!("{}", token.expose_secret());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let mut all = Vec::new();
+            let mut after = 0;
+            loop {
+                let page = rt.store.audit_events(None, after, 10_000).await.map_err(|e| e.to_string())?;
+                let Some(last) = page.last() else { break };
+                after = last.seq;
+                all.extend(page);
+            }
+            match verify_chain(&all) {
+                Ok(n) => {
+                    println!("audit chain intact: {n} events");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(b) => {
+                    println!("audit chain broken at {b}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Command::Secret(SecretCommand::Hash) => {
+            let mut s = String::new();
+            std::io::stdin().read_line(&mut s).map_err(|e| format!("stdin: {e}"))?;
+            let secret = SecretString::from(s.trim_end_matches(['\n', '\r']).to_owned());
+            let hash = rt.hasher.hash(&secret, &OsRandomness).map_err(|e| e.to_string())?;
+            println!("{hash}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Card(_) => Ok(ExitCode::FAILURE),
+    }
+}
+
+async fn import_accounts(rt: &Runtime, input: &str, update: bool) -> Result<ExitCode, String> {
+    let accounts = match import::parse_all(input, &rt.recovery.credentials, rt.recovery.hashing.clone()).await {
+        Ok(a) => a,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            eprintln!("reissue: {} bad line(s); nothing was imported", errors.len());
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let audit = AuditDraft::new("cli", "account_import", None, "imported");
+    match rt.store.import_accounts(accounts, update, now(), audit).await {
+        Ok(n) => {
+            println!("imported {n} account(s)");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(ImportError::Existing(list)) => {
+            for (line, id) in &list {
+                eprintln!("line {line}: login_id {id} exists already (use --update to replace it)");
+            }
+            eprintln!("reissue: nothing was imported");
+            Ok(ExitCode::FAILURE)
+        }
+        Err(ImportError::Store(e)) => Err(e.to_string()),
+    }
+}
+
+const DEMO_ACCOUNTS: &str = r#"{"login_id":"123456789","kind":"individual","name":{"family":"Koku","given":"Taro"},"birth_date":"1980-04-01","email":"taro@example.jp","phone":"+819012345678","language":"ja","address":{"postal_code":"100-0001","lines":["東京都千代田区千代田1-1-1"]},"credentials":{"login_password":{"secret":"sakura blossom 2024"},"transaction_password":{"secret":"river stone garden"},"telephone_pin":{"secret":"3917"},"cash_card_pin":{"secret":"4826"}},"changed_at":{"email":"2020-01-01T00:00:00Z","phone":"2020-01-01T00:00:00Z"}}
+{"login_id":"987654321","kind":"individual","name":{"family":"Stone","given":"Emily"},"birth_date":"1975-11-30","email":"emily@example.com","phone":"+819087654321","language":"en","address":{"postal_code":"106-0032","lines":["3-2-1 Roppongi, Minato-ku, Tokyo"]},"credentials":{"login_password":{"secret":"lantern harbour mist"},"telephone_pin":{"secret":"5190"},"cash_card_pin":{"secret":"7351"}}}
+{"login_id":"555000111","kind":"organization","organization_name":"Koku Trading K.K.","name":{"family":"Sato","given":"Hanako"},"birth_date":"1985-06-15","email":"sato@koku-trading.example","phone":"+81312345678","language":"ja","credentials":{"login_password":{"secret":"maple ledger autumn"},"cash_card_pin":{"secret":"2468"}}}
+"#;
+
+async fn load_demo(rt: &Runtime) -> Result<(), String> {
+    let first = LoginId::parse("123456789").map_err(|e| e.to_string())?;
+    if rt.store.account(&first).await.map_err(|e| e.to_string())?.is_some() {
+        return Ok(());
+    }
+    let accounts = import::parse_all(DEMO_ACCOUNTS, &rt.recovery.credentials, rt.recovery.hashing.clone())
+        .await
+        .map_err(|e| e.join("; "))?;
+    rt.store
+        .import_accounts(accounts, false, now(), AuditDraft::new("cli", "account_import", None, "demo"))
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
+    let cfg = &rt.config;
+    let addr: SocketAddr =
+        cfg.server.listen.parse().map_err(|e| format!("server.listen {:?}: {e}", cfg.server.listen))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .map_err(|e| format!("http client: {e}"))?;
+
+    let mailbox = cfg.smtp.is_none().then(MemoryMailbox::default);
+    let mailer: Arc<dyn Mailer> = match (&cfg.smtp, &mailbox) {
+        (Some(s), _) => Arc::new(
+            SmtpMailer::new(&SmtpSettings {
+                host: s.host.clone(),
+                port: s.port,
+                security: s.security,
+                username: s.username.clone(),
+                password: s.password.clone(),
+                from: s.from.clone(),
+            })
+            .map_err(|e| e.to_string())?,
+        ),
+        (None, Some(mb)) => Arc::new(mb.clone()),
+        (None, None) => return Err("no mailer".into()),
+    };
+    let (voice, webhook_token, phone): (Arc<dyn VoiceProvider>, SecretString, Option<PhoneNetwork>) =
+        match (cfg.voice.provider, &cfg.voice.twilio) {
+            (VoiceProviderName::Twilio, Some(t)) => (
+                Arc::new(Twilio::new(
+                    http.clone(),
+                    TwilioSettings {
+                        api_base: t.api_base.clone(),
+                        account_sid: t.account_sid.clone(),
+                        auth_token: t.auth_token.clone(),
+                        from: t.from.clone(),
+                        ring_timeout_secs: cfg.voice.ring_timeout_secs.unwrap_or(25),
+                    },
+                )),
+                t.auth_token.clone(),
+                None,
+            ),
+            _ => {
+                let token = SecretString::from(hex::encode(rt.master.derive("simulator-webhooks").mac(&[b"token"])));
+                let network = PhoneNetwork::new(http.clone(), "AC00000000000000000000000000000000", token.clone());
+                let provider = SimulatedProvider { network: network.clone(), from: "+815000000000".into() };
+                (Arc::new(provider), token, Some(network))
+            }
+        };
+    if demo {
+        load_demo(&rt).await?;
+    }
+    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let state = AppState {
+        recovery: rt.recovery.clone(),
+        voice_webhook_token: webhook_token,
+        ip_requests_per_minute: cfg.limits.ip_requests_per_minute,
+        demo: phone.map(|phone| Demo { phone, mailbox: mailbox.clone() }),
+        metrics,
+        wake: wake.clone(),
+        admin_token: cfg.admin.token.clone(),
+    };
+    let mut id = [0u8; 6];
+    OsRandomness.fill(&mut id);
+    let worker = Arc::new(Worker {
+        store: rt.store.clone(),
+        mailer,
+        voice,
+        webhooks: Arc::new(WebhookSender::new(http.clone(), rt.webhook_key.clone())),
+        public_url: rt.recovery.public_url.clone(),
+        id: format!("worker-{}", hex::encode(id)),
+        lease: time::Duration::seconds(60),
+        call_grace: time::Duration::seconds(30),
+        max_attempts: 12,
+        wake,
+    });
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker_task = tokio::spawn(worker.run(stop_rx));
+
+    let app = reissue_server::app(state);
+    tracing::info!(%bound, database = %db_kind(&cfg.database.url), "reissue listening");
+    if demo {
+        print_demo_walkthrough(bound, &rt.recovery.institution);
+    } else {
+        println!("reissue listening on http://{bound}");
+    }
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
+    let _ = stop_tx.send(true);
+    let _ = worker_task.await;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn db_kind(url: &str) -> &'static str {
+    if url.starts_with("sqlite") { "sqlite" } else { "postgres" }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+fn print_demo_walkthrough(addr: SocketAddr, inst: &Institution) {
+    let b = format!("http://{addr}");
+    println!(
+        r#"reissue demo ({name}) on {b} — SQLite in ./reissue-data, built-in phone simulator and mailbox.
+Demo account: login ID 123456789, born 1980-04-01, cash-card PIN 4826 (Japanese); 987654321, 1975-11-30, PIN 7351 (English).
+Walk the voice reset by hand:
+  1. Apply:        curl -si {b}/api/v1/voice-applications -H 'content-type: application/json' -d '{{"login_id":"987654321","birth_date":"1975-11-30"}}'
+  2. See the call: curl -s {b}/demo/calls            (take the "sid")
+  3. Answer it:    curl -s -X POST {b}/demo/calls/SID/answer
+  4. Key the PIN:  curl -s {b}/demo/calls/SID/keys -H 'content-type: application/json' -d '{{"keys":"7351#"}}'   (the transcript speaks the code)
+  5. Enter code:   curl -s {b}/api/v1/resets -H 'content-type: application/json' -d '{{"channel":"voice","login_id":"987654321","code":"CODE"}}'
+  6. Set new:      curl -s {b}/api/v1/resets/complete -H 'content-type: application/json' -d '{{"reset_token":"TOKEN","credentials":{{"login_password":"a new long passphrase","telephone_pin":""}}}}'
+  7. Read mail:    curl -s {b}/demo/mailbox"#,
+        name = inst.name
+    );
+}

@@ -1,0 +1,328 @@
+//! The JSON API handlers. Each parses its input, calls one procedure, and shapes the answer.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use reissue_core::account::{LoginId, parse_date};
+use reissue_core::model::Role;
+use reissue_core::recovery::{Requester, ResettableCredential};
+use reissue_core::rules::CodeChannel;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq;
+use utoipa::{OpenApi, ToSchema};
+
+use crate::error::{ApiError, ErrorBody};
+use crate::{AppState, now};
+
+/// The client address of a request, for the audit log.
+#[derive(Debug, Clone)]
+pub struct ClientIp(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string()),
+        ))
+    }
+}
+
+/// A caller holding a bearer token, with its name and role.
+#[derive(Debug, Clone)]
+pub struct Bearer {
+    pub name: String,
+    pub role: Role,
+}
+
+impl FromRequestParts<AppState> for Bearer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(ApiError::unauthorized)?;
+        if let Some(admin) = &state.admin_token {
+            if bool::from(admin.expose_secret().as_bytes().ct_eq(token.as_bytes())) {
+                return Ok(Self { name: "admin.token".into(), role: Role::Admin });
+            }
+        }
+        match state.recovery.token_role(token).await.map_err(ApiError::from)? {
+            Some((name, role)) => Ok(Self { name, role }),
+            None => Err(ApiError::unauthorized()),
+        }
+    }
+}
+
+impl Bearer {
+    fn require(&self, role: Role) -> Result<(), ApiError> {
+        if self.role.allows(role) { Ok(()) } else { Err(ApiError::forbidden()) }
+    }
+
+    fn requester(&self, ip: ClientIp) -> Requester {
+        Requester { actor: format!("token:{}", self.name), client_ip: ip.0 }
+    }
+}
+
+/// JSON body or a clear 4xx naming what is wrong with it.
+fn body<T>(payload: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+    payload.map(|Json(v)| v).map_err(ApiError::from)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoiceApplicationRequest {
+    /// Nine digits; full-width digits are accepted.
+    pub login_id: String,
+    /// `YYYY-MM-DD`.
+    pub birth_date: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Accepted {
+    /// Always `accepted`: the answer never says whether anything matched.
+    pub status: &'static str,
+}
+
+/// P1: apply for a voice reset code.
+#[utoipa::path(post, path = "/api/v1/voice-applications", request_body = VoiceApplicationRequest,
+    responses((status = 202, body = Accepted, description = "Always, whatever happened to the account"),
+              (status = 400, body = ErrorBody, description = "A field is malformed (says nothing about accounts)"),
+              (status = 429, body = ErrorBody, description = "Client IP over its budget")))]
+pub async fn voice_application(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    payload: Result<Json<VoiceApplicationRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let started = Instant::now();
+    let req = body(payload)?;
+    LoginId::parse(&req.login_id).map_err(|e| ApiError::bad_request("invalid_field", e.reason).field(e.field))?;
+    parse_date("birth_date", &req.birth_date)
+        .map_err(|e| ApiError::bad_request("invalid_field", e.reason).field(e.field))?;
+    let result =
+        state.recovery.apply_for_voice_code(&req.login_id, &req.birth_date, &Requester::public(ip.0), now()).await;
+    state.wake.notify_one();
+    // Answer at a fixed deadline so that timing tells nothing about the account.
+    let deadline = Duration::from_millis(state.recovery.rules.uniform_response_ms);
+    tokio::time::sleep(deadline.saturating_sub(started.elapsed())).await;
+    result?;
+    Ok((StatusCode::ACCEPTED, Json(Accepted { status: "accepted" })).into_response())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnterCodeRequest {
+    /// Which page the code is entered on: `voice` or `postal`.
+    pub channel: ChannelName,
+    pub login_id: String,
+    /// Full-width digits, spaces and hyphens are accepted.
+    pub code: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelName {
+    Voice,
+    Postal,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResetSessionResponse {
+    pub reset_token: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: time::OffsetDateTime,
+    #[schema(value_type = Vec<Object>)]
+    pub credentials: Vec<ResettableCredential>,
+}
+
+/// P3 step 1: enter a reset code.
+#[utoipa::path(post, path = "/api/v1/resets", request_body = EnterCodeRequest,
+    responses((status = 201, body = ResetSessionResponse), (status = 400, body = ErrorBody, description = "invalid_code for every failure")))]
+pub async fn enter_code(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    payload: Result<Json<EnterCodeRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let req = body(payload)?;
+    let channel = match req.channel {
+        ChannelName::Voice => CodeChannel::Voice,
+        ChannelName::Postal => CodeChannel::Postal,
+    };
+    let opened = state.recovery.enter_code(channel, &req.login_id, &req.code, &Requester::public(ip.0), now()).await?;
+    let resp = ResetSessionResponse {
+        reset_token: opened.token.expose_secret().to_owned(),
+        expires_at: opened.expires_at,
+        credentials: opened.credentials,
+    };
+    Ok((StatusCode::CREATED, Json(resp)).into_response())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteResetRequest {
+    #[schema(value_type = String)]
+    pub reset_token: SecretString,
+    /// New secret per credential name; `""` keeps the current one.
+    #[schema(value_type = BTreeMap<String, String>)]
+    pub credentials: BTreeMap<String, SecretString>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Changed {
+    pub changed: Vec<String>,
+}
+
+/// P3 step 2: set new credentials.
+#[utoipa::path(post, path = "/api/v1/resets/complete", request_body = CompleteResetRequest,
+    responses((status = 200, body = Changed), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn complete_reset(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    payload: Result<Json<CompleteResetRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let req = body(payload)?;
+    let changed =
+        state.recovery.complete_reset(&req.reset_token, req.credentials, &Requester::public(ip.0), now()).await?;
+    state.wake.notify_one();
+    Ok(Json(Changed { changed }).into_response())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyRequest {
+    pub login_id: String,
+    pub credential: String,
+    #[schema(value_type = String)]
+    pub secret: SecretString,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VerifyResponse {
+    pub result: &'static str,
+    pub must_change: bool,
+}
+
+/// P7: verify a credential (integrating systems).
+#[utoipa::path(post, path = "/api/v1/credentials/verify", request_body = VerifyRequest,
+    security(("bearer" = [])),
+    responses((status = 200, body = VerifyResponse), (status = 401, body = ErrorBody), (status = 423, body = ErrorBody)))]
+pub async fn verify_credential(
+    State(state): State<AppState>,
+    bearer: Bearer,
+    ip: ClientIp,
+    payload: Result<Json<VerifyRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    bearer.require(Role::Integrator)?;
+    let req = body(payload)?;
+    let v = state.recovery.verify(&req.login_id, &req.credential, &req.secret, &bearer.requester(ip), now()).await?;
+    Ok(Json(VerifyResponse { result: "ok", must_change: v.must_change }).into_response())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeRequest {
+    pub login_id: String,
+    pub credential: String,
+    #[schema(value_type = String)]
+    pub current: SecretString,
+    #[schema(value_type = String)]
+    pub new: SecretString,
+}
+
+/// P7: change a credential with the current one.
+#[utoipa::path(post, path = "/api/v1/credentials/change", request_body = ChangeRequest,
+    responses((status = 200, body = Changed), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody), (status = 423, body = ErrorBody)))]
+pub async fn change_credential(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    payload: Result<Json<ChangeRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let req = body(payload)?;
+    let changed = state
+        .recovery
+        .change(&req.login_id, &req.credential, &req.current, &req.new, &Requester::public(ip.0), now())
+        .await?;
+    state.wake.notify_one();
+    Ok(Json(Changed { changed }).into_response())
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    pub login_id: Option<String>,
+    /// Events after this sequence number.
+    pub after: Option<i64>,
+    pub limit: Option<u32>,
+}
+
+/// The audit events of an account (auditors).
+#[utoipa::path(get, path = "/api/v1/audit", params(AuditQuery), security(("bearer" = [])),
+    responses((status = 200, description = "`{\"events\":[...]}`"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn audit(
+    State(state): State<AppState>,
+    bearer: Bearer,
+    query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    bearer.require(Role::Auditor)?;
+    let Query(q) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
+    let login = match q.login_id.as_deref() {
+        Some(l) => {
+            Some(LoginId::parse(l).map_err(|e| ApiError::bad_request("invalid_field", e.reason).field(e.field))?)
+        }
+        None => None,
+    };
+    let events = state
+        .recovery
+        .store
+        .audit_events(login.as_ref().map(LoginId::as_str), q.after.unwrap_or(0), q.limit.unwrap_or(1000).min(10_000))
+        .await
+        .map_err(|e| ApiError::from(reissue_core::recovery::RecoveryError::Store(e)))?;
+    Ok(Json(serde_json::json!({ "events": events })).into_response())
+}
+
+pub async fn healthz() -> Response {
+    Json(serde_json::json!({"status": "ok"})).into_response()
+}
+
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    match state.recovery.store.ping().await {
+        Ok(()) => Json(serde_json::json!({"status": "ready"})).into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "not_ready", "the database does not answer").into_response()
+        }
+    }
+}
+
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    if let Ok(backlog) = state.recovery.store.outbox_backlog().await {
+        metrics::gauge!("reissue_outbox_backlog").set(backlog as f64);
+    }
+    match &state.metrics {
+        Some(h) => ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], h.render()).into_response(),
+        None => ApiError::not_found().into_response(),
+    }
+}
+
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(title = "reissue", description = "Credential recovery server"),
+    paths(voice_application, enter_code, complete_reset, verify_credential, change_credential, audit),
+    components(schemas(ErrorBody, crate::error::ErrorDetail))
+)]
+pub struct ApiDoc;
+
+pub async fn openapi() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}

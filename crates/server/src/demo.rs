@@ -1,0 +1,104 @@
+//! The demo's hands: answer a simulated call, press keys, read the built-in mailbox. Mounted
+//! only when the built-in phone simulator is the voice provider.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use reissue_delivery::voice::phone::PhoneError;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::error::ApiError;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/demo/calls", get(calls))
+        .route("/demo/calls/{sid}", get(call))
+        .route("/demo/calls/{sid}/answer", post(answer))
+        .route("/demo/calls/{sid}/keys", post(keys))
+        .route("/demo/calls/{sid}/wait", post(wait))
+        .route("/demo/calls/{sid}/hangup", post(hang_up))
+        .route("/demo/calls/{sid}/fail", post(fail))
+        .route("/demo/mailbox", get(mailbox))
+}
+
+fn demo(state: &AppState) -> Result<&crate::Demo, ApiError> {
+    state.demo.as_ref().ok_or_else(ApiError::not_found)
+}
+
+fn phone_error(e: PhoneError) -> ApiError {
+    match e {
+        PhoneError::NoSuchCall(_) => ApiError::not_found(),
+        other => ApiError::new(StatusCode::CONFLICT, "call_state", other.to_string()),
+    }
+}
+
+async fn calls(State(state): State<AppState>) -> Result<Response, ApiError> {
+    Ok(Json(serde_json::json!({ "calls": demo(&state)?.phone.calls() })).into_response())
+}
+
+async fn call(State(state): State<AppState>, Path(sid): Path<String>) -> Result<Response, ApiError> {
+    let c = demo(&state)?.phone.call(&sid).ok_or_else(ApiError::not_found)?;
+    Ok(Json(c).into_response())
+}
+
+async fn answer(State(state): State<AppState>, Path(sid): Path<String>) -> Result<Response, ApiError> {
+    let c = demo(&state)?.phone.answer(&sid).await.map_err(phone_error)?;
+    Ok(Json(c).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Keys {
+    keys: String,
+}
+
+async fn keys(
+    State(state): State<AppState>,
+    Path(sid): Path<String>,
+    payload: Result<Json<Keys>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(k) = payload.map_err(ApiError::from)?;
+    let c = demo(&state)?.phone.press(&sid, &k.keys).await.map_err(|e| match e {
+        PhoneError::BadKeys => ApiError::bad_request("invalid_field", e.to_string()).field("keys"),
+        other => phone_error(other),
+    })?;
+    Ok(Json(c).into_response())
+}
+
+async fn wait(State(state): State<AppState>, Path(sid): Path<String>) -> Result<Response, ApiError> {
+    let c = demo(&state)?.phone.wait(&sid).await.map_err(phone_error)?;
+    Ok(Json(c).into_response())
+}
+
+async fn hang_up(State(state): State<AppState>, Path(sid): Path<String>) -> Result<Response, ApiError> {
+    let c = demo(&state)?.phone.hang_up(&sid).await.map_err(phone_error)?;
+    Ok(Json(c).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fail {
+    status: String,
+}
+
+async fn fail(
+    State(state): State<AppState>,
+    Path(sid): Path<String>,
+    payload: Result<Json<Fail>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(f) = payload.map_err(ApiError::from)?;
+    if !matches!(f.status.as_str(), "no-answer" | "busy" | "failed") {
+        return Err(ApiError::bad_request("invalid_field", "status must be no-answer, busy or failed").field("status"));
+    }
+    let c = demo(&state)?.phone.fail(&sid, &f.status).await.map_err(phone_error)?;
+    Ok(Json(c).into_response())
+}
+
+async fn mailbox(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let mb = demo(&state)?.mailbox.as_ref().ok_or_else(ApiError::not_found)?;
+    Ok(Json(serde_json::json!({ "messages": mb.messages() })).into_response())
+}

@@ -1,0 +1,101 @@
+//! The telephony webhooks: the provider fetches the dialogue here and reports call progress.
+//! Every request must carry a valid `X-Twilio-Signature`; anything else gets `403`.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use reissue_core::voice::Prompt;
+use reissue_delivery::voice::twilio::verify_signature;
+use reissue_delivery::voice::twiml;
+use secrecy::ExposeSecret;
+
+use crate::error::ApiError;
+use crate::{AppState, now};
+
+/// The form parameters of a correctly signed webhook, and the call it is about.
+struct SignedForm {
+    params: Vec<(String, String)>,
+    call_id: String,
+}
+
+impl SignedForm {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+fn check(state: &AppState, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> Result<SignedForm, ApiError> {
+    let forbidden =
+        || ApiError::new(StatusCode::FORBIDDEN, "bad_signature", "the request signature is missing or wrong");
+    let params: Vec<(String, String)> = url::form_urlencoded::parse(body).into_owned().collect();
+    let path_and_query = uri.path_and_query().map(|p| p.as_str()).unwrap_or(uri.path());
+    let url = format!("{}{}", state.recovery.public_url.trim_end_matches('/'), path_and_query);
+    let sig = headers.get("x-twilio-signature").and_then(|v| v.to_str().ok());
+    if !verify_signature(state.voice_webhook_token.expose_secret(), &url, &params, sig) {
+        tracing::warn!(path = uri.path(), "webhook with a bad or missing signature");
+        return Err(forbidden());
+    }
+    let call_id = uri
+        .query()
+        .and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "call").map(|(_, v)| v.into_owned()))
+        .ok_or_else(|| ApiError::bad_request("missing_call", "the webhook URL has no call parameter").field("call"))?;
+    Ok(SignedForm { params, call_id })
+}
+
+async fn twiml_response(state: &AppState, call_id: &str, prompts: Vec<Prompt>) -> Response {
+    let lang = state.recovery.call_language(call_id).await.unwrap_or_default();
+    let xml = twiml::render(&prompts, lang, &state.recovery.public_url, call_id);
+    ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], xml).into_response()
+}
+
+pub async fn answer(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let form = check(&state, &uri, &headers, &body)?;
+    let prompts = state.recovery.call_answered(&form.call_id, now()).await?;
+    Ok(twiml_response(&state, &form.call_id, prompts).await)
+}
+
+pub async fn pin(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let form = check(&state, &uri, &headers, &body)?;
+    let digits = form.get("Digits").unwrap_or("").to_owned();
+    let prompts = state.recovery.pin_entered(&form.call_id, &digits, now()).await?;
+    state.wake.notify_one();
+    Ok(twiml_response(&state, &form.call_id, prompts).await)
+}
+
+pub async fn repeat(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let form = check(&state, &uri, &headers, &body)?;
+    let digits = form.get("Digits").unwrap_or("").to_owned();
+    let prompts = state.recovery.repeat_requested(&form.call_id, &digits).await?;
+    Ok(twiml_response(&state, &form.call_id, prompts).await)
+}
+
+pub async fn status(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let form = check(&state, &uri, &headers, &body)?;
+    let status = form.get("CallStatus").unwrap_or("").to_owned();
+    if status.is_empty() {
+        return Err(ApiError::bad_request("missing_status", "CallStatus is required").field("CallStatus"));
+    }
+    state.recovery.call_status(&form.call_id, &status, now()).await?;
+    Ok(([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], "<Response/>").into_response())
+}
