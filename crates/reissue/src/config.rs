@@ -163,7 +163,8 @@ pub fn load(file: Option<&Path>) -> Result<Config, String> {
         None if Path::new("reissue.toml").exists() => fig = fig.merge(Toml::file("reissue.toml")),
         None => {}
     }
-    fig = fig.merge(Env::prefixed("REISSUE__").split("__").filter(|k| !k.as_str().ends_with("_file")));
+    fig = fig
+        .merge(Env::prefixed("REISSUE__").split("__").filter(|k| !k.as_str().to_ascii_lowercase().ends_with("_file")));
     for (key, value) in std::env::vars() {
         let Some(rest) = key.strip_prefix("REISSUE__") else { continue };
         let Some(rest) = rest.strip_suffix("_FILE").or_else(|| rest.strip_suffix("_file")) else { continue };
@@ -181,6 +182,7 @@ pub fn load(file: Option<&Path>) -> Result<Config, String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)] // figment::Jail's closures return figment::Error by design.
 mod tests {
     use super::*;
 

@@ -52,10 +52,10 @@ impl FromRequestParts<AppState> for Bearer {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or_else(ApiError::unauthorized)?;
-        if let Some(admin) = &state.admin_token {
-            if bool::from(admin.expose_secret().as_bytes().ct_eq(token.as_bytes())) {
-                return Ok(Self { name: "admin.token".into(), role: Role::Admin });
-            }
+        if let Some(admin) = &state.admin_token
+            && bool::from(admin.expose_secret().as_bytes().ct_eq(token.as_bytes()))
+        {
+            return Ok(Self { name: "admin.token".into(), role: Role::Admin });
         }
         match state.recovery.token_role(token).await.map_err(ApiError::from)? {
             Some((name, role)) => Ok(Self { name, role }),

@@ -91,9 +91,12 @@ struct Inner {
 #[derive(Debug, Clone)]
 pub struct PhoneNetwork(Arc<Inner>);
 
+/// An element being parsed: name, attributes, child verbs, text said so far.
+type Open = (String, Vec<(String, String)>, Vec<Verb>, Said);
+
 fn parse_twiml(xml: &str) -> Result<Vec<Verb>, String> {
     let mut reader = Reader::from_str(xml);
-    let mut stack: Vec<(String, Vec<(String, String)>, Vec<Verb>, Said)> = Vec::new();
+    let mut stack: Vec<Open> = Vec::new();
     let mut root: Vec<Verb> = Vec::new();
     let mut in_say_as = false;
     loop {
@@ -125,10 +128,10 @@ fn parse_twiml(xml: &str) -> Result<Vec<Verb>, String> {
                         Some(parent) => parent.2.push(v),
                         None => root.push(v),
                     }
-                } else if name == "break" {
-                    if let Some(say) = stack.iter_mut().rev().find(|s| s.0 == "Say") {
-                        say.3.text.push(' ');
-                    }
+                } else if name == "break"
+                    && let Some(say) = stack.iter_mut().rev().find(|s| s.0 == "Say")
+                {
+                    say.3.text.push(' ');
                 }
             }
             Event::Text(t) => {

@@ -1,0 +1,6 @@
+//! The integration tests of the `reissue` binary, in one test binary.
+
+mod card;
+mod concurrency;
+mod harness;
+mod voice_reset;
