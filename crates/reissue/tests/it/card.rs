@@ -1,0 +1,516 @@
+//! `reissue card` end to end. Without PC/SC: the software card's `init` and the plain
+//! refusal of a build without the `pcsc` feature. With `--features pcsc`: the real stack,
+//! i.e. a private pcscd with the vsmartcard vpcd driver, the software card behind it
+//! (`reissue card emulate`), OpenSC's `pkcs15-tool`, and `reissue card status` /
+//! `change-pin` through libpcsclite.
+//!
+//! The PC/SC tests never touch a pcscd that is already running: each starts its own,
+//! socket-activated on a socket in its own temporary directory (clients find it through
+//! `PCSCLITE_CSOCK_NAME`), with its own reader.conf.d whose vpcd uses a free port pair. So
+//! neither a system pcscd nor a parallel test run can collide with it. They fail, never
+//! skip, when pcscd, vpcd or OpenSC are missing: CI installs them
+//! (`apt-get install pcscd vsmartcard-vpcd opensc libpcsclite-dev pkg-config`).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_reissue");
+
+fn reissue(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().expect("run reissue")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn init_card(state: &Path) -> Output {
+    reissue(&[
+        "card",
+        "init",
+        "--state",
+        state.to_str().expect("utf-8 path"),
+        "--sign-password",
+        "abc123",
+        "--auth-pin",
+        "1234",
+        "--juki-pin",
+        "2345",
+        "--text-pin",
+        "3456",
+    ])
+}
+
+#[test]
+fn card_init_creates_a_software_card_and_refuses_malformed_pins() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = dir.path().join("card.json");
+    let bad = reissue(&[
+        "card",
+        "init",
+        "--state",
+        state.to_str().expect("utf-8 path"),
+        "--sign-password",
+        "ABCDEF",
+        "--auth-pin",
+        "1234",
+        "--juki-pin",
+        "2345",
+        "--text-pin",
+        "3456",
+    ]);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad.stderr));
+    assert!(text(&bad.stderr).contains("signature certificate password"));
+    assert!(!state.exists());
+
+    let ok = init_card(&state);
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    let again = init_card(&state);
+    assert_eq!(again.status.code(), Some(1), "init must not overwrite a card");
+}
+
+#[cfg(not(feature = "pcsc"))]
+#[test]
+fn without_pcsc_the_reader_commands_say_so_and_fail() {
+    for args in [&["card", "readers"][..], &["card", "status"], &["card", "change-pin", "auth"]] {
+        let out = reissue(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(text(&out.stderr).contains("no PC/SC support"), "{args:?}: {}", text(&out.stderr));
+    }
+}
+
+#[cfg(feature = "pcsc")]
+mod pcsc {
+    use std::fs;
+    use std::io::Write;
+    use std::net::TcpListener;
+    use std::os::fd::OwnedFd;
+    use std::os::unix::net::UnixListener;
+    use std::path::{Path, PathBuf};
+    use std::process::{Child, Command, Output, Stdio};
+    use std::time::{Duration, Instant};
+
+    use super::{BIN, init_card, text};
+
+    const READER: &str = "Virtual PCD 00 00";
+    const DEBIAN_PACKAGES: &str = "apt-get install -y pcscd vsmartcard-vpcd opensc libpcsclite-dev pkg-config";
+    const PID_FILE: &str = "/run/pcscd/pcscd.pid";
+
+    /// A process started by a test: stopped (SIGTERM, then SIGKILL) and reaped on drop.
+    struct Guard {
+        name: &'static str,
+        child: Child,
+    }
+
+    impl Guard {
+        fn stop(&mut self) {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline {
+                if matches!(self.child.try_wait(), Ok(Some(_))) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            eprintln!("{} did not stop on SIGTERM; killing it", self.name);
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            self.stop();
+        }
+    }
+
+    fn find_program(name: &str) -> Option<PathBuf> {
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        std::env::split_paths(&path)
+            .chain(["/usr/sbin", "/sbin", "/usr/bin"].map(PathBuf::from))
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    }
+
+    fn require_program(name: &str) -> PathBuf {
+        find_program(name).unwrap_or_else(|| panic!("`{name}` is not installed; this test needs it: {DEBIAN_PACKAGES}"))
+    }
+
+    /// The vpcd driver, from Debian's reader.conf.d entry or its usual place.
+    fn vpcd_driver() -> PathBuf {
+        let from_conf = fs::read_to_string("/etc/reader.conf.d/vpcd").ok().and_then(|conf| {
+            conf.lines().find_map(|l| l.trim().strip_prefix("LIBPATH").map(|p| PathBuf::from(p.trim())))
+        });
+        from_conf
+            .into_iter()
+            .chain([
+                PathBuf::from("/usr/lib/pcsc/drivers/serial/libifdvpcd.so"),
+                PathBuf::from("/usr/lib64/pcsc/drivers/serial/libifdvpcd.so"),
+            ])
+            .find(|p| p.is_file())
+            .unwrap_or_else(|| panic!("the vpcd driver (libifdvpcd.so) is not installed: {DEBIAN_PACKAGES}"))
+    }
+
+    /// A port p such that p and p + 1 are free (vpcd listens on one port per slot).
+    fn free_port_pair() -> u16 {
+        for _ in 0..100 {
+            let first = TcpListener::bind("0.0.0.0:0").expect("bind a port");
+            let port = first.local_addr().expect("local addr").port();
+            if port < 65_535 && TcpListener::bind(("0.0.0.0", port + 1)).is_ok() {
+                return port;
+            }
+        }
+        panic!("no free pair of TCP ports for vpcd");
+    }
+
+    /// pcscd + vpcd on a private socket and port, and optionally the software card.
+    struct Stack {
+        dir: tempfile::TempDir,
+        socket: PathBuf,
+        port: u16,
+        state: PathBuf,
+        pcscd_bin: PathBuf,
+        card: Option<Guard>,
+        pcscd: Option<Guard>,
+        saved_pid_file: Option<String>,
+    }
+
+    impl Stack {
+        fn start() -> Self {
+            let pcscd_bin = require_program("pcscd");
+            require_program("pkcs15-tool");
+            let driver = vpcd_driver();
+            let dir = tempfile::Builder::new().prefix("reissue-card-it").tempdir().expect("temp dir");
+            let port = free_port_pair();
+            let conf = dir.path().join("reader.conf.d");
+            fs::create_dir(&conf).expect("conf dir");
+            fs::write(
+                conf.join("vpcd"),
+                format!(
+                    "FRIENDLYNAME \"Virtual PCD\"\nDEVICENAME   /dev/null:0x{port:04X}\nLIBPATH      {}\nCHANNELID    0x{port:04X}\n",
+                    driver.display()
+                ),
+            )
+            .expect("write reader.conf");
+
+            let state = dir.path().join("card.json");
+            let socket = dir.path().join("pcscd.comm");
+            let mut stack = Self {
+                dir,
+                socket,
+                port,
+                state,
+                pcscd_bin,
+                card: None,
+                pcscd: None,
+                saved_pid_file: fs::read_to_string(PID_FILE).ok(),
+            };
+            stack.start_pcscd();
+            stack
+        }
+
+        /// Starts pcscd on the private socket and waits for the vpcd reader.
+        fn start_pcscd(&mut self) {
+            // Socket activation (sd_listen_fds): pcscd serves the socket it is handed on fd 3
+            // instead of the system-wide /run/pcscd/pcscd.comm, and skips its "another pcscd
+            // is running" check. The shell moves the socket from stdin to fd 3 and then
+            // becomes pcscd, so LISTEN_PID is pcscd's own pid.
+            let _ = fs::remove_file(&self.socket);
+            let listener = UnixListener::bind(&self.socket).expect("bind the pcscd socket");
+            let log = fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(self.dir.path().join("pcscd.log"))
+                .expect("pcscd log");
+            let child = Command::new("sh")
+                .arg("-c")
+                .arg(r#"exec 3<&0 </dev/null; export LISTEN_PID=$$ LISTEN_FDS=1; exec "$0" --foreground --debug --config "$1""#)
+                .arg(&self.pcscd_bin)
+                .arg(self.dir.path().join("reader.conf.d"))
+                .stdin(Stdio::from(OwnedFd::from(listener)))
+                .stdout(log.try_clone().expect("log"))
+                .stderr(log)
+                .spawn()
+                .expect("start pcscd");
+            self.pcscd = Some(Guard { name: "pcscd", child });
+            self.wait_for("pcscd to list the vpcd reader", |s| {
+                let out = s.reissue(&["card", "readers"], None);
+                out.status.success() && text(&out.stdout).contains(READER)
+            });
+        }
+
+        fn log(&self, name: &str) -> String {
+            fs::read_to_string(self.dir.path().join(name)).unwrap_or_default()
+        }
+
+        fn wait_for(&mut self, what: &str, mut ready: impl FnMut(&Self) -> bool) {
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while Instant::now() < deadline {
+                if ready(self) {
+                    return;
+                }
+                if let Some(pcscd) = &mut self.pcscd
+                    && let Ok(Some(status)) = pcscd.child.try_wait()
+                {
+                    panic!("pcscd exited ({status}) while waiting for {what}:\n{}", self.log("pcscd.log"));
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            panic!(
+                "timed out waiting for {what}\n--- pcscd.log (tail) ---\n{}\n--- card.log ---\n{}",
+                tail(&self.log("pcscd.log"), 40),
+                self.log("card.log")
+            );
+        }
+
+        fn command(&self, program: &str) -> Command {
+            let mut cmd = Command::new(program);
+            cmd.env("PCSCLITE_CSOCK_NAME", &self.socket).env("HOME", self.dir.path());
+            cmd
+        }
+
+        fn reissue(&self, args: &[&str], stdin: Option<&str>) -> Output {
+            let mut cmd = self.command(BIN);
+            cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
+            cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+            let mut child = cmd.spawn().expect("run reissue");
+            if let Some(input) = stdin {
+                let mut pipe = child.stdin.take().expect("stdin");
+                pipe.write_all(input.as_bytes()).expect("write stdin");
+            }
+            child.wait_with_output().expect("wait for reissue")
+        }
+
+        fn insert_card(&mut self) {
+            let log = fs::File::create(self.dir.path().join("card.log")).expect("card log");
+            let child = self
+                .command(BIN)
+                .args(["card", "emulate", "--state"])
+                .arg(&self.state)
+                .args(["--port", &self.port.to_string()])
+                .stdin(Stdio::null())
+                .stdout(log.try_clone().expect("log"))
+                .stderr(log)
+                .spawn()
+                .expect("start the software card");
+            self.card = Some(Guard { name: "reissue card emulate", child });
+            self.wait_for("the software card to be present", |s| {
+                s.reissue(&["card", "status", "--reader", READER, "--json"], None).status.success()
+            });
+        }
+
+        fn remove_card(&mut self) {
+            self.card = None;
+            // Let pcscd's reader poll (every 400 ms) see the card gone before anything
+            // else talks to the reader. Otherwise a client's failed APDU ejects the vpcd
+            // connection behind the poll's back, and a card inserted right after can stay
+            // unseen ("Card Not Inserted") because pcscd never saw a removal.
+            std::thread::sleep(Duration::from_millis(1500));
+        }
+
+        fn status_json(&self) -> String {
+            let out = self.reissue(&["card", "status", "--reader", READER, "--json"], None);
+            assert!(out.status.success(), "status failed: {}", text(&out.stderr));
+            text(&out.stdout).trim().to_owned()
+        }
+    }
+
+    impl Drop for Stack {
+        fn drop(&mut self) {
+            // The card first (it is pcscd's client), then pcscd.
+            self.card = None;
+            self.pcscd = None;
+            // pcscd writes and, on exit, removes /run/pcscd/pcscd.pid even when socket
+            // activated; give a system pcscd that is still running its pid file back.
+            if let Some(saved) = &self.saved_pid_file {
+                let pid = saved.trim_matches(|c: char| c == '\0' || c.is_whitespace());
+                let alive = !pid.is_empty() && Path::new("/proc").join(pid).exists();
+                let current = fs::read_to_string(PID_FILE).ok();
+                if alive && current.as_deref() != Some(saved.as_str()) {
+                    let _ = fs::write(PID_FILE, saved);
+                }
+            }
+        }
+    }
+
+    fn tail(log: &str, lines: usize) -> String {
+        let all: Vec<&str> = log.lines().collect();
+        all[all.len().saturating_sub(lines)..].join("\n")
+    }
+
+    /// One PIN as `pkcs15-tool --list-pins` prints it.
+    #[derive(Debug, Default)]
+    struct ListedPin {
+        label: String,
+        min_len: Option<u32>,
+        max_len: Option<u32>,
+        tries_left: Option<u32>,
+    }
+
+    fn parse_list_pins(output: &str) -> Vec<ListedPin> {
+        let mut pins = Vec::new();
+        for line in output.lines() {
+            let line = line.trim();
+            if let Some(rest) = line.strip_prefix("PIN [") {
+                pins.push(ListedPin { label: rest.trim_end_matches(']').to_owned(), ..ListedPin::default() });
+                continue;
+            }
+            let Some(pin) = pins.last_mut() else { continue };
+            let Some((key, value)) = line.split_once(':') else { continue };
+            match key.trim() {
+                "Length" => {
+                    for part in value.split(',') {
+                        if let Some((k, v)) = part.split_once(':') {
+                            let n = v.trim().parse().ok();
+                            match k.trim() {
+                                "min_len" => pin.min_len = n,
+                                "max_len" => pin.max_len = n,
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                "Tries left" => pin.tries_left = value.trim().parse().ok(),
+                _ => {}
+            }
+        }
+        pins
+    }
+
+    fn list_pins(stack: &Stack) -> Vec<ListedPin> {
+        let out = stack
+            .command("pkcs15-tool")
+            .args(["--reader", READER, "--list-pins"])
+            .stdin(Stdio::null())
+            .output()
+            .expect("run pkcs15-tool");
+        let stdout = text(&out.stdout);
+        assert!(
+            out.status.success(),
+            "pkcs15-tool failed: {stdout}\n{}\n--- card.log ---\n{}",
+            text(&out.stderr),
+            stack.log("card.log")
+        );
+        parse_list_pins(&stdout)
+    }
+
+    fn find<'a>(pins: &'a [ListedPin], label: &str) -> &'a ListedPin {
+        pins.iter().find(|p| p.label.contains(label)).unwrap_or_else(|| panic!("no {label} in {pins:?}"))
+    }
+
+    fn assert_no_pin_shown(out: &Output, secrets: &[&str]) {
+        let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        for secret in secrets {
+            assert!(!all.contains(secret), "output shows a PIN: {all}");
+        }
+    }
+
+    #[test]
+    fn opensc_lists_the_jpki_pins_of_the_software_card() {
+        let mut stack = Stack::start();
+        assert!(init_card(&stack.state).status.success());
+        stack.insert_card();
+
+        let pins = list_pins(&stack);
+        let auth = find(&pins, "User Authentication PIN");
+        assert_eq!((auth.min_len, auth.max_len, auth.tries_left), (Some(4), Some(4), Some(3)), "{pins:?}");
+        let sign = find(&pins, "Digital Signature PIN");
+        assert_eq!((sign.min_len, sign.max_len, sign.tries_left), (Some(6), Some(16), Some(5)), "{pins:?}");
+
+        // A wrong try through our client shows up in OpenSC too: same card, same counter.
+        let out = stack.reissue(&["card", "change-pin", "auth", "--reader", READER], Some("9999\n5678\n5678\n"));
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        let pins = list_pins(&stack);
+        assert_eq!(find(&pins, "User Authentication PIN").tries_left, Some(2));
+    }
+
+    #[test]
+    fn reissue_reads_status_changes_pins_and_reports_a_lock_through_pcsc() {
+        let mut stack = Stack::start();
+        assert!(init_card(&stack.state).status.success());
+        stack.insert_card();
+
+        let readers = stack.reissue(&["card", "readers"], None);
+        assert!(text(&readers.stdout).lines().any(|l| l == READER), "{}", text(&readers.stdout));
+
+        assert_eq!(
+            stack.status_json(),
+            r#"{"pins":[{"pin":"auth","tries_left":3,"max_tries":3,"locked":false},{"pin":"sign","tries_left":5,"max_tries":5,"locked":false},{"pin":"juki","tries_left":3,"max_tries":3,"locked":false},{"pin":"text","tries_left":3,"max_tries":3,"locked":false}]}"#
+        );
+        let table = stack.reissue(&["card", "status"], None);
+        assert!(table.status.success(), "{}", text(&table.stderr));
+        let table = text(&table.stdout);
+        assert!(table.contains(READER) && table.contains("auth") && table.contains("3/3"), "{table}");
+
+        // Change the auth PIN, then change it again with the new one.
+        let out = stack.reissue(&["card", "change-pin", "auth", "--reader", READER], Some("1234\n5678\n5678\n"));
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(text(&out.stdout).contains("changed"), "{}", text(&out.stdout));
+        assert_no_pin_shown(&out, &["1234", "5678"]);
+        let out = stack.reissue(&["card", "change-pin", "auth"], Some("5678\n4321\n4321\n"));
+        assert!(out.status.success(), "the new auth PIN did not work: {}", text(&out.stderr));
+
+        // The signature password is upper-cased on the host.
+        let out = stack.reissue(&["card", "change-pin", "sign"], Some("abc123\nnew9pass\nNEW9PASS\n"));
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_no_pin_shown(&out, &["abc123", "ABC123", "new9pass", "NEW9PASS"]);
+
+        // A malformed new PIN or a mismatched repeat is refused before the card sees it.
+        let out = stack.reissue(&["card", "change-pin", "juki"], Some("0000\n12x4\n12x4\n"));
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("nothing was sent"), "{}", text(&out.stderr));
+        let out = stack.reissue(&["card", "change-pin", "juki"], Some("0000\n1111\n1112\n"));
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        assert!(stack.status_json().contains(r#"{"pin":"juki","tries_left":3,"max_tries":3,"locked":false}"#));
+
+        // Wrong current text PIN three times: tries left, then locked.
+        let wrong = Some("0000\n4321\n4321\n");
+        let out = stack.reissue(&["card", "change-pin", "text"], wrong);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(text(&out.stderr).contains("2 tries left"), "{}", text(&out.stderr));
+        let out = stack.reissue(&["card", "change-pin", "text"], wrong);
+        assert!(text(&out.stderr).contains("1 try left"), "{}", text(&out.stderr));
+        let out = stack.reissue(&["card", "change-pin", "text"], wrong);
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("locked") && stderr.contains("municipal counter"), "{stderr}");
+        assert_no_pin_shown(&out, &["0000", "4321"]);
+        // Locked for good, even with the right PIN.
+        let out = stack.reissue(&["card", "change-pin", "text"], Some("3456\n4321\n4321\n"));
+        assert_eq!(out.status.code(), Some(1));
+        assert!(text(&out.stderr).contains("locked"), "{}", text(&out.stderr));
+        let status = stack.status_json();
+        assert!(status.contains(r#"{"pin":"text","tries_left":0,"max_tries":3,"locked":true}"#), "{status}");
+        let table = text(&stack.reissue(&["card", "status"], None).stdout);
+        assert!(table.contains("LOCKED") && table.contains("municipal counter"), "{table}");
+
+        // Card removed: a plain error. Inserted again: the state survived the restart.
+        stack.remove_card();
+        stack.wait_for("the card to be gone", |s| {
+            let out = s.reissue(&["card", "status", "--reader", READER], None);
+            out.status.code() == Some(1) && text(&out.stderr).contains("no card in the reader")
+        });
+        stack.insert_card();
+        assert!(stack.status_json().contains(r#"{"pin":"text","tries_left":0,"max_tries":3,"locked":true}"#));
+        let out = stack.reissue(&["card", "change-pin", "auth"], Some("4321\n1111\n1111\n"));
+        assert!(out.status.success(), "{}", text(&out.stderr));
+
+        // pcscd restarts: the software card reconnects to the new vpcd by itself.
+        stack.pcscd = None;
+        stack.start_pcscd();
+        stack.wait_for("the software card to come back after a pcscd restart", |s| {
+            s.reissue(&["card", "status", "--reader", READER, "--json"], None).status.success()
+        });
+        assert!(stack.log("card.log").contains("reconnecting"), "{}", stack.log("card.log"));
+
+        // No service: a plain error too.
+        stack.card = None;
+        stack.pcscd = None;
+        let out = stack.reissue(&["card", "status"], None);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(text(&out.stderr).contains("service is not running"), "{}", text(&out.stderr));
+    }
+}
