@@ -3,4 +3,5 @@
 mod card;
 mod concurrency;
 mod harness;
+mod twilio;
 mod voice_reset;
