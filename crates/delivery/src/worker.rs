@@ -112,19 +112,27 @@ impl Worker {
                     // The provider has called back: an earlier attempt placed it.
                     return Ok(Outcome::Done);
                 }
-                if let Some(prev) = previous {
-                    // An earlier attempt may have reached the provider before a crash. Give
-                    // its callbacks time to arrive before placing the call again.
-                    if t - prev < self.call_grace {
-                        return Ok(Outcome::Later(prev + self.call_grace));
-                    }
-                }
                 let req = CallRequest {
                     call_id: call_id.clone(),
                     to: to.clone(),
                     answer_url: step_url(&self.public_url, Step::Answer, call_id),
                     status_url: format!("{}/voice/status?call={call_id}", self.public_url.trim_end_matches('/')),
                 };
+                if let Some(prev) = previous {
+                    // An earlier attempt may have reached the provider before a crash: give
+                    // its callbacks a moment, then ask the provider before calling again.
+                    if t - prev < self.call_grace {
+                        return Ok(Outcome::Later(prev + self.call_grace));
+                    }
+                    if let Some(sid) = self.voice.find_call(&req, prev - Duration::seconds(5)).await? {
+                        tracing::info!(call = %call_id, "the provider already has this call; not placing it again");
+                        self.store
+                            .mark_call_placed(call_id, &sid, now())
+                            .await
+                            .map_err(|e| DeliveryError::Other(e.to_string()))?;
+                        return Ok(Outcome::Done);
+                    }
+                }
                 let sid = self.voice.place_call(&req).await?;
                 self.store
                     .mark_call_placed(call_id, &sid, now())

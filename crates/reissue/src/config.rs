@@ -29,7 +29,28 @@ pub struct Config {
     pub institution: Institution,
     pub credentials: Option<Vec<CredentialSpec>>,
     pub webhooks: Vec<WebhookConfig>,
+    pub delivery: DeliveryConfig,
     pub log: LogConfig,
+}
+
+/// The outbox worker's timing.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeliveryConfig {
+    /// How long a claimed message is reserved for one worker; after a crash, another worker
+    /// (or this one, restarted) takes it over when the lease runs out.
+    pub lease_secs: i64,
+    /// After a crash, how long to wait for the provider's callbacks about a call that may
+    /// already have been placed, before asking the provider and placing it again.
+    pub call_grace_secs: i64,
+    /// Attempts before a message is given up (and stays in the outbox as failed).
+    pub max_attempts: u32,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        Self { lease_secs: 60, call_grace_secs: 5, max_attempts: 12 }
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -439,9 +439,9 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
         webhooks: Arc::new(WebhookSender::new(http.clone(), rt.webhook_key.clone())),
         public_url: rt.recovery.public_url.clone(),
         id: format!("worker-{}", hex::encode(id)),
-        lease: time::Duration::seconds(60),
-        call_grace: time::Duration::seconds(30),
-        max_attempts: 12,
+        lease: time::Duration::seconds(cfg.delivery.lease_secs.max(1)),
+        call_grace: time::Duration::seconds(cfg.delivery.call_grace_secs.max(0)),
+        max_attempts: cfg.delivery.max_attempts.max(1),
         wake,
     });
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);

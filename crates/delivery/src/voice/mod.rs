@@ -23,4 +23,8 @@ pub struct CallRequest {
 pub trait VoiceProvider: Send + Sync {
     /// Places the call; returns the provider's call ID.
     async fn place_call(&self, req: &CallRequest) -> Result<String, DeliveryError>;
+
+    /// A call to `req.to` that the provider created at or after `since`, if any. Asked after
+    /// a crash may have come between the provider accepting a call and our record of it.
+    async fn find_call(&self, req: &CallRequest, since: time::OffsetDateTime) -> Result<Option<String>, DeliveryError>;
 }

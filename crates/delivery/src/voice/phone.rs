@@ -30,6 +30,8 @@ pub struct CallView {
     pub to: String,
     pub from: String,
     pub status: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: time::OffsetDateTime,
     pub awaiting_keys: bool,
     pub transcript: Vec<Said>,
 }
@@ -63,6 +65,7 @@ struct SimCall {
     transcript: Vec<Said>,
     pending: Option<Pending>,
     seq: u32,
+    created: time::OffsetDateTime,
 }
 
 /// Why the network could not do what was asked.
@@ -236,6 +239,7 @@ impl PhoneNetwork {
             transcript: Vec::new(),
             pending: None,
             seq: 0,
+            created: time::OffsetDateTime::now_utc(),
         };
         self.with_calls(|c| c.insert(sid.clone(), call));
         let me = self.clone();
@@ -263,6 +267,7 @@ impl PhoneNetwork {
             to: c.to.clone(),
             from: c.from.clone(),
             status: c.status.clone(),
+            created: c.created,
             awaiting_keys: c.pending.is_some(),
             transcript: c.transcript.clone(),
         }
@@ -460,6 +465,10 @@ pub struct SimulatedProvider {
 impl VoiceProvider for SimulatedProvider {
     async fn place_call(&self, req: &CallRequest) -> Result<String, DeliveryError> {
         Ok(self.network.create(&req.to, &self.from, &req.answer_url, Some(&req.status_url)))
+    }
+
+    async fn find_call(&self, req: &CallRequest, since: time::OffsetDateTime) -> Result<Option<String>, DeliveryError> {
+        Ok(self.network.calls().into_iter().find(|c| c.to == req.to && c.created >= since).map(|c| c.sid))
     }
 }
 

@@ -101,14 +101,43 @@ impl Twilio {
     }
 }
 
-#[async_trait]
-impl VoiceProvider for Twilio {
-    async fn place_call(&self, req: &CallRequest) -> Result<String, DeliveryError> {
-        let url = format!(
+impl Twilio {
+    fn calls_url(&self) -> String {
+        format!(
             "{}/2010-04-01/Accounts/{}/Calls.json",
             self.settings.api_base.trim_end_matches('/'),
             self.settings.account_sid
-        );
+        )
+    }
+}
+
+#[async_trait]
+impl VoiceProvider for Twilio {
+    async fn find_call(&self, req: &CallRequest, since: time::OffsetDateTime) -> Result<Option<String>, DeliveryError> {
+        let list = url::Url::parse_with_params(&self.calls_url(), [("To", req.to.as_str()), ("PageSize", "50")])
+            .map_err(|e| DeliveryError::Voice(format!("voice.twilio.api_base: {e}")))?;
+        let resp = self
+            .client
+            .get(list)
+            .basic_auth(&self.settings.account_sid, Some(self.settings.auth_token.expose_secret()))
+            .send()
+            .await
+            .map_err(|e| DeliveryError::Voice(e.without_url().to_string()))?;
+        let status = resp.status();
+        if !status.is_success() {
+            return Err(DeliveryError::Voice(format!("listing calls: {status}")));
+        }
+        let body: serde_json::Value =
+            resp.json().await.map_err(|e| DeliveryError::Voice(format!("listing calls: {e}")))?;
+        let rfc2822 = &time::format_description::well_known::Rfc2822;
+        Ok(body["calls"].as_array().into_iter().flatten().find_map(|c| {
+            let created = c["date_created"].as_str().and_then(|d| time::OffsetDateTime::parse(d, rfc2822).ok())?;
+            (created >= since && c["to"] == req.to.as_str()).then(|| c["sid"].as_str().map(str::to_owned)).flatten()
+        }))
+    }
+
+    async fn place_call(&self, req: &CallRequest) -> Result<String, DeliveryError> {
+        let url = self.calls_url();
         let resp = self
             .client
             .post(&url)

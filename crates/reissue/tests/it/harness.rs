@@ -93,6 +93,9 @@ pub struct Server {
     pub db_url: String,
     pub log: PathBuf,
     pub admin_token: String,
+    pub config: PathBuf,
+    args: Vec<String>,
+    starts: u32,
 }
 
 pub struct ServerOptions {
@@ -121,28 +124,64 @@ impl Server {
         )
         .expect("config");
         let log = o.data_dir.join(format!("server-{port}.log"));
-        let logf = std::fs::File::create(&log).expect("log file");
         let mut args = vec!["--config".to_owned(), config.to_string_lossy().into_owned(), "serve".to_owned()];
         if o.demo {
             args.push("--demo".into());
         }
-        let child = Command::new(env!("CARGO_BIN_EXE_reissue"))
-            .args(&args)
-            .env_remove("RUST_LOG")
-            .stdout(Stdio::null())
-            .stderr(logf)
-            .spawn()
-            .expect("start reissue");
-        let s = Self {
-            child: Some(child),
+        let mut s = Self {
+            child: None,
             base: format!("http://127.0.0.1:{port}"),
             data_dir: o.data_dir,
             db_url: o.db_url,
             log,
             admin_token,
+            config,
+            args,
+            starts: 0,
         };
-        s.wait_ready();
+        s.spawn();
         s
+    }
+
+    fn spawn(&mut self) {
+        self.starts += 1;
+        let logf = std::fs::OpenOptions::new().create(true).append(true).open(&self.log).expect("log file");
+        let child = Command::new(env!("CARGO_BIN_EXE_reissue"))
+            .args(&self.args)
+            .env_remove("RUST_LOG")
+            .stdout(Stdio::null())
+            .stderr(logf)
+            .spawn()
+            .expect("start reissue");
+        self.child = Some(child);
+        self.wait_ready();
+    }
+
+    /// Starts the server again after `kill`, on the same port with the same configuration.
+    pub fn restart(&mut self) {
+        self.kill();
+        self.spawn();
+    }
+
+    /// Runs a `reissue` command with this server's configuration.
+    pub fn cli(&self, args: &[&str], stdin: &str) -> (bool, String, String) {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_reissue"))
+            .arg("--config")
+            .arg(&self.config)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run reissue");
+        child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+        let out = child.wait_with_output().expect("reissue output");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     }
 
     fn wait_ready(&self) {

@@ -2,6 +2,7 @@
 
 mod card;
 mod concurrency;
+mod crash;
 mod harness;
 mod twilio;
 mod voice_reset;

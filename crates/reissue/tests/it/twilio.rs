@@ -63,10 +63,10 @@ fn validate_call_form(spec: &Value, account_sid: &str, form: &[(String, String)]
             Some("boolean") if val != "true" && val != "false" => v.push(format!("{k}={val:?} is not a boolean")),
             Some("array") => {}
             Some("string") => {
-                if let Some(e) = p["enum"].as_array() {
-                    if !e.iter().any(|x| x == val) {
-                        v.push(format!("{k}={val:?} not in {e:?}"));
-                    }
+                if let Some(e) = p["enum"].as_array()
+                    && !e.iter().any(|x| x == val)
+                {
+                    v.push(format!("{k}={val:?} not in {e:?}"));
                 }
                 if p["format"] == "uri" && url::Url::parse(val).is_err() {
                     v.push(format!("{k}={val:?} is not an absolute URI"));
@@ -89,12 +89,15 @@ fn validate_call_form(spec: &Value, account_sid: &str, form: &[(String, String)]
     v
 }
 
+/// Calls the stand-in created: its sid and the form it received.
+pub type CreatedCalls = Arc<Mutex<Vec<(String, Vec<(String, String)>)>>>;
+
 #[derive(Clone)]
-struct StandIn {
+pub struct StandIn {
     spec: Arc<Value>,
-    network: PhoneNetwork,
-    created: Arc<Mutex<Vec<(String, Vec<(String, String)>)>>>,
-    violations: Arc<Mutex<Vec<String>>>,
+    pub network: PhoneNetwork,
+    pub created: CreatedCalls,
+    pub violations: Arc<Mutex<Vec<String>>>,
 }
 
 async fn create_call(
@@ -136,19 +139,66 @@ async fn create_call(
     (StatusCode::CREATED, axum::Json(resource)).into_response()
 }
 
+/// Twilio's call list, filtered by `To` as the real API does.
+async fn list_calls(
+    State(s): State<StandIn>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
+) -> axum::response::Response {
+    let expected = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{SID}:{TOKEN}")));
+    if headers.get("authorization").and_then(|h| h.to_str().ok()) != Some(expected.as_str()) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(json!({"code": 20003, "message": "Authenticate", "status": 401})),
+        )
+            .into_response();
+    }
+    let rfc2822 = &time::format_description::well_known::Rfc2822;
+    let calls: Vec<Value> = s
+        .network
+        .calls()
+        .into_iter()
+        .filter(|c| q.get("To").is_none_or(|to| *to == c.to))
+        .map(|c| json!({"sid": c.sid, "to": c.to, "from": c.from, "status": c.status, "date_created": c.created.format(rfc2822).unwrap()}))
+        .collect();
+    axum::Json(json!({"calls": calls, "page": 0, "page_size": 50})).into_response()
+}
+
+/// Starts the stand-in on a free port; returns it and its base URL.
+pub async fn start_stand_in() -> (StandIn, String) {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let network = PhoneNetwork::new(reqwest::Client::new(), SID, SecretString::from(TOKEN.to_owned()));
+    let stand_in = StandIn { spec: Arc::new(spec()), network, created: Arc::default(), violations: Arc::default() };
+    let app = axum::Router::new()
+        .route("/2010-04-01/Accounts/{account}/Calls.json", axum::routing::post(create_call).get(list_calls))
+        .with_state(stand_in.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (stand_in, base)
+}
+
+/// The configuration that points a server at the stand-in and the SMTP server.
+pub fn real_channels_toml(twilio_base: &str, smtp_port: u16) -> String {
+    format!(
+        "[smtp]\nhost = \"127.0.0.1\"\nport = {smtp_port}\nsecurity = \"none\"\nfrom = \"Example Bank <no-reply@bank.example>\"\n\n\
+         [voice]\nprovider = \"twilio\"\n[voice.twilio]\napi_base = \"{twilio_base}\"\naccount_sid = \"{SID}\"\nauth_token = \"{TOKEN}\"\nfrom = \"+815012345678\"\n"
+    )
+}
+
 /// aiosmtpd writing every message into a Maildir; stopped when dropped.
-struct Smtp {
+pub struct Smtp {
     child: Child,
-    port: u16,
+    pub port: u16,
     maildir: PathBuf,
 }
 
 impl Smtp {
-    fn start(dir: &Path) -> Self {
+    pub fn start(dir: &Path) -> Self {
         let port = free_port();
         let maildir = dir.join("maildir");
         let python = if Path::new("/usr/bin/python3").exists() { "/usr/bin/python3" } else { "python3" };
-        let child = Command::new(python)
+        let mut child = Command::new(python)
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
             .arg(&maildir)
             .stdout(Stdio::null())
@@ -161,10 +211,12 @@ impl Smtp {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("aiosmtpd did not start (apt-get install python3-aiosmtpd)");
     }
 
-    fn messages(&self) -> Vec<String> {
+    pub fn messages(&self) -> Vec<String> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(self.maildir.join("new"))
             .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
             .unwrap_or_default();
@@ -191,7 +243,7 @@ fn decoded(raw: &str) -> String {
     }
 }
 
-async fn wait_until<T>(mut f: impl FnMut() -> Option<T>) -> T {
+pub async fn wait_until<T>(mut f: impl FnMut() -> Option<T>) -> T {
     for _ in 0..200 {
         if let Some(v) = f() {
             return v;
@@ -205,29 +257,10 @@ async fn wait_until<T>(mut f: impl FnMut() -> Option<T>) -> T {
 async fn voice_reset_through_a_twilio_stand_in_and_real_smtp() {
     let env = Env::new(Db::Sqlite);
     let smtp = Smtp::start(env.data_dir());
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let network = PhoneNetwork::new(reqwest::Client::new(), SID, SecretString::from(TOKEN.to_owned()));
-    let stand_in = StandIn {
-        spec: Arc::new(spec()),
-        network: network.clone(),
-        created: Arc::default(),
-        violations: Arc::default(),
-    };
-    let app = axum::Router::new()
-        .route("/2010-04-01/Accounts/{account}/Calls.json", axum::routing::post(create_call))
-        .with_state(stand_in.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let twilio_base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-
-    let server = env.server(
-        true,
-        &format!(
-            "[rules]\nuniform_response_ms = 20\n\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"\nfrom = \"Example Bank <no-reply@bank.example>\"\n\n\
-             [voice]\nprovider = \"twilio\"\n[voice.twilio]\napi_base = \"{twilio_base}\"\naccount_sid = \"{SID}\"\nauth_token = \"{TOKEN}\"\nfrom = \"+815012345678\"\n",
-            smtp.port
-        ),
-    );
+    let (stand_in, twilio_base) = start_stand_in().await;
+    let network = stand_in.network.clone();
+    let server = env
+        .server(true, &format!("[rules]\nuniform_response_ms = 20\n\n{}", real_channels_toml(&twilio_base, smtp.port)));
     let api = Api::new(&server.base);
 
     // A call that is not answered ends the application; the customer may apply again.
