@@ -24,13 +24,24 @@ fn salutation(p: &Profile) -> String {
     }
 }
 
-/// The e-mail sent when the voice call has spoken a code: where to enter it.
-pub fn voice_reset_page(p: &Profile, inst: &Institution, url: &str) -> (String, String) {
+/// A lifetime as people say it: "24時間" / "24 hours", "10分" / "10 minutes".
+fn lifetime(lang: Language, secs: i64) -> String {
+    let (n, ja, en) =
+        if secs % 3600 == 0 { (secs / 3600, "時間", "hour") } else { ((secs + 59) / 60, "分", "minute") };
+    match lang {
+        Language::Ja => format!("{n}{ja}"),
+        Language::En => format!("{n} {en}{}", if n == 1 { "" } else { "s" }),
+    }
+}
+
+/// The e-mail sent when the voice call has spoken a code: where to enter it, and for how long.
+pub fn voice_reset_page(p: &Profile, inst: &Institution, url: &str, valid_secs: i64) -> (String, String) {
+    let valid = lifetime(p.language, valid_secs);
     match p.language {
         Language::Ja => (
             format!("【{}】リセットコード入力ページのご案内", inst.name),
             format!(
-                "{}\n\n自動音声でお知らせしたリセットコードを、次のページで入力してください。\n\n{url}\n\nリセットコードの有効期限は発行から24時間です。\nこのメールにお心当たりがない場合は、ヘルプデスク（{}）までご連絡ください。\n\n{}\n",
+                "{}\n\n自動音声でお知らせしたリセットコードを、次のページで入力してください。\n\n{url}\n\nリセットコードの有効期限は発行から{valid}です。\nこのメールにお心当たりがない場合は、ヘルプデスク（{}）までご連絡ください。\n\n{}\n",
                 salutation(p),
                 inst.help_desk,
                 inst.name
@@ -39,7 +50,7 @@ pub fn voice_reset_page(p: &Profile, inst: &Institution, url: &str) -> (String, 
         Language::En => (
             format!("[{}] Enter your reset code", inst.name),
             format!(
-                "{}\n\nPlease enter the reset code you heard in the automated call on this page:\n\n{url}\n\nThe code is valid for 24 hours from the time of issue.\nIf you did not apply for a reset code, please call our help desk at {}.\n\n{}\n",
+                "{}\n\nPlease enter the reset code you heard in the automated call on this page:\n\n{url}\n\nThe code is valid for {valid} from the time of issue.\nIf you did not apply for a reset code, please call our help desk at {}.\n\n{}\n",
                 salutation(p),
                 inst.help_desk,
                 inst.name
@@ -71,5 +82,18 @@ pub fn credentials_changed(p: &Profile, inst: &Institution, labels: &[String], w
                 inst.name
             ),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifetimes_read_naturally() {
+        assert_eq!(lifetime(Language::En, 86_400), "24 hours");
+        assert_eq!(lifetime(Language::En, 600), "10 minutes");
+        assert_eq!(lifetime(Language::Ja, 600), "10分");
+        assert_eq!(lifetime(Language::Ja, 3600), "1時間");
     }
 }

@@ -391,7 +391,12 @@ impl Recovery {
                 self.rng.fill(&mut salt);
                 let mac = self.keys.code_mac(&salt, account.id, CodeChannel::Voice, code.expose()).to_vec();
                 let url = format!("{}/reset/voice", self.public_url.trim_end_matches('/'));
-                let (subject, body) = mail::voice_reset_page(&account.profile, &self.institution, &url);
+                let (subject, body) = mail::voice_reset_page(
+                    &account.profile,
+                    &self.institution,
+                    &url,
+                    self.rules.code_ttl(CodeChannel::Voice).whole_seconds(),
+                );
                 let mut messages = Vec::new();
                 if let Some(email) = &account.profile.email {
                     messages.push(OutboxMessage {

@@ -368,6 +368,10 @@ async fn load_demo(rt: &Runtime) -> Result<(), String> {
 
 async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
     let cfg = &rt.config;
+    // Everything is ready before the port opens, so a client that connects finds it so.
+    if demo {
+        load_demo(&rt).await?;
+    }
     let addr: SocketAddr =
         cfg.server.listen.parse().map_err(|e| format!("server.listen {:?}: {e}", cfg.server.listen))?;
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -416,9 +420,6 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
                 (Arc::new(provider), token, Some(network))
             }
         };
-    if demo {
-        load_demo(&rt).await?;
-    }
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
     let wake = Arc::new(tokio::sync::Notify::new());
     let state = AppState {

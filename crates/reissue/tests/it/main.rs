@@ -4,5 +4,6 @@ mod card;
 mod concurrency;
 mod crash;
 mod harness;
+mod rules;
 mod twilio;
 mod voice_reset;

@@ -1,0 +1,433 @@
+//! The rules as a user meets them through the API and the command line: the application
+//! limit and uniform answers, lockout, clear 4xx for bad input that change nothing, imports
+//! that are all or nothing, legacy hashes, the audit chain, the OpenAPI document.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use sqlx::Row;
+
+use crate::harness::{Api, Db, Env, Server};
+
+async fn count(store: &reissue_store::SqlStore, sql: &'static str) -> i64 {
+    sqlx::query(sql).fetch_one(store.pool()).await.unwrap().get::<i64, _>(0)
+}
+
+/// Every table a request could change, except the per-IP request counter.
+async fn state(store: &reissue_store::SqlStore) -> Vec<i64> {
+    let mut v = Vec::new();
+    for sql in [
+        "SELECT COUNT(*) FROM accounts",
+        "SELECT COALESCE(SUM(failures), 0) FROM credentials",
+        "SELECT COUNT(*) FROM voice_applications",
+        "SELECT COUNT(*) FROM calls",
+        "SELECT COUNT(*) FROM reset_codes",
+        "SELECT COUNT(*) FROM reset_sessions",
+        "SELECT COUNT(*) FROM outbox",
+        "SELECT COUNT(*) FROM audit_events",
+    ] {
+        v.push(count(store, sql).await);
+    }
+    v
+}
+
+async fn apply(api: &Api, login: &str, birth: &str) -> (u16, Value, Duration) {
+    let t = Instant::now();
+    let (s, v) = api.post("/api/v1/voice-applications", json!({"login_id": login, "birth_date": birth})).await;
+    (s, v, t.elapsed())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn applications_answer_alike_and_at_most_three_a_day_ring() {
+    let env = Env::new(Db::Sqlite);
+    let server = env.server(true, "[rules]\nuniform_response_ms = 120\n");
+    let api = Api::new(&server.base);
+    let store = reissue_store::SqlStore::connect(&env.db_url).await.unwrap();
+
+    // Three applications, each call unanswered; the fourth is over the daily limit.
+    let mut matched = Vec::new();
+    for n in 1..=4 {
+        let (s, v, t) = apply(&api, "987654321", "1975-11-30").await;
+        assert_eq!((s, &v), (202, &json!({"status": "accepted"})));
+        matched.push(t);
+        if n <= 3 {
+            let sid = api.wait_for_call(n).await;
+            api.post(&format!("/demo/calls/{sid}/fail"), json!({"status": "no-answer"})).await;
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let (_, calls) = api.get("/demo/calls").await;
+    assert_eq!(calls["calls"].as_array().unwrap().len(), 3, "the fourth application places no call");
+    let limited =
+        count(&store, "SELECT COUNT(*) FROM audit_events WHERE action = 'voice_application' AND outcome = 'limited'")
+            .await;
+    assert_eq!(limited, 1);
+
+    // Unknown login IDs and wrong birth dates get the same answer in the same time.
+    let mut unmatched = Vec::new();
+    for (login, birth) in [
+        ("111111111", "1975-11-30"),
+        ("987654321", "1975-12-01"),
+        ("222222222", "2000-01-01"),
+        ("123456789", "1999-09-09"),
+    ] {
+        let (s, v, t) = apply(&api, login, birth).await;
+        assert_eq!((s, v), (202, json!({"status": "accepted"})));
+        unmatched.push(t);
+    }
+    let deadline = Duration::from_millis(120);
+    for t in matched.iter().chain(&unmatched) {
+        assert!(*t >= deadline && *t < deadline + Duration::from_millis(400), "{t:?}");
+    }
+    let (_, calls) = api.get("/demo/calls").await;
+    assert_eq!(calls["calls"].as_array().unwrap().len(), 3, "no call for a mismatch");
+
+    // While a call is under way, a new application rings no second phone.
+    let (s, _, _) = apply(&api, "123456789", "1980-04-01").await;
+    assert_eq!(s, 202);
+    api.wait_for_call(4).await;
+    apply(&api, "123456789", "1980-04-01").await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let (_, calls) = api.get("/demo/calls").await;
+    assert_eq!(calls["calls"].as_array().unwrap().len(), 4);
+
+    // Malformed fields are named; they say nothing about accounts.
+    let (s, v) = api.post("/api/v1/voice-applications", json!({"login_id": "12345", "birth_date": "1980-04-01"})).await;
+    assert_eq!((s, v["error"]["field"].as_str()), (400, Some("login_id")));
+    let (s, v) =
+        api.post("/api/v1/voice-applications", json!({"login_id": "123456789", "birth_date": "1980/04/01"})).await;
+    assert_eq!((s, v["error"]["field"].as_str()), (400, Some("birth_date")));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_recently_changed_phone_makes_an_account_ineligible_but_the_answer_is_the_same() {
+    let env = Env::new(Db::Sqlite);
+    let server = env.server(false, "[rules]\nuniform_response_ms = 20\n");
+    let recent = (time::OffsetDateTime::now_utc() - time::Duration::days(3))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let (ok, phc, _) = server.cli(&["secret", "hash"], "4826\n");
+    assert!(ok);
+    let line = json!({"login_id": "300000001", "kind": "individual", "name": {"family": "New", "given": "Phone"},
+        "birth_date": "1970-01-02", "email": "np@example.jp", "phone": "+819011112222", "language": "ja",
+        "credentials": {"cash_card_pin": {"phc": phc.trim()}}, "changed_at": {"phone": recent}});
+    let (ok, _, err) = server.cli(&["account", "import", "-"], &line.to_string());
+    assert!(ok, "{err}");
+    let api = Api::new(&server.base);
+    let (s, _, _) = apply(&api, "300000001", "1970-01-02").await;
+    assert_eq!(s, 202);
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let (_, calls) = api.get("/demo/calls").await;
+    assert!(calls["calls"].as_array().unwrap().is_empty());
+    let store = reissue_store::SqlStore::connect(&env.db_url).await.unwrap();
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM audit_events WHERE outcome = 'ineligible_recent_change'").await, 1);
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM voice_applications").await, 1, "it counts toward the daily limit");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
+    let env = Env::new(Db::Sqlite);
+    let server = env.server(true, "");
+    let api = Api::new(&server.base);
+    let store = reissue_store::SqlStore::connect(&env.db_url).await.unwrap();
+    let before = state(&store).await;
+    let raw = |path: &str, ctype: Option<&str>, body: Vec<u8>| {
+        let mut r = api.http.post(format!("{}{path}", server.base)).body(body);
+        if let Some(c) = ctype {
+            r = r.header("content-type", c);
+        }
+        r
+    };
+    let json_ct = Some("application/json");
+    let cases: Vec<(&str, reqwest::RequestBuilder, u16, &str)> = vec![
+        ("syntax", raw("/api/v1/resets", json_ct, b"{\"channel\":".to_vec()), 400, "malformed_json"),
+        (
+            "invalid utf-8",
+            raw(
+                "/api/v1/resets",
+                json_ct,
+                b"{\"channel\":\"voice\",\"login_id\":\"\xff\xfe\",\"code\":\"1\"}".to_vec(),
+            ),
+            400,
+            "malformed_json",
+        ),
+        (
+            "wrong type",
+            raw("/api/v1/resets", json_ct, br#"{"channel":"voice","login_id":123456789,"code":"1"}"#.to_vec()),
+            422,
+            "invalid_request",
+        ),
+        (
+            "unknown field",
+            raw(
+                "/api/v1/resets",
+                json_ct,
+                br#"{"channel":"voice","login_id":"123456789","code":"1","admin":true}"#.to_vec(),
+            ),
+            422,
+            "invalid_request",
+        ),
+        (
+            "missing field",
+            raw("/api/v1/voice-applications", json_ct, br#"{"login_id":"123456789"}"#.to_vec()),
+            422,
+            "invalid_request",
+        ),
+        (
+            "unknown channel",
+            raw("/api/v1/resets", json_ct, br#"{"channel":"fax","login_id":"123456789","code":"1"}"#.to_vec()),
+            422,
+            "invalid_request",
+        ),
+        (
+            "no content type",
+            raw("/api/v1/resets", None, br#"{"channel":"voice"}"#.to_vec()),
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            "too large",
+            raw(
+                "/api/v1/credentials/change",
+                json_ct,
+                format!("{{\"login_id\":\"{}\"}}", "1".repeat(20_000)).into_bytes(),
+            ),
+            413,
+            "body_too_large",
+        ),
+        (
+            "no token",
+            raw(
+                "/api/v1/credentials/verify",
+                json_ct,
+                br#"{"login_id":"123456789","credential":"login_password","secret":"x"}"#.to_vec(),
+            ),
+            401,
+            "unauthorized",
+        ),
+        (
+            "unsigned webhook",
+            raw("/voice/pin?call=x", Some("application/x-www-form-urlencoded"), b"Digits=4826".to_vec()),
+            403,
+            "bad_signature",
+        ),
+        (
+            "bad reset token",
+            raw(
+                "/api/v1/resets/complete",
+                json_ct,
+                br#"{"reset_token":"rs_nope","credentials":{"login_password":"abc def ghi"}}"#.to_vec(),
+            ),
+            401,
+            "invalid_reset_token",
+        ),
+    ];
+    for (name, req, status, code) in cases {
+        let r = req.send().await.unwrap();
+        assert_eq!(r.status().as_u16(), status, "{name}");
+        let v: Value = r.json().await.unwrap_or(Value::Null);
+        assert_eq!(v["error"]["code"], code, "{name}: {v}");
+        assert!(v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{name}");
+    }
+    let (s, v) = api.post("/api/v1/resets", json!({"channel": "voice", "login_id": 5, "code": "1"})).await;
+    assert_eq!((s, v["error"]["field"].as_str()), (422, Some("login_id")));
+    let (s, v) =
+        api.post("/api/v1/resets", json!({"channel": "voice", "login_id": "123456789", "code": "1", "x": 1})).await;
+    assert_eq!((s, v["error"]["field"].as_str()), (422, Some("x")));
+    let r = api.http.get(format!("{}/no/such/page", server.base)).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    let r = api.http.delete(format!("{}/api/v1/resets", server.base)).send().await.unwrap();
+    assert_eq!(r.status(), 405);
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], "method_not_allowed");
+    assert_eq!(state(&store).await, before, "nothing changed");
+    assert!(!server.log_text().contains("panicked"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_password_locks_after_ten_failures_and_roles_are_enforced() {
+    let env = Env::new(Db::Sqlite);
+    let server = env.server(true, "");
+    let api = Api::new(&server.base);
+    let (ok, integrator, _) = server.cli(&["token", "create", "--role", "integrator", "--name", "web"], "");
+    assert!(ok);
+    let (ok, auditor, _) = server.cli(&["token", "create", "--role", "auditor", "--name", "audit"], "");
+    assert!(ok);
+    let (integrator, auditor) = (integrator.trim(), auditor.trim());
+    let verify = |secret: &str| json!({"login_id": "123456789", "credential": "login_password", "secret": secret});
+    let (s, _) = api.post_auth("/api/v1/credentials/verify", auditor, verify("sakura blossom 2024")).await;
+    assert_eq!(s, 403, "an auditor may not verify");
+    let r = api
+        .http
+        .get(format!("{}/api/v1/audit?login_id=123456789", server.base))
+        .bearer_auth(integrator)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "an integrator may not read the audit log");
+
+    // A success clears the count: 9 failures, a success, 9 more — still not locked.
+    for _ in 0..9 {
+        assert_eq!(api.post_auth("/api/v1/credentials/verify", integrator, verify("wrong guess")).await.0, 401);
+    }
+    assert_eq!(api.post_auth("/api/v1/credentials/verify", integrator, verify("sakura blossom 2024")).await.0, 200);
+    for _ in 0..9 {
+        assert_eq!(api.post_auth("/api/v1/credentials/verify", integrator, verify("wrong guess")).await.0, 401);
+    }
+    let (s, v) = api.post_auth("/api/v1/credentials/verify", integrator, verify("wrong guess")).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (423, Some("locked")), "the 10th consecutive failure locks");
+    let (s, _) = api.post_auth("/api/v1/credentials/verify", integrator, verify("sakura blossom 2024")).await;
+    assert_eq!(s, 423, "the right password does not open a locked credential");
+    let (s, _) = api
+        .post("/api/v1/credentials/change", json!({"login_id": "123456789", "credential": "login_password", "current": "sakura blossom 2024", "new": "something else entirely"}))
+        .await;
+    assert_eq!(s, 423);
+
+    // Change with the current secret: the PIN policy applies, the new PIN works at once.
+    let change = |current: &str, new: &str| json!({"login_id": "123456789", "credential": "telephone_pin", "current": current, "new": new});
+    let (s, v) = api.post("/api/v1/credentials/change", change("3917", "0401")).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (422, Some("policy_violation")), "the birth date is refused");
+    let (s, _) = api.post("/api/v1/credentials/change", change("0000", "5917")).await;
+    assert_eq!(s, 401);
+    let (s, v) = api.post("/api/v1/credentials/change", change("3917", "5917")).await;
+    assert_eq!((s, v), (200, json!({"changed": ["telephone_pin"]})));
+    let pin = |secret: &str| json!({"login_id": "123456789", "credential": "telephone_pin", "secret": secret});
+    assert_eq!(api.post_auth("/api/v1/credentials/verify", integrator, pin("5917")).await.0, 200);
+    assert_eq!(api.post_auth("/api/v1/credentials/verify", integrator, pin("3917")).await.0, 401);
+}
+
+fn import(server: &Server, lines: &[Value], update: bool) -> (bool, String, String) {
+    let text: Vec<String> = lines.iter().map(Value::to_string).collect();
+    let mut args = vec!["account", "import", "-"];
+    if update {
+        args.push("--update");
+    }
+    server.cli(&args, &text.join("\n"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn imports_are_all_or_nothing_and_legacy_hashes_are_upgraded() {
+    let env = Env::new(Db::Sqlite);
+    let server = env.server(false, "");
+    let good = |id: &str| json!({"login_id": id, "kind": "individual", "name": {"family": "Imp", "given": "Ort"}, "birth_date": "1960-05-05", "email": "imp@example.jp", "phone": "+819055556666", "language": "en"});
+    let mut org_without_name = good("400000003");
+    org_without_name["kind"] = json!("organization");
+    let mut bad_cred = good("400000004");
+    bad_cred["credentials"] = json!({"web_pin": {"secret": "5917"}});
+    let mut weak_pin = good("400000005");
+    weak_pin["credentials"] = json!({"telephone_pin": {"secret": "1111"}});
+    let (ok, _, err) =
+        import(&server, &[good("400000001"), json!({"login_id": "12"}), org_without_name, bad_cred, weak_pin], false);
+    assert!(!ok);
+    for needle in [
+        "line 2:",
+        "line 3: organization_name",
+        "line 4: credentials.web_pin",
+        "line 5: credentials.telephone_pin",
+        "nothing was imported",
+    ] {
+        assert!(err.contains(needle), "{needle} in {err}");
+    }
+    let (ok, _, _) = server.cli(&["account", "show", "400000001"], "");
+    assert!(!ok, "the good line was not written either");
+
+    // bcrypt and Django hashes import, verify, and are replaced by Argon2id on first use.
+    use base64::Engine;
+    let bc =
+        bcrypt::hash_with_salt("legacy bcrypt pass", 4, [3u8; 16]).unwrap().format_for_version(bcrypt::Version::TwoB);
+    let mut out = [0u8; 32];
+    pbkdf2::pbkdf2_hmac::<sha2::Sha256>(b"legacy django pass", b"saltsalt", 1000, &mut out);
+    let dj = format!("pbkdf2_sha256$1000$saltsalt${}", base64::engine::general_purpose::STANDARD.encode(out));
+    let mut a = good("400000001");
+    a["credentials"] = json!({"login_password": {"phc": bc}, "transaction_password": {"phc": dj}});
+    let (ok, out, err) = import(&server, &[a.clone()], false);
+    assert!(ok, "{out}{err}");
+    let (ok, _, err) = import(&server, &[a.clone()], false);
+    assert!(!ok && err.contains("400000001 exists already"), "{err}");
+    a["email"] = json!("new@example.jp");
+    let (ok, _, err) = import(&server, &[a], true);
+    assert!(ok, "{err}");
+    let (ok, shown, _) = server.cli(&["account", "show", "400000001"], "");
+    assert!(ok);
+    assert!(shown.contains("new@example.jp") && !shown.contains("$2b$") && !shown.contains("pbkdf2"), "{shown}");
+
+    let api = Api::new(&server.base);
+    let v = |cred: &str, secret: &str| json!({"login_id": "400000001", "credential": cred, "secret": secret});
+    assert_eq!(
+        api.post_auth("/api/v1/credentials/verify", &server.admin_token, v("login_password", "legacy bcrypt pass"))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        api.post_auth(
+            "/api/v1/credentials/verify",
+            &server.admin_token,
+            v("transaction_password", "legacy django pass")
+        )
+        .await
+        .0,
+        200
+    );
+    let store = reissue_store::SqlStore::connect(&env.db_url).await.unwrap();
+    let hashes: Vec<String> = sqlx::query("SELECT hash FROM credentials ORDER BY name")
+        .fetch_all(store.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(hashes.iter().all(|h| h.starts_with("$argon2id$")), "{hashes:?}");
+    assert_eq!(
+        api.post_auth("/api/v1/credentials/verify", &server.admin_token, v("login_password", "legacy bcrypt pass"))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        api.post_auth("/api/v1/credentials/verify", &server.admin_token, v("login_password", "legacy bcrypt pasS"))
+            .await
+            .0,
+        401
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_audit_chain_verifies_and_names_an_edited_event() {
+    let env = Env::new(Db::Sqlite);
+    let server = env.server(true, "[rules]\nuniform_response_ms = 10\n");
+    let api = Api::new(&server.base);
+    for _ in 0..3 {
+        api.post("/api/v1/voice-applications", json!({"login_id": "111111111", "birth_date": "1975-11-30"})).await;
+    }
+    let (ok, out, _) = server.cli(&["audit", "verify"], "");
+    assert!(ok && out.contains("intact"), "{out}");
+    let store = reissue_store::SqlStore::connect(&env.db_url).await.unwrap();
+    sqlx::query("UPDATE audit_events SET outcome = 'accepted' WHERE seq = 3").execute(store.pool()).await.unwrap();
+    let (ok, out, _) = server.cli(&["audit", "verify"], "");
+    assert!(!ok && out.contains("event 3"), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn operators_get_openapi_health_readiness_and_metrics() {
+    let env = Env::new(Db::Sqlite);
+    let server = env.server(false, "");
+    let api = Api::new(&server.base);
+    let (s, doc) = api.get("/api/v1/openapi.json").await;
+    assert_eq!(s, 200);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for p in [
+        "/api/v1/voice-applications",
+        "/api/v1/resets",
+        "/api/v1/resets/complete",
+        "/api/v1/credentials/verify",
+        "/api/v1/credentials/change",
+        "/api/v1/audit",
+    ] {
+        assert!(doc["paths"][p].is_object(), "{p} missing");
+    }
+    assert!(doc["components"]["schemas"]["VoiceApplicationRequest"].is_object());
+    assert_eq!(api.get("/healthz").await, (200, json!({"status": "ok"})));
+    assert_eq!(api.get("/readyz").await, (200, json!({"status": "ready"})));
+    let metrics = api.http.get(format!("{}/metrics", server.base)).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("reissue_outbox_backlog"), "{metrics}");
+}
