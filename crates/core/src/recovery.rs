@@ -21,7 +21,9 @@ use crate::model::{Account, Call, CallState, CodeState, NewCode, Role};
 use crate::outbox::{MessageBody, OutboxMessage};
 use crate::rules::{CodeChannel, Rules};
 use crate::secret::{Randomness, ResetCode, random_token};
-use crate::store::{CompletedReset, IssuedVoiceCode, Store, StoreError, VoiceApplication, VoiceApplicationOutcome};
+use crate::store::{
+    CompletedReset, IssuedVoiceCode, OpenSession, PinTry, Store, StoreError, VoiceApplication, VoiceApplicationOutcome,
+};
 use crate::voice::{Prompt, Script, Step};
 
 /// Argon2 hashing, run wherever the server decides (a bounded blocking pool in production).
@@ -336,17 +338,25 @@ impl Recovery {
             return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
         };
         let provider = Requester { actor: "provider".into(), client_ip: None };
-        if cred.locked {
-            self.store
-                .record_call_status(
-                    call_id,
-                    "pin-locked",
-                    true,
-                    now,
-                    Some(provider.audit("voice_pin", Some(&login), "locked")),
-                )
-                .await?;
-            return Ok(vec![Prompt::Say(s.locked()), Prompt::Hangup]);
+        // The try is counted before the PIN is checked, so no interleaving of requests can
+        // check more PINs than the call's tries and the credential's lock allow.
+        let reserved =
+            self.store.reserve_pin_try(call_id, &gate, spec.max_failures, self.rules.pin_tries_per_call, now).await?;
+        match reserved {
+            PinTry::Allowed => {}
+            PinTry::CallOver => return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]),
+            PinTry::Locked => {
+                self.store
+                    .record_call_status(
+                        call_id,
+                        "pin-locked",
+                        true,
+                        now,
+                        Some(provider.audit("voice_pin", Some(&login), "locked")),
+                    )
+                    .await?;
+                return Ok(vec![Prompt::Say(s.locked()), Prompt::Hangup]);
+            }
         }
         let well_formed = digits.len() == spec.min_length && digits.bytes().all(|b| b.is_ascii_digit());
         let verification = if well_formed {
@@ -529,10 +539,13 @@ impl Recovery {
         let opened = self
             .store
             .open_reset_session(
-                stored.id,
-                &token_mac,
-                self.rules.code_max_failures,
-                expires_at,
+                OpenSession {
+                    code_id: stored.id,
+                    token_mac: token_mac.to_vec(),
+                    max_failures: self.rules.code_max_failures,
+                    account_max_failures: self.rules.account_max_code_failures,
+                    expires_at,
+                },
                 now,
                 who.audit(action, Some(&login), "session_opened"),
             )
@@ -683,7 +696,11 @@ impl Recovery {
             return Err(RecoveryError::InvalidCredentials);
         };
         let login = account.profile.login_id.as_str().to_owned();
-        if cred.locked {
+        // Count the attempt before checking it, so that parallel guesses can never check more
+        // secrets than the lock allows. A locked credential costs the same hashing time as
+        // any other answer.
+        if !self.store.reserve_credential_attempt(account.id, credential, spec.max_failures).await? {
+            let _ = self.hashing.verify(secret.clone(), self.dummy_hash.clone()).await;
             self.store
                 .append_audit(
                     now,
@@ -714,7 +731,8 @@ impl Recovery {
             Verification::Match { needs_rehash } => {
                 let rehash = if needs_rehash { Some(self.hashing.hash(candidate).await?) } else { None };
                 let detail = serde_json::json!({"credential": credential, "rehashed": rehash.is_some()});
-                self.store
+                let recorded = self
+                    .store
                     .record_credential_success(
                         account.id,
                         credential,
@@ -723,6 +741,9 @@ impl Recovery {
                         who.audit(action, Some(&login), "ok").detail(detail),
                     )
                     .await?;
+                if !recorded {
+                    return Err(RecoveryError::Locked);
+                }
                 let must_change = cred.must_change;
                 Ok((account.clone(), Verified { must_change }))
             }
@@ -751,9 +772,19 @@ impl Recovery {
         who: &Requester,
         now: OffsetDateTime,
     ) -> Result<Vec<String>, RecoveryError> {
-        let (account, _) = self.check_current(login_id, credential, current, who, "credential_change", now).await?;
+        // Which credentials may be changed online is configuration, not account data, so
+        // saying so reveals nothing about accounts. A cash-card PIN is changed at the bank.
         let spec =
             self.credentials.get(credential).ok_or_else(|| RecoveryError::UnknownCredential(credential.into()))?;
+        if !spec.resettable_online {
+            return Err(RecoveryError::NotResettable(credential.into()));
+        }
+        // On this public path a locked credential answers like a wrong secret, so that the
+        // answer never tells whether an account exists or holds the credential.
+        let (account, _) = self
+            .check_current(login_id, credential, current, who, "credential_change", now)
+            .await
+            .map_err(|e| if matches!(e, RecoveryError::Locked) { RecoveryError::InvalidCredentials } else { e })?;
         let holder =
             HolderContext { login_id: Some(account.profile.login_id.as_str()), birth_date: account.profile.birth_date };
         let normalized =
@@ -762,7 +793,8 @@ impl Recovery {
         let names = vec![credential.to_owned()];
         let messages = self.change_messages(&account, &names, "change", now);
         let login = account.profile.login_id.as_str().to_owned();
-        self.store
+        let changed = self
+            .store
             .change_credential(
                 account.id,
                 credential,
@@ -773,6 +805,9 @@ impl Recovery {
                     .detail(serde_json::json!({"credential": credential})),
             )
             .await?;
+        if !changed {
+            return Err(RecoveryError::InvalidCredentials);
+        }
         Ok(names)
     }
 

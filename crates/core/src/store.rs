@@ -55,6 +55,28 @@ pub struct VoiceApplication {
     pub live_call_cutoff: OffsetDateTime,
 }
 
+/// A reset session to open for a right code.
+#[derive(Debug, Clone)]
+pub struct OpenSession {
+    pub code_id: i64,
+    pub token_mac: Vec<u8>,
+    /// The code's limit of wrong entries.
+    pub max_failures: u32,
+    /// The account's limit of wrong entries across all its codes.
+    pub account_max_failures: u32,
+    pub expires_at: OffsetDateTime,
+}
+
+/// Whether a PIN try may be checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinTry {
+    Allowed,
+    /// The call has ended or used its tries.
+    CallOver,
+    /// The credential is locked (or has no attempts left).
+    Locked,
+}
+
 /// What a wrong PIN in a call did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WrongPin {
@@ -137,7 +159,19 @@ pub trait Store: Send + Sync {
         audit: Option<AuditDraft>,
     ) -> Result<(), StoreError>;
 
-    /// Counts a wrong PIN on the call and on the credential's persistent counter.
+    /// Takes one PIN try of the call and counts it on the credential's persistent failure
+    /// counter before the PIN is checked, so that no more tries are ever checked than the
+    /// limits allow, however requests interleave.
+    async fn reserve_pin_try(
+        &self,
+        call_id: &str,
+        credential: &str,
+        max_failures: u32,
+        max_tries: u32,
+        now: OffsetDateTime,
+    ) -> Result<PinTry, StoreError>;
+
+    /// The reserved try was wrong: locks the credential when its failures reached `max`.
     async fn record_wrong_pin(
         &self,
         call_id: &str,
@@ -147,8 +181,9 @@ pub trait Store: Send + Sync {
         audit: AuditDraft,
     ) -> Result<WrongPin, StoreError>;
 
-    /// Voids the account's active codes, stores the new one, clears the gate credential's
-    /// failures, and queues the e-mail. Fails (false) if the call is no longer live.
+    /// The reserved try was right: voids the account's active codes, stores the new one,
+    /// clears the gate credential's failures, and queues the e-mail. Fails (false), changing
+    /// nothing, if the call has ended or the credential was locked in the meantime.
     async fn issue_voice_code(
         &self,
         issued: IssuedVoiceCode,
@@ -168,13 +203,11 @@ pub trait Store: Send + Sync {
         audit: AuditDraft,
     ) -> Result<(), StoreError>;
 
-    /// Opens a reset session if the code is still usable, ending any earlier session of it.
+    /// Opens a reset session if the code is still usable and the account is under its limit
+    /// of wrong codes, ending any earlier session of the code.
     async fn open_reset_session(
         &self,
-        code_id: i64,
-        token_mac: &[u8],
-        max_failures: u32,
-        expires_at: OffsetDateTime,
+        open: OpenSession,
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<bool, StoreError>;
@@ -191,7 +224,16 @@ pub trait Store: Send + Sync {
         audit: AuditDraft,
     ) -> Result<bool, StoreError>;
 
-    /// Counts a failed verification; locks at `max_failures`.
+    /// Counts an attempt on a credential before the secret is checked; false when the
+    /// credential is locked or has no attempts left. A right secret then clears the count.
+    async fn reserve_credential_attempt(
+        &self,
+        account_id: i64,
+        credential: &str,
+        max_failures: u32,
+    ) -> Result<bool, StoreError>;
+
+    /// The reserved attempt was wrong: locks the credential when its failures reached `max`.
     async fn record_credential_failure(
         &self,
         account_id: i64,
@@ -201,7 +243,8 @@ pub trait Store: Send + Sync {
         audit: AuditDraft,
     ) -> Result<CredentialFailure, StoreError>;
 
-    /// A successful verification clears the failure count and can replace the hash.
+    /// The reserved attempt was right: clears the failure count and can replace the hash.
+    /// False (nothing changed) when the credential was locked in the meantime.
     async fn record_credential_success(
         &self,
         account_id: i64,
@@ -209,9 +252,10 @@ pub trait Store: Send + Sync {
         rehash: Option<String>,
         now: OffsetDateTime,
         audit: AuditDraft,
-    ) -> Result<(), StoreError>;
+    ) -> Result<bool, StoreError>;
 
     /// Replaces a credential after a change with the current secret, with its messages.
+    /// False (nothing changed) when the credential was locked in the meantime.
     async fn change_credential(
         &self,
         account_id: i64,
@@ -220,7 +264,7 @@ pub trait Store: Send + Sync {
         messages: Vec<OutboxMessage>,
         now: OffsetDateTime,
         audit: AuditDraft,
-    ) -> Result<(), StoreError>;
+    ) -> Result<bool, StoreError>;
 
     async fn create_token(
         &self,

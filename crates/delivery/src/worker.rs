@@ -31,6 +31,9 @@ pub struct Worker {
     /// After a crash, how long to wait for the provider to call back about a call that may
     /// already have been placed, before placing it again.
     pub call_grace: Duration,
+    /// A call not placed within this time of its application is dropped rather than placed
+    /// late; by then it no longer blocks a new application either.
+    pub call_max_age: Duration,
     pub max_attempts: u32,
     pub wake: Arc<Notify>,
 }
@@ -118,6 +121,25 @@ impl Worker {
                     answer_url: step_url(&self.public_url, Step::Answer, call_id),
                     status_url: format!("{}/voice/status?call={call_id}", self.public_url.trim_end_matches('/')),
                 };
+                if t - call.created_at > self.call_max_age {
+                    // Too late to ring: the customer may have applied again meanwhile. Only a
+                    // call the provider already has is kept.
+                    if previous.is_some()
+                        && let Some(sid) = self.voice.find_call(&req, call.created_at).await?
+                    {
+                        self.store
+                            .mark_call_placed(call_id, &sid, now())
+                            .await
+                            .map_err(|e| DeliveryError::Other(e.to_string()))?;
+                        return Ok(Outcome::Done);
+                    }
+                    tracing::warn!(call = %call_id, "call not placed in time; dropped");
+                    self.store
+                        .record_call_status(call_id, "expired", true, t, None)
+                        .await
+                        .map_err(|e| DeliveryError::Other(e.to_string()))?;
+                    return Ok(Outcome::Done);
+                }
                 if let Some(prev) = previous {
                     // An earlier attempt may have reached the provider before a crash: give
                     // its callbacks a moment, then ask the provider before calling again.

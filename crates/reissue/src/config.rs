@@ -59,11 +59,18 @@ pub struct ServerConfig {
     pub listen: String,
     pub public_url: Option<String>,
     pub data_dir: PathBuf,
+    /// Addresses of load balancers whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        Self { listen: "127.0.0.1:8080".into(), public_url: None, data_dir: "reissue-data".into() }
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            public_url: None,
+            data_dir: "reissue-data".into(),
+            trusted_proxies: Vec::new(),
+        }
     }
 }
 

@@ -426,11 +426,20 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
         recovery: rt.recovery.clone(),
         voice_webhook_token: webhook_token,
         ip_requests_per_minute: cfg.limits.ip_requests_per_minute,
-        demo: phone.map(|phone| Demo { phone, mailbox: mailbox.clone() }),
+        // The demo's hands (answer calls, read mail) exist only in the demo: anywhere else
+        // they would show spoken codes and mail to anyone.
+        demo: phone.filter(|_| demo).map(|phone| Demo { phone, mailbox: mailbox.clone() }),
         metrics,
         wake: wake.clone(),
         admin_token: cfg.admin.token.clone(),
+        trusted_proxies: cfg.server.trusted_proxies.clone(),
     };
+    if !demo && cfg.voice.provider == VoiceProviderName::Simulator {
+        tracing::warn!("voice.provider is the built-in simulator: calls ring nowhere; configure [voice.twilio]");
+    }
+    if !demo && cfg.smtp.is_none() {
+        tracing::warn!("no [smtp] configured: e-mail stays in memory and is never sent");
+    }
     let mut id = [0u8; 6];
     OsRandomness.fill(&mut id);
     let worker = Arc::new(Worker {
@@ -442,6 +451,7 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
         id: format!("worker-{}", hex::encode(id)),
         lease: time::Duration::seconds(cfg.delivery.lease_secs.max(1)),
         call_grace: time::Duration::seconds(cfg.delivery.call_grace_secs.max(0)),
+        call_max_age: time::Duration::seconds(rt.recovery.rules.call_silence_timeout_secs),
         max_attempts: cfg.delivery.max_attempts.max(1),
         wake,
     });

@@ -74,6 +74,13 @@ impl Bearer {
     }
 }
 
+/// Waits until the request's fixed answer time, so that how long an answer takes tells
+/// nothing about the account it concerns.
+async fn answer_at_deadline(state: &AppState, started: Instant) {
+    let deadline = Duration::from_millis(state.recovery.rules.uniform_response_ms);
+    tokio::time::sleep(deadline.saturating_sub(started.elapsed())).await;
+}
+
 /// JSON body or a clear 4xx naming what is wrong with it.
 fn body<T>(payload: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     payload.map(|Json(v)| v).map_err(ApiError::from)
@@ -112,9 +119,7 @@ pub async fn voice_application(
     let result =
         state.recovery.apply_for_voice_code(&req.login_id, &req.birth_date, &Requester::public(ip.0), now()).await;
     state.wake.notify_one();
-    // Answer at a fixed deadline so that timing tells nothing about the account.
-    let deadline = Duration::from_millis(state.recovery.rules.uniform_response_ms);
-    tokio::time::sleep(deadline.saturating_sub(started.elapsed())).await;
+    answer_at_deadline(&state, started).await;
     result?;
     Ok((StatusCode::ACCEPTED, Json(Accepted { status: "accepted" })).into_response())
 }
@@ -154,12 +159,15 @@ pub async fn enter_code(
     ip: ClientIp,
     payload: Result<Json<EnterCodeRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
+    let started = Instant::now();
     let req = body(payload)?;
     let channel = match req.channel {
         ChannelName::Voice => CodeChannel::Voice,
         ChannelName::Postal => CodeChannel::Postal,
     };
-    let opened = state.recovery.enter_code(channel, &req.login_id, &req.code, &Requester::public(ip.0), now()).await?;
+    let result = state.recovery.enter_code(channel, &req.login_id, &req.code, &Requester::public(ip.0), now()).await;
+    answer_at_deadline(&state, started).await;
+    let opened = result?;
     let resp = ResetSessionResponse {
         reset_token: opened.token.expose_secret().to_owned(),
         expires_at: opened.expires_at,
@@ -248,12 +256,15 @@ pub async fn change_credential(
     ip: ClientIp,
     payload: Result<Json<ChangeRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
+    let started = Instant::now();
     let req = body(payload)?;
-    let changed = state
+    let result = state
         .recovery
         .change(&req.login_id, &req.credential, &req.current, &req.new, &Requester::public(ip.0), now())
-        .await?;
+        .await;
     state.wake.notify_one();
+    answer_at_deadline(&state, started).await;
+    let changed = result?;
     Ok(Json(Changed { changed }).into_response())
 }
 

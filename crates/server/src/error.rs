@@ -108,7 +108,7 @@ impl From<JsonRejection> for ApiError {
                     detail.split("unknown field `").nth(1).and_then(|s| s.split('`').next()).map(str::to_owned);
                 let missing =
                     detail.split("missing field `").nth(1).and_then(|s| s.split('`').next()).map(str::to_owned);
-                let mut e = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", detail);
+                let mut e = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", redact_values(&detail));
                 e.field = unknown.or(missing).or(field);
                 e
             }
@@ -126,6 +126,26 @@ impl From<JsonRejection> for ApiError {
             _ => Self::bad_request("unreadable_body", r.body_text()),
         }
     }
+}
+
+/// serde quotes the offending value ("invalid type: integer `1234`"); it may be a secret, so
+/// the answer names the field and the expected type without repeating the value.
+fn redact_values(detail: &str) -> String {
+    if !(detail.contains("invalid type:") || detail.contains("invalid value:") || detail.contains("invalid length")) {
+        return detail.to_owned();
+    }
+    let mut out = String::with_capacity(detail.len());
+    let mut parts = detail.split('`');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for (i, p) in parts.enumerate() {
+        out.push_str(if i % 2 == 0 { "`…" } else { "`" });
+        if i % 2 == 1 {
+            out.push_str(p);
+        }
+    }
+    out
 }
 
 impl From<RecoveryError> for ApiError {
@@ -149,7 +169,7 @@ impl From<RecoveryError> for ApiError {
             RecoveryError::NotResettable(n) => Self::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "not_resettable",
-                format!("{n:?} cannot be reset online; please contact the help desk"),
+                format!("{n:?} cannot be set online; please contact the help desk"),
             )
             .field(format!("credentials.{n}")),
             RecoveryError::NothingToChange => Self::new(
@@ -191,5 +211,18 @@ impl From<RecoveryError> for ApiError {
                 Self::internal()
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_errors_do_not_repeat_the_value() {
+        let m = redact_values("current: invalid type: integer `1234`, expected a string at line 1 column 40");
+        assert!(!m.contains("1234"), "{m}");
+        assert!(m.contains("expected a string"));
+        assert_eq!(redact_values("unknown field `x`, expected one of `a`"), "unknown field `x`, expected one of `a`");
     }
 }

@@ -40,6 +40,8 @@ pub struct AppState {
     pub wake: Arc<tokio::sync::Notify>,
     /// `admin.token` from configuration: every role, for scripts.
     pub admin_token: Option<SecretString>,
+    /// Load balancers whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// The demo's in-process phone network and mailbox.
@@ -60,15 +62,37 @@ pub(crate) fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
 
-/// The client's address as the socket sees it.
-pub(crate) fn client_ip(req: &Request) -> Option<String> {
-    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())
+/// The client's address: the socket's peer, or, when the peer is a trusted proxy, the last
+/// address in `X-Forwarded-For` that is not itself a trusted proxy.
+pub fn client_address(
+    peer: Option<std::net::IpAddr>,
+    headers: &axum::http::HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> Option<String> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer.to_string());
+    }
+    let forwarded: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    let client = forwarded.iter().rev().find(|a| !trusted.contains(a)).copied().unwrap_or(peer);
+    Some(client.to_string())
+}
+
+fn client_ip(state: &AppState, req: &Request) -> Option<String> {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    client_address(peer, req.headers(), &state.trusted_proxies)
 }
 
 /// Counts the request against its client IP's budget for the current minute, in the database
 /// so that the budget holds across instances. Over budget: `429` with `Retry-After`.
 async fn ip_budget(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let ip = client_ip(&req).unwrap_or_else(|| "unknown".into());
+    let ip = client_ip(&state, &req).unwrap_or_else(|| "unknown".into());
     let t = now();
     let window = t.replace_second(0).and_then(|w| w.replace_nanosecond(0)).unwrap_or(t);
     match state.recovery.store.count_ip_request(&ip, window).await {
@@ -127,4 +151,20 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(16 * 1024))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+        let lb: std::net::IpAddr = "10.0.0.5".parse().unwrap();
+        let mut h = axum::http::HeaderMap::new();
+        h.insert("x-forwarded-for", "198.51.100.7, 203.0.113.9".parse().unwrap());
+        assert_eq!(client_address(Some(lb), &h, &[lb]).as_deref(), Some("203.0.113.9"));
+        assert_eq!(client_address(Some(lb), &h, &[]).as_deref(), Some("10.0.0.5"), "untrusted peer: header ignored");
+        let direct: std::net::IpAddr = "192.0.2.1".parse().unwrap();
+        assert_eq!(client_address(Some(direct), &h, &[lb]).as_deref(), Some("192.0.2.1"));
+    }
 }

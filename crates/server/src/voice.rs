@@ -43,6 +43,24 @@ fn check(state: &AppState, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> Resu
     Ok(SignedForm { params, call_id })
 }
 
+/// A signed request must also be about the provider's call it names: a request signed for one
+/// call cannot be replayed against another.
+async fn check_call(state: &AppState, form: &SignedForm) -> Result<(), ApiError> {
+    let call = state
+        .recovery
+        .store
+        .call(&form.call_id)
+        .await
+        .map_err(|e| ApiError::from(reissue_core::recovery::RecoveryError::Store(e)))?;
+    if let Some(expected) = call.and_then(|c| c.provider_sid)
+        && form.get("CallSid") != Some(expected.as_str())
+    {
+        tracing::warn!("webhook for a call it does not belong to");
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "bad_signature", "the request does not belong to this call"));
+    }
+    Ok(())
+}
+
 async fn twiml_response(state: &AppState, call_id: &str, prompts: Vec<Prompt>) -> Response {
     let lang = state.recovery.call_language(call_id).await.unwrap_or_default();
     let xml = twiml::render(&prompts, lang, &state.recovery.public_url, call_id);
@@ -56,6 +74,7 @@ pub async fn answer(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let form = check(&state, &uri, &headers, &body)?;
+    check_call(&state, &form).await?;
     let prompts = state.recovery.call_answered(&form.call_id, now()).await?;
     Ok(twiml_response(&state, &form.call_id, prompts).await)
 }
@@ -67,6 +86,7 @@ pub async fn pin(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let form = check(&state, &uri, &headers, &body)?;
+    check_call(&state, &form).await?;
     let digits = form.get("Digits").unwrap_or("").to_owned();
     let prompts = state.recovery.pin_entered(&form.call_id, &digits, now()).await?;
     state.wake.notify_one();
@@ -80,6 +100,7 @@ pub async fn repeat(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let form = check(&state, &uri, &headers, &body)?;
+    check_call(&state, &form).await?;
     let digits = form.get("Digits").unwrap_or("").to_owned();
     let prompts = state.recovery.repeat_requested(&form.call_id, &digits).await?;
     Ok(twiml_response(&state, &form.call_id, prompts).await)
@@ -92,6 +113,7 @@ pub async fn status(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let form = check(&state, &uri, &headers, &body)?;
+    check_call(&state, &form).await?;
     let status = form.get("CallStatus").unwrap_or("").to_owned();
     if status.is_empty() {
         return Err(ApiError::bad_request("missing_status", "CallStatus is required").field("CallStatus"));

@@ -22,12 +22,19 @@ use reissue_core::model::{
 use reissue_core::outbox::OutboxMessage;
 use reissue_core::rules::CodeChannel;
 use reissue_core::store::{
-    CompletedReset, CredentialFailure, ImportError, IssuedVoiceCode, Store, StoreError, VoiceApplication,
-    VoiceApplicationOutcome, WrongPin,
+    CompletedReset, CredentialFailure, ImportError, IssuedVoiceCode, OpenSession, PinTry, Store, StoreError,
+    VoiceApplication, VoiceApplicationOutcome, WrongPin,
 };
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, AssertSqlSafe, Executor, Row, Transaction};
 use time::OffsetDateTime;
+
+/// The key of a row whose account is looked up.
+#[derive(Debug, Clone, Copy)]
+enum Key<'a> {
+    Id(i64),
+    Text(&'a str),
+}
 
 /// Which database is behind the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,6 +163,27 @@ impl SqlStore {
                 .map_err(db)?;
         }
         Ok(())
+    }
+
+    /// The account a row belongs to, read inside the transaction so that it can be locked
+    /// first: every write transaction that touches an account's rows locks the account row
+    /// before any other, so PostgreSQL never sees two of them wait on each other.
+    async fn account_of(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        sql: &'static str,
+        key: Key<'_>,
+    ) -> Result<Option<i64>, StoreError> {
+        let q = sqlx::query(sql);
+        let q = match key {
+            Key::Id(id) => q.bind(id),
+            Key::Text(t) => q.bind(t.to_owned()),
+        };
+        let r = q.fetch_optional(&mut **tx).await.map_err(db)?;
+        let Some(r) = r else { return Ok(None) };
+        let account_id: i64 = r.try_get(0).map_err(db)?;
+        self.lock_account(tx, account_id).await?;
+        Ok(Some(account_id))
     }
 
     /// Appends an audit event as the last write of a transaction. On PostgreSQL an advisory
@@ -651,6 +679,51 @@ impl Store for SqlStore {
         tx.commit().await.map_err(db)
     }
 
+    async fn reserve_pin_try(
+        &self,
+        call_id: &str,
+        credential: &str,
+        max_failures: u32,
+        max_tries: u32,
+        now: OffsetDateTime,
+    ) -> Result<PinTry, StoreError> {
+        let mut tx = self.begin().await?;
+        let Some(account_id) =
+            self.account_of(&mut tx, "SELECT account_id FROM calls WHERE id = $1", Key::Text(call_id)).await?
+        else {
+            return Ok(PinTry::CallOver);
+        };
+        let call = sqlx::query(
+            "UPDATE calls SET pin_tries = pin_tries + 1, updated_at = $2 \
+             WHERE id = $1 AND state IN ('placed', 'in_progress') AND pin_tries < $3 RETURNING pin_tries",
+        )
+        .bind(call_id)
+        .bind(ms(now))
+        .bind(i64::from(max_tries))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        if call.is_none() {
+            return Ok(PinTry::CallOver);
+        }
+        let cred = sqlx::query(
+            "UPDATE credentials SET failures = failures + 1 \
+             WHERE account_id = $1 AND name = $2 AND locked = 0 AND failures < $3 RETURNING failures",
+        )
+        .bind(account_id)
+        .bind(credential)
+        .bind(i64::from(max_failures))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        if cred.is_none() {
+            // Dropping the transaction takes the call's try back: nothing was checked.
+            return Ok(PinTry::Locked);
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(PinTry::Allowed)
+    }
+
     async fn record_wrong_pin(
         &self,
         call_id: &str,
@@ -660,19 +733,19 @@ impl Store for SqlStore {
         audit: AuditDraft,
     ) -> Result<WrongPin, StoreError> {
         let mut tx = self.begin().await?;
-        let r = sqlx::query(
-            "UPDATE calls SET pin_tries = pin_tries + 1, updated_at = $2 WHERE id = $1 RETURNING pin_tries, account_id",
-        )
-        .bind(call_id)
-        .bind(ms(now))
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db)?;
-        let tries: i64 = r.try_get(0).map_err(db)?;
-        let account_id: i64 = r.try_get(1).map_err(db)?;
+        let account_id = self
+            .account_of(&mut tx, "SELECT account_id FROM calls WHERE id = $1", Key::Text(call_id))
+            .await?
+            .ok_or_else(|| corrupt(format!("call {call_id} vanished")))?;
+        let tries: i64 = sqlx::query("SELECT pin_tries FROM calls WHERE id = $1")
+            .bind(call_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db)?
+            .try_get(0)
+            .map_err(db)?;
         let locked = sqlx::query(
-            "UPDATE credentials SET failures = failures + 1, \
-             locked = CASE WHEN failures + 1 >= $3 THEN 1 ELSE locked END \
+            "UPDATE credentials SET locked = CASE WHEN failures >= $3 THEN 1 ELSE locked END \
              WHERE account_id = $1 AND name = $2 RETURNING locked",
         )
         .bind(account_id)
@@ -700,15 +773,28 @@ impl Store for SqlStore {
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin().await?;
         self.lock_account(&mut tx, issued.code.account_id).await?;
-        let state: Option<String> = sqlx::query("SELECT state FROM calls WHERE id = $1")
-            .bind(&issued.call_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db)?
-            .map(|r| r.try_get(0))
-            .transpose()
-            .map_err(db)?;
-        if !matches!(state.as_deref(), Some("placed" | "in_progress")) {
+        let live = sqlx::query(
+            "UPDATE calls SET state = 'code_issued', sealed_code = $2, updated_at = $3 \
+             WHERE id = $1 AND state IN ('placed', 'in_progress') RETURNING id",
+        )
+        .bind(&issued.call_id)
+        .bind(issued.sealed_code.clone())
+        .bind(ms(now))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        if live.is_none() {
+            return Ok(false);
+        }
+        let unlocked = sqlx::query(
+            "UPDATE credentials SET failures = 0 WHERE account_id = $1 AND name = $2 AND locked = 0 RETURNING failures",
+        )
+        .bind(issued.code.account_id)
+        .bind(&issued.gate_credential)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        if unlocked.is_none() {
             return Ok(false);
         }
         let c = &issued.code;
@@ -735,19 +821,6 @@ impl Store for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(db)?;
-        sqlx::query("UPDATE credentials SET failures = 0 WHERE account_id = $1 AND name = $2")
-            .bind(c.account_id)
-            .bind(&issued.gate_credential)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        sqlx::query("UPDATE calls SET state = 'code_issued', sealed_code = $2, updated_at = $3 WHERE id = $1")
-            .bind(&issued.call_id)
-            .bind(issued.sealed_code.clone())
-            .bind(ms(now))
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
         for m in &issued.messages {
             self.enqueue(&mut tx, now, m).await?;
         }
@@ -790,6 +863,7 @@ impl Store for SqlStore {
         audit: AuditDraft,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
+        self.lock_account(&mut tx, account_id).await?;
         // The condition makes concurrent wrong entries count exactly up to `max`: each one
         // re-reads the row under its lock, and the last one turns the code dead.
         let r = sqlx::query(
@@ -830,21 +904,28 @@ impl Store for SqlStore {
 
     async fn open_reset_session(
         &self,
-        code_id: i64,
-        token_mac: &[u8],
-        max_failures: u32,
-        expires_at: OffsetDateTime,
+        open: OpenSession,
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<bool, StoreError> {
+        let OpenSession { code_id, token_mac, max_failures, account_max_failures, expires_at } = open;
         let mut tx = self.begin().await?;
+        if self
+            .account_of(&mut tx, "SELECT account_id FROM reset_codes WHERE id = $1", Key::Id(code_id))
+            .await?
+            .is_none()
+        {
+            return Ok(false);
+        }
         let r = sqlx::query(
             "UPDATE reset_codes SET state = state WHERE id = $1 AND state = 'active' AND failures < $2 AND expires_at > $3 \
+             AND (SELECT code_failures FROM accounts WHERE accounts.id = reset_codes.account_id) < $4 \
              RETURNING account_id",
         )
         .bind(code_id)
         .bind(i64::from(max_failures))
         .bind(ms(now))
+        .bind(i64::from(account_max_failures))
         .fetch_optional(&mut *tx)
         .await
         .map_err(db)?;
@@ -861,7 +942,7 @@ impl Store for SqlStore {
         )
         .bind(account_id)
         .bind(code_id)
-        .bind(token_mac.to_vec())
+        .bind(token_mac)
         .bind(ms(expires_at))
         .bind(ms(now))
         .execute(&mut *tx)
@@ -944,6 +1025,25 @@ impl Store for SqlStore {
         Ok(true)
     }
 
+    async fn reserve_credential_attempt(
+        &self,
+        account_id: i64,
+        credential: &str,
+        max_failures: u32,
+    ) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "UPDATE credentials SET failures = failures + 1 \
+             WHERE account_id = $1 AND name = $2 AND locked = 0 AND failures < $3 RETURNING failures",
+        )
+        .bind(account_id)
+        .bind(credential)
+        .bind(i64::from(max_failures))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(r.is_some())
+    }
+
     async fn record_credential_failure(
         &self,
         account_id: i64,
@@ -953,10 +1053,10 @@ impl Store for SqlStore {
         audit: AuditDraft,
     ) -> Result<CredentialFailure, StoreError> {
         let mut tx = self.begin().await?;
+        self.lock_account(&mut tx, account_id).await?;
         let r = sqlx::query(
-            "UPDATE credentials SET failures = failures + 1, \
-             locked = CASE WHEN failures + 1 >= $3 THEN 1 ELSE locked END \
-             WHERE account_id = $1 AND name = $2 AND locked = 0 RETURNING locked",
+            "UPDATE credentials SET locked = CASE WHEN failures >= $3 THEN 1 ELSE locked END \
+             WHERE account_id = $1 AND name = $2 RETURNING locked",
         )
         .bind(account_id)
         .bind(credential)
@@ -981,24 +1081,25 @@ impl Store for SqlStore {
         rehash: Option<String>,
         now: OffsetDateTime,
         audit: AuditDraft,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let mut tx = self.begin().await?;
-        let q = match &rehash {
-            Some(h) => {
-                sqlx::query("UPDATE credentials SET failures = 0, hash = $3 WHERE account_id = $1 AND name = $2")
-                    .bind(account_id)
-                    .bind(credential)
-                    .bind(h.clone())
-            }
-            None => {
-                sqlx::query("UPDATE credentials SET failures = 0 WHERE account_id = $1 AND name = $2 AND failures <> 0")
-                    .bind(account_id)
-                    .bind(credential)
-            }
-        };
-        q.execute(&mut *tx).await.map_err(db)?;
+        self.lock_account(&mut tx, account_id).await?;
+        let r = sqlx::query(
+            "UPDATE credentials SET failures = 0, hash = COALESCE($3, hash) \
+             WHERE account_id = $1 AND name = $2 AND locked = 0 RETURNING failures",
+        )
+        .bind(account_id)
+        .bind(credential)
+        .bind(rehash)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        if r.is_none() {
+            return Ok(false);
+        }
         self.audit(&mut tx, now, &audit).await?;
-        tx.commit().await.map_err(db)
+        tx.commit().await.map_err(db)?;
+        Ok(true)
     }
 
     async fn change_credential(
@@ -1009,24 +1110,29 @@ impl Store for SqlStore {
         messages: Vec<OutboxMessage>,
         now: OffsetDateTime,
         audit: AuditDraft,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let mut tx = self.begin().await?;
-        sqlx::query(
+        self.lock_account(&mut tx, account_id).await?;
+        let r = sqlx::query(
             "UPDATE credentials SET hash = $3, failures = 0, locked = 0, must_change = 0, changed_at = $4 \
-             WHERE account_id = $1 AND name = $2",
+             WHERE account_id = $1 AND name = $2 AND locked = 0 RETURNING failures",
         )
         .bind(account_id)
         .bind(credential)
         .bind(hash)
         .bind(ms(now))
-        .execute(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await
         .map_err(db)?;
+        if r.is_none() {
+            return Ok(false);
+        }
         for m in &messages {
             self.enqueue(&mut tx, now, m).await?;
         }
         self.audit(&mut tx, now, &audit).await?;
-        tx.commit().await.map_err(db)
+        tx.commit().await.map_err(db)?;
+        Ok(true)
     }
 
     async fn create_token(

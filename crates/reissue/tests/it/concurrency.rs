@@ -67,3 +67,66 @@ async fn two_hundred_concurrent_wrong_codes_count_exactly_six_on_postgres() {
 async fn two_instances_sharing_postgres_count_exactly_six() {
     two_hundred_wrong_codes(Db::Postgres, 2).await;
 }
+
+/// Parallel guesses at a PIN through the public change endpoint: however they interleave,
+/// exactly as many are checked as the lock allows (5), and the PIN is locked afterwards.
+async fn parallel_guesses_check_no_more_than_the_lock_allows(db: Db) {
+    let env = Env::new(db);
+    let server = env.server(true, "[rules]\nuniform_response_ms = 10\n");
+    let api = Api::new(&server.base);
+    let mut tasks = Vec::new();
+    for i in 0..60 {
+        let (http, base) = (api.http.clone(), server.base.clone());
+        tasks.push(tokio::spawn(async move {
+            let guess = format!("{:04}", 5000 + i);
+            http.post(format!("{base}/api/v1/credentials/change"))
+                .json(&json!({"login_id": LOGIN, "credential": "telephone_pin", "current": guess, "new": "5917"}))
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap().unwrap(), 401);
+    }
+    let store = reissue_store::SqlStore::connect(&env.db_url).await.unwrap();
+    let checked = sqlx::query(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'credential_change' AND outcome IN ('wrong', 'ok')",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
+    .get::<i64, _>(0);
+    let locked_on_check =
+        sqlx::query("SELECT COUNT(*) FROM audit_events WHERE action = 'credential_change' AND outcome = 'locked'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+            .get::<i64, _>(0);
+    assert_eq!(checked + locked_on_check, 60);
+    assert!(checked <= 5, "{checked} guesses were checked");
+    let row = sqlx::query("SELECT failures, locked FROM credentials c JOIN accounts a ON a.id = c.account_id WHERE a.login_id = $1 AND c.name = 'telephone_pin'")
+        .bind(LOGIN)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!((row.get::<i64, _>(0), row.get::<i64, _>(1)), (5, 1));
+    // The right PIN no longer helps.
+    let (s, _) = api
+        .post(
+            "/api/v1/credentials/change",
+            json!({"login_id": LOGIN, "credential": "telephone_pin", "current": "3917", "new": "5917"}),
+        )
+        .await;
+    assert_eq!(s, 401);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn parallel_guesses_cannot_outrun_the_lock_on_sqlite() {
+    parallel_guesses_check_no_more_than_the_lock_allows(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn parallel_guesses_cannot_outrun_the_lock_on_postgres() {
+    parallel_guesses_check_no_more_than_the_lock_allows(Db::Postgres).await;
+}

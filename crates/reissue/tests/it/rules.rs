@@ -102,7 +102,7 @@ async fn applications_answer_alike_and_at_most_three_a_day_ring() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_recently_changed_phone_makes_an_account_ineligible_but_the_answer_is_the_same() {
     let env = Env::new(Db::Sqlite);
-    let server = env.server(false, "[rules]\nuniform_response_ms = 20\n");
+    let server = env.server(true, "[rules]\nuniform_response_ms = 20\n");
     let recent = (time::OffsetDateTime::now_utc() - time::Duration::days(3))
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap();
@@ -277,10 +277,22 @@ async fn a_password_locks_after_ten_failures_and_roles_are_enforced() {
     assert_eq!((s, v["error"]["code"].as_str()), (423, Some("locked")), "the 10th consecutive failure locks");
     let (s, _) = api.post_auth("/api/v1/credentials/verify", integrator, verify("sakura blossom 2024")).await;
     assert_eq!(s, 423, "the right password does not open a locked credential");
-    let (s, _) = api
-        .post("/api/v1/credentials/change", json!({"login_id": "123456789", "credential": "login_password", "current": "sakura blossom 2024", "new": "something else entirely"}))
+    // The public change endpoint answers a locked credential like a wrong secret, so that it
+    // never tells whether an account exists or holds the credential.
+    let change_pw = json!({"login_id": "123456789", "credential": "login_password", "current": "sakura blossom 2024", "new": "something else entirely"});
+    let (s, locked) = api.post("/api/v1/credentials/change", change_pw).await;
+    let unknown = json!({"login_id": "111222333", "credential": "login_password", "current": "sakura blossom 2024", "new": "something else entirely"});
+    let (s2, missing) = api.post("/api/v1/credentials/change", unknown).await;
+    assert_eq!((s, &locked), (s2, &missing));
+    assert_eq!(s, 401);
+    // A cash-card PIN is not changed online, whoever asks.
+    let (s, v) = api
+        .post(
+            "/api/v1/credentials/change",
+            json!({"login_id": "123456789", "credential": "cash_card_pin", "current": "4826", "new": "5917"}),
+        )
         .await;
-    assert_eq!(s, 423);
+    assert_eq!((s, v["error"]["code"].as_str()), (422, Some("not_resettable")));
 
     // Change with the current secret: the PIN policy applies, the new PIN works at once.
     let change = |current: &str, new: &str| json!({"login_id": "123456789", "credential": "telephone_pin", "current": current, "new": new});
