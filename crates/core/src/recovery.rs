@@ -22,7 +22,8 @@ use crate::outbox::{MessageBody, OutboxMessage};
 use crate::rules::{CodeChannel, Rules};
 use crate::secret::{Randomness, ResetCode, random_token};
 use crate::store::{
-    CompletedReset, IssuedVoiceCode, OpenSession, PinTry, Store, StoreError, VoiceApplication, VoiceApplicationOutcome,
+    Attempt, CompletedReset, IssuedVoiceCode, OpenSession, PinTry, Store, StoreError, VoiceApplication,
+    VoiceApplicationOutcome,
 };
 use crate::voice::{Prompt, Script, Step};
 
@@ -100,6 +101,8 @@ pub enum RecoveryError {
     InvalidCredentials,
     #[error("the credential is locked")]
     Locked,
+    #[error("too many attempts on this credential are being checked at once")]
+    AttemptsInProgress,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -495,29 +498,26 @@ impl Recovery {
         };
         let login_id = LoginId::parse(login_id).ok();
         let code = ResetCode::parse(code, self.rules.code_digits);
-        let account = match &login_id {
-            Some(l) => self.store.account(l).await?,
+        let found = match &login_id {
+            Some(l) => self.store.code_entry(l, channel).await?,
             None => None,
         };
-        let stored = match &account {
-            Some(a) => self.store.active_code(a.id, channel).await?,
-            None => None,
-        };
-        let (Some(account), Some(stored), Some(code)) = (account, stored, code) else {
+        let (Some(login_id), Some((account_id, account_failures, Some(stored))), Some(code)) = (&login_id, found, code)
+        else {
             // Spend the same MAC work as a real check before answering.
             let _ = self.keys.code_mac(&[0u8; 16], 0, channel, "0000000000");
             let lid = login_id.as_ref().map(LoginId::as_str);
             self.store.append_audit(now, who.audit(action, lid, "no_active_code")).await?;
             return Err(RecoveryError::InvalidCode);
         };
-        let login = account.profile.login_id.as_str().to_owned();
-        let mac = self.keys.code_mac(&stored.salt, account.id, channel, code.expose());
+        let login = login_id.as_str().to_owned();
+        let mac = self.keys.code_mac(&stored.salt, account_id, channel, code.expose());
         let matches: bool = subtle::ConstantTimeEq::ct_eq(mac.as_slice(), stored.mac.as_slice()).into();
         if stored.state != CodeState::Active || now >= stored.expires_at {
             self.store.append_audit(now, who.audit(action, Some(&login), "expired")).await?;
             return Err(RecoveryError::InvalidCode);
         }
-        if account.code_failures >= self.rules.account_max_code_failures {
+        if account_failures >= self.rules.account_max_code_failures {
             self.store.append_audit(now, who.audit(action, Some(&login), "account_code_limit")).await?;
             return Err(RecoveryError::InvalidCode);
         }
@@ -525,7 +525,7 @@ impl Recovery {
             self.store
                 .record_wrong_code(
                     stored.id,
-                    account.id,
+                    account_id,
                     self.rules.code_max_failures,
                     now,
                     who.audit(action, Some(&login), "wrong_code"),
@@ -553,6 +553,7 @@ impl Recovery {
         if !opened {
             return Err(RecoveryError::InvalidCode);
         }
+        let account = self.store.account(login_id).await?.ok_or(RecoveryError::InvalidCode)?;
         Ok(OpenedSession { token, expires_at, credentials: self.resettable(&account) })
     }
 
@@ -699,15 +700,20 @@ impl Recovery {
         // Count the attempt before checking it, so that parallel guesses can never check more
         // secrets than the lock allows. A locked credential costs the same hashing time as
         // any other answer.
-        if !self.store.reserve_credential_attempt(account.id, credential, spec.max_failures).await? {
+        let attempt = self.store.reserve_credential_attempt(account.id, credential, spec.max_failures).await?;
+        if attempt != Attempt::Reserved {
             let _ = self.hashing.verify(secret.clone(), self.dummy_hash.clone()).await;
+            let (outcome, error) = match attempt {
+                Attempt::Busy => ("busy", RecoveryError::AttemptsInProgress),
+                _ => ("locked", RecoveryError::Locked),
+            };
             self.store
                 .append_audit(
                     now,
-                    who.audit(action, Some(&login), "locked").detail(serde_json::json!({"credential": credential})),
+                    who.audit(action, Some(&login), outcome).detail(serde_json::json!({"credential": credential})),
                 )
                 .await?;
-            return Err(RecoveryError::Locked);
+            return Err(error);
         }
         let candidate = match spec.kind {
             crate::credential::CredentialKind::Password => normalize_password(secret.expose_secret()),
@@ -784,7 +790,10 @@ impl Recovery {
         let (account, _) = self
             .check_current(login_id, credential, current, who, "credential_change", now)
             .await
-            .map_err(|e| if matches!(e, RecoveryError::Locked) { RecoveryError::InvalidCredentials } else { e })?;
+            .map_err(|e| match e {
+                RecoveryError::Locked | RecoveryError::AttemptsInProgress => RecoveryError::InvalidCredentials,
+                other => other,
+            })?;
         let holder =
             HolderContext { login_id: Some(account.profile.login_id.as_str()), birth_date: account.profile.birth_date };
         let normalized =

@@ -38,8 +38,13 @@ pub struct Rules {
     /// How long a placed call may go without any word from the provider before it is
     /// treated as never placed.
     pub call_silence_timeout_secs: i64,
-    /// Fixed answer time of the public recovery endpoints, in milliseconds.
+    /// Fixed answer time of voice applications and changes with the current secret, in
+    /// milliseconds: long enough to cover hashing and queuing the call.
     pub uniform_response_ms: u64,
+    /// Fixed answer time of code entry, in milliseconds. Code entry does the same work
+    /// whether or not anything matched (a lookup, a MAC, one audited write), so a short
+    /// deadline suffices to hide the small differences.
+    pub code_entry_response_ms: u64,
 }
 
 impl Default for Rules {
@@ -58,6 +63,7 @@ impl Default for Rules {
             voice_gate_credential: "cash_card_pin".into(),
             call_silence_timeout_secs: 600,
             uniform_response_ms: 250,
+            code_entry_response_ms: 10,
         }
     }
 }

@@ -55,6 +55,15 @@ pub struct VoiceApplication {
     pub live_call_cutoff: OffsetDateTime,
 }
 
+/// Whether a credential attempt may be checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    Reserved,
+    Locked,
+    /// Attempts already being checked fill the credential's remaining budget.
+    Busy,
+}
+
 /// A reset session to open for a right code.
 #[derive(Debug, Clone)]
 pub struct OpenSession {
@@ -193,6 +202,14 @@ pub trait Store: Send + Sync {
 
     async fn active_code(&self, account_id: i64, channel: CodeChannel) -> Result<Option<StoredCode>, StoreError>;
 
+    /// For code entry, in one read: the account's ID, its wrong-code count, and its active
+    /// code on `channel`.
+    async fn code_entry(
+        &self,
+        login_id: &LoginId,
+        channel: CodeChannel,
+    ) -> Result<Option<(i64, u32, Option<StoredCode>)>, StoreError>;
+
     /// Counts a wrong entry on the code (killing it at `max`) and on the account.
     async fn record_wrong_code(
         &self,
@@ -224,14 +241,14 @@ pub trait Store: Send + Sync {
         audit: AuditDraft,
     ) -> Result<bool, StoreError>;
 
-    /// Counts an attempt on a credential before the secret is checked; false when the
-    /// credential is locked or has no attempts left. A right secret then clears the count.
+    /// Counts an attempt on a credential before the secret is checked. A right secret then
+    /// clears the count.
     async fn reserve_credential_attempt(
         &self,
         account_id: i64,
         credential: &str,
         max_failures: u32,
-    ) -> Result<bool, StoreError>;
+    ) -> Result<Attempt, StoreError>;
 
     /// The reserved attempt was wrong: locks the credential when its failures reached `max`.
     async fn record_credential_failure(

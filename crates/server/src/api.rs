@@ -76,9 +76,8 @@ impl Bearer {
 
 /// Waits until the request's fixed answer time, so that how long an answer takes tells
 /// nothing about the account it concerns.
-async fn answer_at_deadline(state: &AppState, started: Instant) {
-    let deadline = Duration::from_millis(state.recovery.rules.uniform_response_ms);
-    tokio::time::sleep(deadline.saturating_sub(started.elapsed())).await;
+async fn answer_at_deadline(started: Instant, deadline_ms: u64) {
+    tokio::time::sleep(Duration::from_millis(deadline_ms).saturating_sub(started.elapsed())).await;
 }
 
 /// JSON body or a clear 4xx naming what is wrong with it.
@@ -119,7 +118,7 @@ pub async fn voice_application(
     let result =
         state.recovery.apply_for_voice_code(&req.login_id, &req.birth_date, &Requester::public(ip.0), now()).await;
     state.wake.notify_one();
-    answer_at_deadline(&state, started).await;
+    answer_at_deadline(started, state.recovery.rules.uniform_response_ms).await;
     result?;
     Ok((StatusCode::ACCEPTED, Json(Accepted { status: "accepted" })).into_response())
 }
@@ -166,7 +165,7 @@ pub async fn enter_code(
         ChannelName::Postal => CodeChannel::Postal,
     };
     let result = state.recovery.enter_code(channel, &req.login_id, &req.code, &Requester::public(ip.0), now()).await;
-    answer_at_deadline(&state, started).await;
+    answer_at_deadline(started, state.recovery.rules.code_entry_response_ms).await;
     let opened = result?;
     let resp = ResetSessionResponse {
         reset_token: opened.token.expose_secret().to_owned(),
@@ -263,7 +262,7 @@ pub async fn change_credential(
         .change(&req.login_id, &req.credential, &req.current, &req.new, &Requester::public(ip.0), now())
         .await;
     state.wake.notify_one();
-    answer_at_deadline(&state, started).await;
+    answer_at_deadline(started, state.recovery.rules.uniform_response_ms).await;
     let changed = result?;
     Ok(Json(Changed { changed }).into_response())
 }

@@ -202,6 +202,15 @@ impl From<RecoveryError> for ApiError {
                 "locked",
                 "this credential is locked after too many failures; reset it or contact the help desk",
             ),
+            RecoveryError::AttemptsInProgress => {
+                let mut e = Self::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "attempts_in_progress",
+                    "too many checks of this credential are under way at once; retry shortly",
+                );
+                e.retry_after = Some(1);
+                e
+            }
             RecoveryError::Store(e) => {
                 tracing::error!(error = %e, "store failure");
                 Self::internal()

@@ -22,7 +22,7 @@ use reissue_core::model::{
 use reissue_core::outbox::OutboxMessage;
 use reissue_core::rules::CodeChannel;
 use reissue_core::store::{
-    CompletedReset, CredentialFailure, ImportError, IssuedVoiceCode, OpenSession, PinTry, Store, StoreError,
+    Attempt, CompletedReset, CredentialFailure, ImportError, IssuedVoiceCode, OpenSession, PinTry, Store, StoreError,
     VoiceApplication, VoiceApplicationOutcome, WrongPin,
 };
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
@@ -46,7 +46,11 @@ pub enum Backend {
 /// The SQL store.
 #[derive(Debug, Clone)]
 pub struct SqlStore {
+    /// Reads.
     pool: AnyPool,
+    /// Writes. On SQLite a single connection, so that writers queue here instead of meeting
+    /// SQLite's busy handler (which sleeps and retries); on PostgreSQL the same pool as reads.
+    writer: AnyPool,
     backend: Backend,
 }
 
@@ -101,39 +105,42 @@ impl SqlStore {
             Backend::Postgres => url.to_owned(),
         };
         let options = AnyConnectOptions::from_str(&url).map_err(db)?;
-        let pool = match backend {
+        let (pool, writer) = match backend {
             Backend::Sqlite => {
-                AnyPoolOptions::new()
-                    .max_connections(8)
-                    .acquire_timeout(StdDuration::from_secs(30))
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            conn.execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                                 PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
-                            )
-                            .await?;
-                            Ok(())
-                        })
-                    })
-                    .connect_with(options)
-                    .await
+                let sqlite = |n: u32| {
+                    AnyPoolOptions::new().max_connections(n).acquire_timeout(StdDuration::from_secs(30)).after_connect(
+                        |conn, _| {
+                            Box::pin(async move {
+                                conn.execute(
+                                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                                     PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+                                )
+                                .await?;
+                                Ok(())
+                            })
+                        },
+                    )
+                };
+                let writer = sqlite(1).connect_with(options.clone()).await.map_err(db)?;
+                let readers = sqlite(8).connect_with(options).await.map_err(db)?;
+                (readers, writer)
             }
             Backend::Postgres => {
-                AnyPoolOptions::new()
+                let pool = AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(StdDuration::from_secs(30))
                     .connect_with(options)
                     .await
+                    .map_err(db)?;
+                (pool.clone(), pool)
             }
-        }
-        .map_err(db)?;
+        };
         let migrator = match backend {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
             Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
         };
-        migrator.run(&pool).await.map_err(|e| StoreError::Database(format!("migrations: {e}")))?;
-        Ok(Self { pool, backend })
+        migrator.run(&writer).await.map_err(|e| StoreError::Database(format!("migrations: {e}")))?;
+        Ok(Self { pool, writer, backend })
     }
 
     pub fn backend(&self) -> Backend {
@@ -148,8 +155,8 @@ impl SqlStore {
     /// IMMEDIATE`), so a transaction never fails half-way on a lock upgrade.
     async fn begin(&self) -> Result<Transaction<'static, Any>, StoreError> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db),
-            Backend::Postgres => self.pool.begin().await.map_err(db),
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(db),
+            Backend::Postgres => self.writer.begin().await.map_err(db),
         }
     }
 
@@ -651,7 +658,7 @@ impl Store for SqlStore {
         .bind(call_id)
         .bind(provider_sid)
         .bind(ms(now))
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await
         .map_err(db)?;
         Ok(())
@@ -827,6 +834,44 @@ impl Store for SqlStore {
         self.audit(&mut tx, now, &audit).await?;
         tx.commit().await.map_err(db)?;
         Ok(true)
+    }
+
+    async fn code_entry(
+        &self,
+        login_id: &LoginId,
+        channel: CodeChannel,
+    ) -> Result<Option<(i64, u32, Option<StoredCode>)>, StoreError> {
+        let r = sqlx::query(
+            "SELECT a.id, a.code_failures, c.id, c.salt, c.mac, c.issued_at, c.expires_at, c.failures, c.state \
+             FROM accounts a LEFT JOIN reset_codes c ON c.account_id = a.id AND c.channel = $2 AND c.state = 'active' \
+             WHERE a.login_id = $1 ORDER BY c.id DESC LIMIT 1",
+        )
+        .bind(login_id.as_str())
+        .bind(channel.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        let Some(r) = r else { return Ok(None) };
+        let account_id: i64 = r.try_get(0).map_err(db)?;
+        let account_failures = u32::try_from(r.try_get::<i64, _>(1).map_err(db)?).map_err(corrupt)?;
+        let code = match r.try_get::<Option<i64>, _>(2).map_err(db)? {
+            None => None,
+            Some(id) => {
+                let state: String = r.try_get(8).map_err(db)?;
+                Some(StoredCode {
+                    id,
+                    account_id,
+                    channel,
+                    salt: r.try_get(3).map_err(db)?,
+                    mac: r.try_get(4).map_err(db)?,
+                    issued_at: from_ms(r.try_get(5).map_err(db)?)?,
+                    expires_at: from_ms(r.try_get(6).map_err(db)?)?,
+                    failures: u32::try_from(r.try_get::<i64, _>(7).map_err(db)?).map_err(corrupt)?,
+                    state: CodeState::parse(&state).ok_or_else(|| corrupt(format!("code state {state:?}")))?,
+                })
+            }
+        };
+        Ok(Some((account_id, account_failures, code)))
     }
 
     async fn active_code(&self, account_id: i64, channel: CodeChannel) -> Result<Option<StoredCode>, StoreError> {
@@ -1030,7 +1075,7 @@ impl Store for SqlStore {
         account_id: i64,
         credential: &str,
         max_failures: u32,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Attempt, StoreError> {
         let r = sqlx::query(
             "UPDATE credentials SET failures = failures + 1 \
              WHERE account_id = $1 AND name = $2 AND locked = 0 AND failures < $3 RETURNING failures",
@@ -1038,10 +1083,22 @@ impl Store for SqlStore {
         .bind(account_id)
         .bind(credential)
         .bind(i64::from(max_failures))
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.writer)
         .await
         .map_err(db)?;
-        Ok(r.is_some())
+        if r.is_some() {
+            return Ok(Attempt::Reserved);
+        }
+        let locked = sqlx::query("SELECT locked FROM credentials WHERE account_id = $1 AND name = $2")
+            .bind(account_id)
+            .bind(credential)
+            .fetch_optional(&self.writer)
+            .await
+            .map_err(db)?
+            .map(|r| r.try_get::<i64, _>(0))
+            .transpose()
+            .map_err(db)?;
+        Ok(if locked == Some(0) { Attempt::Busy } else { Attempt::Locked })
     }
 
     async fn record_credential_failure(
@@ -1218,7 +1275,7 @@ impl Store for SqlStore {
         )
         .bind(ip)
         .bind(ms(window_start))
-        .fetch_one(&self.pool)
+        .fetch_one(&self.writer)
         .await
         .map_err(db)?;
         u32::try_from(r.try_get::<i64, _>(0).map_err(db)?).map_err(corrupt)
@@ -1274,7 +1331,7 @@ impl Store for SqlStore {
         .bind(id)
         .bind(worker)
         .bind(ms(now))
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await
         .map_err(db)?;
         Ok(())
@@ -1297,7 +1354,7 @@ impl Store for SqlStore {
         .bind(if give_up { "failed" } else { "pending" })
         .bind(ms(next_attempt))
         .bind(error.chars().take(500).collect::<String>())
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await
         .map_err(db)?;
         Ok(())
@@ -1315,7 +1372,7 @@ impl Store for SqlStore {
     async fn prune(&self, now: OffsetDateTime) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM ip_budget WHERE window_start < $1")
             .bind(ms(now) - 3_600_000)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await
             .map_err(db)?;
         Ok(())
