@@ -27,6 +27,8 @@ use reissue_core::store::{
 };
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, AssertSqlSafe, Executor, Row, Transaction};
+
+mod batch;
 use time::OffsetDateTime;
 
 /// The key of a row whose account is looked up.
@@ -52,6 +54,8 @@ pub struct SqlStore {
     /// SQLite's busy handler (which sleeps and retries); on PostgreSQL the same pool as reads.
     writer: AnyPool,
     backend: Backend,
+    /// Audit appends and request counts that stand alone go through the group-commit task.
+    batch: Option<tokio::sync::mpsc::UnboundedSender<batch::Job>>,
 }
 
 fn db(e: sqlx::Error) -> StoreError {
@@ -140,7 +144,10 @@ impl SqlStore {
             Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
         };
         migrator.run(&writer).await.map_err(|e| StoreError::Database(format!("migrations: {e}")))?;
-        Ok(Self { pool, writer, backend })
+        let direct = Self { pool, writer, backend, batch: None };
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(batch::run(direct.clone(), rx));
+        Ok(Self { batch: Some(tx), ..direct })
     }
 
     pub fn backend(&self) -> Backend {
@@ -193,13 +200,22 @@ impl SqlStore {
         Ok(Some(account_id))
     }
 
-    /// Appends an audit event as the last write of a transaction. On PostgreSQL an advisory
-    /// lock orders the chain across instances; it is held only until the commit that follows.
+    /// Appends an audit event as the last write of a transaction.
     async fn audit(
         &self,
         tx: &mut Transaction<'static, Any>,
         now: OffsetDateTime,
         draft: &AuditDraft,
+    ) -> Result<(), StoreError> {
+        self.audit_many(tx, &[(now, draft)]).await
+    }
+
+    /// Appends audit events in order, chained to the current head. On PostgreSQL an advisory
+    /// lock orders the chain across instances; it is held only until the commit that follows.
+    async fn audit_many(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        events: &[(OffsetDateTime, &AuditDraft)],
     ) -> Result<(), StoreError> {
         if self.backend == Backend::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock(7261001)").execute(&mut **tx).await.map_err(db)?;
@@ -208,29 +224,44 @@ impl SqlStore {
             .fetch_optional(&mut **tx)
             .await
             .map_err(db)?;
-        let (seq, prev) = match last {
-            Some(r) => (r.try_get::<i64, _>(0).map_err(db)? + 1, r.try_get::<String, _>(1).map_err(db)?),
-            None => (1, GENESIS.to_owned()),
+        let (mut seq, mut prev) = match last {
+            Some(r) => (r.try_get::<i64, _>(0).map_err(db)?, r.try_get::<String, _>(1).map_err(db)?),
+            None => (0, GENESIS.to_owned()),
         };
-        let at = from_ms(ms(now))?;
-        let hash = event_hash(seq, at, draft, &prev);
-        sqlx::query(
-            "INSERT INTO audit_events (seq, at, actor, action, login_id, outcome, client_ip, detail, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(seq)
-        .bind(ms(at))
-        .bind(&draft.actor)
-        .bind(&draft.action)
-        .bind(draft.login_id.clone())
-        .bind(&draft.outcome)
-        .bind(draft.client_ip.clone())
-        .bind(draft.detail.to_string())
-        .bind(prev)
-        .bind(hash)
-        .execute(&mut **tx)
-        .await
-        .map_err(db)?;
+        let mut rows = Vec::with_capacity(events.len());
+        for (now, draft) in events {
+            seq += 1;
+            let at = from_ms(ms(*now))?;
+            let hash = event_hash(seq, at, draft, &prev);
+            rows.push((seq, ms(at), *draft, std::mem::replace(&mut prev, hash.clone()), hash));
+        }
+        for chunk in rows.chunks(40) {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|r| {
+                    let cells: Vec<String> = (1..=10).map(|c| format!("${}", r * 10 + c)).collect();
+                    format!("({})", cells.join(", "))
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO audit_events (seq, at, actor, action, login_id, outcome, client_ip, detail, prev_hash, hash) VALUES {}",
+                values.join(", ")
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for (seq, at, draft, prev, hash) in chunk {
+                q = q
+                    .bind(*seq)
+                    .bind(*at)
+                    .bind(draft.actor.clone())
+                    .bind(draft.action.clone())
+                    .bind(draft.login_id.clone())
+                    .bind(draft.outcome.clone())
+                    .bind(draft.client_ip.clone())
+                    .bind(draft.detail.to_string())
+                    .bind(prev.clone())
+                    .bind(hash.clone());
+            }
+            q.execute(&mut **tx).await.map_err(db)?;
+        }
         Ok(())
     }
 
@@ -539,6 +570,9 @@ impl Store for SqlStore {
     }
 
     async fn append_audit(&self, now: OffsetDateTime, audit: AuditDraft) -> Result<(), StoreError> {
+        if let Some(b) = &self.batch {
+            return batch::submit_audit(b, now, audit).await;
+        }
         let mut tx = self.begin().await?;
         self.audit(&mut tx, now, &audit).await?;
         tx.commit().await.map_err(db)
@@ -1269,6 +1303,9 @@ impl Store for SqlStore {
     }
 
     async fn count_ip_request(&self, ip: &str, window_start: OffsetDateTime) -> Result<u32, StoreError> {
+        if let Some(b) = &self.batch {
+            return batch::submit_ip(b, ip, window_start).await;
+        }
         let r = sqlx::query(
             "INSERT INTO ip_budget (ip, window_start, count) VALUES ($1, $2, 1) \
              ON CONFLICT (ip, window_start) DO UPDATE SET count = ip_budget.count + 1 RETURNING count",
