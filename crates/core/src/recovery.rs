@@ -349,16 +349,7 @@ impl Recovery {
             PinTry::Allowed => {}
             PinTry::CallOver => return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]),
             PinTry::Locked => {
-                self.store
-                    .record_call_status(
-                        call_id,
-                        "pin-locked",
-                        true,
-                        now,
-                        Some(provider.audit("voice_pin", Some(&login), "locked")),
-                    )
-                    .await?;
-                return Ok(vec![Prompt::Say(s.locked()), Prompt::Hangup]);
+                return self.end_call_locked(call_id, &login, s, now).await;
             }
         }
         let well_formed = digits.len() == spec.min_length && digits.bytes().all(|b| b.is_ascii_digit());
@@ -380,16 +371,7 @@ impl Recovery {
                     )
                     .await?;
                 if wrong.credential_locked {
-                    self.store
-                        .record_call_status(
-                            call_id,
-                            "pin-locked",
-                            true,
-                            now,
-                            Some(provider.audit("voice_pin", Some(&login), "locked")),
-                        )
-                        .await?;
-                    return Ok(vec![Prompt::Say(s.locked()), Prompt::Hangup]);
+                    return self.end_call_locked(call_id, &login, s, now).await;
                 }
                 let left = self.rules.pin_tries_per_call.saturating_sub(wrong.tries_used_in_call);
                 if left == 0 {
@@ -441,6 +423,19 @@ impl Recovery {
                 Ok(self.speak_code(s, code.expose()))
             }
         }
+    }
+
+    /// The gate credential is locked: say so, end the call, record it.
+    async fn end_call_locked(
+        &self,
+        call_id: &str,
+        login: &str,
+        s: Script,
+        now: OffsetDateTime,
+    ) -> Result<Vec<Prompt>, RecoveryError> {
+        let audit = AuditDraft::new("provider", "voice_pin", Some(login), "locked");
+        self.store.record_call_status(call_id, "pin-locked", true, now, Some(audit)).await?;
+        Ok(vec![Prompt::Say(s.locked()), Prompt::Hangup])
     }
 
     fn speak_code(&self, s: Script, code: &str) -> Vec<Prompt> {

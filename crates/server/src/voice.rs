@@ -25,6 +25,13 @@ impl SignedForm {
     }
 }
 
+/// The form of a webhook that is correctly signed and about the call it names.
+async fn signed(state: &AppState, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> Result<SignedForm, ApiError> {
+    let form = check(state, uri, headers, body)?;
+    check_call(state, &form).await?;
+    Ok(form)
+}
+
 fn check(state: &AppState, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> Result<SignedForm, ApiError> {
     let forbidden =
         || ApiError::new(StatusCode::FORBIDDEN, "bad_signature", "the request signature is missing or wrong");
@@ -73,8 +80,7 @@ pub async fn answer(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let form = check(&state, &uri, &headers, &body)?;
-    check_call(&state, &form).await?;
+    let form = signed(&state, &uri, &headers, &body).await?;
     let prompts = state.recovery.call_answered(&form.call_id, now()).await?;
     Ok(twiml_response(&state, &form.call_id, prompts).await)
 }
@@ -85,8 +91,7 @@ pub async fn pin(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let form = check(&state, &uri, &headers, &body)?;
-    check_call(&state, &form).await?;
+    let form = signed(&state, &uri, &headers, &body).await?;
     let digits = form.get("Digits").unwrap_or("").to_owned();
     let prompts = state.recovery.pin_entered(&form.call_id, &digits, now()).await?;
     state.wake.notify_one();
@@ -99,8 +104,7 @@ pub async fn repeat(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let form = check(&state, &uri, &headers, &body)?;
-    check_call(&state, &form).await?;
+    let form = signed(&state, &uri, &headers, &body).await?;
     let digits = form.get("Digits").unwrap_or("").to_owned();
     let prompts = state.recovery.repeat_requested(&form.call_id, &digits).await?;
     Ok(twiml_response(&state, &form.call_id, prompts).await)
@@ -112,8 +116,7 @@ pub async fn status(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let form = check(&state, &uri, &headers, &body)?;
-    check_call(&state, &form).await?;
+    let form = signed(&state, &uri, &headers, &body).await?;
     let status = form.get("CallStatus").unwrap_or("").to_owned();
     if status.is_empty() {
         return Err(ApiError::bad_request("missing_status", "CallStatus is required").field("CallStatus"));

@@ -265,6 +265,21 @@ impl SqlStore {
         Ok(())
     }
 
+    /// Ends a write transaction: its outbox messages, then its audit event, then the commit.
+    async fn finish(
+        &self,
+        mut tx: Transaction<'static, Any>,
+        now: OffsetDateTime,
+        messages: &[OutboxMessage],
+        audit: &AuditDraft,
+    ) -> Result<(), StoreError> {
+        for m in messages {
+            self.enqueue(&mut tx, now, m).await?;
+        }
+        self.audit(&mut tx, now, audit).await?;
+        tx.commit().await.map_err(db)
+    }
+
     async fn enqueue(
         &self,
         tx: &mut Transaction<'static, Any>,
@@ -862,11 +877,7 @@ impl Store for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(db)?;
-        for m in &issued.messages {
-            self.enqueue(&mut tx, now, m).await?;
-        }
-        self.audit(&mut tx, now, &audit).await?;
-        tx.commit().await.map_err(db)?;
+        self.finish(tx, now, &issued.messages, &audit).await?;
         Ok(true)
     }
 
@@ -1096,11 +1107,7 @@ impl Store for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(db)?;
-        for m in &reset.messages {
-            self.enqueue(&mut tx, now, m).await?;
-        }
-        self.audit(&mut tx, now, &audit).await?;
-        tx.commit().await.map_err(db)?;
+        self.finish(tx, now, &reset.messages, &audit).await?;
         Ok(true)
     }
 
@@ -1218,11 +1225,7 @@ impl Store for SqlStore {
         if r.is_none() {
             return Ok(false);
         }
-        for m in &messages {
-            self.enqueue(&mut tx, now, m).await?;
-        }
-        self.audit(&mut tx, now, &audit).await?;
-        tx.commit().await.map_err(db)?;
+        self.finish(tx, now, &messages, &audit).await?;
         Ok(true)
     }
 
