@@ -506,3 +506,85 @@ async fn a_new_code_voids_the_old_one_and_keeps_the_accounts_failure_count() {
     assert_eq!(count(&store, "SELECT failures FROM reset_codes WHERE state = 'active'").await, 1);
     assert_eq!(api.post("/api/v1/resets", enter(&second)).await.0, 201);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_client_over_its_budget_gets_429_with_retry_after() {
+    let env = Env::new(Db::Sqlite);
+    let server = env.server(true, "[limits]\nip_requests_per_minute = 5\n\n[rules]\nuniform_response_ms = 10\n");
+    let api = Api::new(&server.base);
+    let body = json!({"channel": "voice", "login_id": "123456789", "code": "0000000000"});
+    // Twelve quick requests span at most two one-minute windows, so one window sees more than
+    // five; the first request over the budget is refused.
+    let mut ok_before = 0;
+    let mut refused = None;
+    for _ in 0..12 {
+        let r = api.http.post(format!("{}/api/v1/resets", server.base)).json(&body).send().await.unwrap();
+        if r.status() == 429 {
+            refused = Some(r);
+            break;
+        }
+        assert_eq!(r.status(), 400);
+        ok_before += 1;
+    }
+    let r = refused.expect("the sixth request in a window is refused");
+    assert!((5..=10).contains(&ok_before), "{ok_before} answered before the refusal");
+    let retry: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry));
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "too_many_requests");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_change_sends_a_signed_webhook_to_the_institution() {
+    use hmac::{KeyInit, Mac};
+    type Received = std::sync::Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, Vec<u8>)>>>;
+    let received: Received = Default::default();
+    let sink = received.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+            let sink = sink.clone();
+            async move {
+                sink.lock().unwrap().push((headers, body.to_vec()));
+                axum::http::StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hook = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let env = Env::new(Db::Sqlite);
+    let server = env.server(true, &format!("[rules]\nuniform_response_ms = 10\n\n[[webhooks]]\nurl = \"{hook}\"\n"));
+    let api = Api::new(&server.base);
+    let (s, _) = api
+        .post(
+            "/api/v1/credentials/change",
+            json!({"login_id": "123456789", "credential": "telephone_pin", "current": "3917", "new": "5917"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    for _ in 0..100 {
+        if !received.lock().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (headers, body) = received.lock().unwrap().first().cloned().expect("a webhook arrived");
+    let event: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(event["type"], "credentials.changed");
+    assert_eq!(event["login_id"], "123456789");
+    assert_eq!(event["credentials"], json!(["telephone_pin"]));
+    assert!(!String::from_utf8_lossy(&body).contains("5917"));
+    assert!(headers.get("idempotency-key").is_some());
+    // Reissue-Signature: t=UNIX,v1=HEX, HMAC-SHA256 over "t.body" with the webhook key.
+    let sig = headers["reissue-signature"].to_str().unwrap().to_owned();
+    let (t, v1) = sig.split_once(",v1=").unwrap();
+    let t = t.strip_prefix("t=").unwrap();
+    let key =
+        hex::decode(std::fs::read_to_string(env.data_dir().join("keys/webhook_signing.key")).unwrap().trim()).unwrap();
+    let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&key).unwrap();
+    mac.update(format!("{t}.").as_bytes());
+    mac.update(&body);
+    assert_eq!(hex::encode(mac.finalize().into_bytes()), v1);
+}
