@@ -6,6 +6,7 @@ pub mod account;
 pub mod audit;
 pub mod credential;
 pub mod hashing;
+pub mod identity;
 pub mod mail;
 pub mod model;
 pub mod outbox;

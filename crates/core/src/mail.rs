@@ -59,6 +59,58 @@ pub fn voice_reset_page(p: &Profile, inst: &Institution, url: &str, valid_secs: 
     }
 }
 
+/// The e-mail with a temporary password, which stands alone on its line so it can be copied.
+pub fn temporary_password(p: &Profile, inst: &Institution, password: &str, valid_secs: i64) -> (String, String) {
+    let valid = lifetime(p.language, valid_secs);
+    match p.language {
+        Language::Ja => (
+            format!("【{}】仮パスワードのお知らせ", inst.name),
+            format!(
+                "{}\n\nログインパスワードの初期化を受け付けました。仮パスワードは次のとおりです。\n\n{password}\n\nこの仮パスワードでログインし、すぐに新しいパスワードに変更してください。有効期限は{valid}です。\n仮パスワードを使うまでは、これまでのパスワードも使えます。\nお心当たりがない場合は、このメールを破棄し、ヘルプデスク（{}）までご連絡ください。\n\n{}\n",
+                salutation(p),
+                inst.help_desk,
+                inst.name
+            ),
+        ),
+        Language::En => (
+            format!("[{}] Your temporary password", inst.name),
+            format!(
+                "{}\n\nWe received a request to initialize your login password. Your temporary password is:\n\n{password}\n\nSign in with it and change it at once. It is valid for {valid}.\nUntil you use it, your previous password keeps working.\nIf you did not ask for this, ignore this e-mail and call our help desk at {}.\n\n{}\n",
+                salutation(p),
+                inst.help_desk,
+                inst.name
+            ),
+        ),
+    }
+}
+
+/// The login-ID reminder: every login ID that matched, in one message.
+pub fn login_id_reminder(p: &Profile, inst: &Institution, login_ids: &[String]) -> (String, String) {
+    match p.language {
+        Language::Ja => (
+            format!("【{}】ログインIDのお知らせ", inst.name),
+            format!(
+                "{}\n\nお客さまのログインIDは次のとおりです。\n\n{}\n\nお心当たりがない場合は、ヘルプデスク（{}）までご連絡ください。\n\n{}\n",
+                salutation(p),
+                login_ids.join("\n"),
+                inst.help_desk,
+                inst.name
+            ),
+        ),
+        Language::En => (
+            format!("[{}] Your login ID", inst.name),
+            format!(
+                "{}\n\nYour login ID{}:\n\n{}\n\nIf you did not ask for this, please call our help desk at {}.\n\n{}\n",
+                salutation(p),
+                if login_ids.len() == 1 { " is" } else { "s are" },
+                login_ids.join("\n"),
+                inst.help_desk,
+                inst.name
+            ),
+        ),
+    }
+}
+
 /// The e-mail sent after credentials changed: what changed (labels only) and whom to call.
 pub fn credentials_changed(p: &Profile, inst: &Institution, labels: &[String], when: &str) -> (String, String) {
     match p.language {

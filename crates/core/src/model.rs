@@ -13,6 +13,10 @@ pub struct CredentialState {
     pub failures: u32,
     pub locked: bool,
     pub must_change: bool,
+    /// The hash stops working at this time (a temporary password in use).
+    pub hash_expires_at: Option<OffsetDateTime>,
+    /// A temporary password not used yet, and when it expires.
+    pub temporary: Option<(String, OffsetDateTime)>,
 }
 
 impl std::fmt::Debug for CredentialState {

@@ -21,6 +21,9 @@ pub enum MessageBody {
     /// Send an e-mail. The text is rendered when the message is written and never holds a
     /// reset code, PIN or password.
     Email { to: String, subject: String, body: String },
+    /// An e-mail whose text holds a secret (a temporary password): the text is sealed with
+    /// the outbox key, bound to the message's idempotency key, and opened only to send it.
+    SealedEmail { to: String, subject: String, sealed_body: String },
     /// Post a signed event to the institution's webhook.
     Webhook { url: String, event: serde_json::Value },
 }
@@ -29,7 +32,7 @@ impl MessageBody {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::PlaceCall { .. } => "place_call",
-            Self::Email { .. } => "email",
+            Self::Email { .. } | Self::SealedEmail { .. } => "email",
             Self::Webhook { .. } => "webhook",
         }
     }

@@ -15,14 +15,14 @@ use time::{Date, Duration, OffsetDateTime};
 use crate::account::{LoginId, Profile, parse_date};
 use crate::audit::AuditDraft;
 use crate::credential::{CredentialSet, CredentialSpec, HolderContext, PolicyViolation, normalize_password};
-use crate::hashing::{HashError, MacKey, Verification};
+use crate::hashing::{HashError, MacKey, Sealer, Verification};
 use crate::mail::{self, Institution};
 use crate::model::{Account, Call, CallState, CodeState, NewCode, Role};
 use crate::outbox::{MessageBody, OutboxMessage};
 use crate::rules::{CodeChannel, Rules};
-use crate::secret::{Randomness, ResetCode, random_token};
+use crate::secret::{Randomness, ResetCode, random_password, random_token};
 use crate::store::{
-    Attempt, CompletedReset, IssuedVoiceCode, OpenSession, PinTry, Store, StoreError, VoiceApplication,
+    Attempt, CompletedReset, Initialization, IssuedVoiceCode, OpenSession, PinTry, Store, StoreError, VoiceApplication,
     VoiceApplicationOutcome,
 };
 use crate::voice::{Prompt, Script, Step};
@@ -39,12 +39,27 @@ pub trait Hashing: Send + Sync {
 pub struct Keys {
     codes: MacKey,
     tokens: MacKey,
-    seal: MacKey,
+    seal: Sealer,
+    fingerprints: MacKey,
+    outbox: Sealer,
 }
 
 impl Keys {
     pub fn from_master(master: &MacKey) -> Self {
-        Self { codes: master.derive("reset-codes"), tokens: master.derive("tokens"), seal: master.derive("call-seal") }
+        Self {
+            codes: master.derive("reset-codes"),
+            tokens: master.derive("tokens"),
+            seal: Sealer::new(master.derive("call-seal")),
+            fingerprints: master.derive("identity-fingerprints"),
+            outbox: Self::outbox_sealer(master),
+        }
+    }
+
+    /// A short keyed fingerprint of submitted identity details, so that the audit log can
+    /// show repeated attempts without holding what was typed.
+    fn fingerprint(&self, parts: &[&str]) -> String {
+        let bytes: Vec<&[u8]> = parts.iter().map(|p| p.as_bytes()).collect();
+        hex::encode(&self.fingerprints.mac(&bytes)[..8])
     }
 
     /// The stored form of a bearer or reset-session token.
@@ -56,29 +71,19 @@ impl Keys {
         self.codes.mac(&[salt, &account_id.to_be_bytes(), channel.as_str().as_bytes(), code.as_bytes()])
     }
 
-    /// Seals a code for the life of a call: a fresh nonce, the code XORed with a keystream
-    /// derived from it, and a MAC over both.
+    /// Seals a code for the life of a call.
     fn seal(&self, rng: &dyn Randomness, call_id: &str, code: &str) -> Vec<u8> {
-        let mut nonce = [0u8; 16];
-        rng.fill(&mut nonce);
-        let stream = self.seal.mac(&[b"stream", call_id.as_bytes(), &nonce]);
-        let ct: Vec<u8> = code.bytes().zip(stream.iter()).map(|(c, k)| c ^ k).collect();
-        let tag = self.seal.mac(&[b"tag", call_id.as_bytes(), &nonce, &ct]);
-        [nonce.as_slice(), &ct, &tag].concat()
+        self.seal.seal(rng, call_id, code)
     }
 
     fn unseal(&self, call_id: &str, sealed: &[u8]) -> Option<SecretString> {
-        if sealed.len() < 16 + 32 + 1 || sealed.len() > 16 + 32 + 32 {
-            return None;
-        }
-        let (nonce, rest) = sealed.split_at(16);
-        let (ct, tag) = rest.split_at(rest.len() - 32);
-        if !self.seal.verify(&[b"tag", call_id.as_bytes(), nonce, ct], tag) {
-            return None;
-        }
-        let stream = self.seal.mac(&[b"stream", call_id.as_bytes(), nonce]);
-        let code: String = ct.iter().zip(stream.iter()).map(|(c, k)| (c ^ k) as char).collect();
-        Some(SecretString::from(code))
+        self.seal.unseal(call_id, sealed)
+    }
+
+    /// The sealer for e-mails that carry a secret while they wait in the outbox; the outbox
+    /// worker holds the same one to open them.
+    pub fn outbox_sealer(master: &MacKey) -> Sealer {
+        Sealer::new(master.derive("outbox-seal"))
     }
 }
 
@@ -124,6 +129,14 @@ impl Requester {
     fn audit(&self, action: &str, login_id: Option<&str>, outcome: &str) -> AuditDraft {
         AuditDraft::new(self.actor.clone(), action, login_id, outcome).ip(self.client_ip.as_deref())
     }
+}
+
+/// The identity details a person typed for P5 and P6, parsed.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub name: crate::identity::TypedName,
+    pub phone: crate::account::PhoneNumber,
+    pub email: crate::account::Email,
 }
 
 /// A credential as the reset page lists it.
@@ -714,7 +727,29 @@ impl Recovery {
             crate::credential::CredentialKind::Password => normalize_password(secret.expose_secret()),
             crate::credential::CredentialKind::Pin => secret.clone(),
         };
-        match self.hashing.verify(candidate.clone(), cred.hash.clone()).await? {
+        // A hash past its expiry (a used temporary password nobody changed) no longer works,
+        // but costs the same time to try.
+        let main_usable = cred.hash_expires_at.is_none_or(|t| now < t);
+        let stored = if main_usable { cred.hash.clone() } else { self.dummy_hash.clone() };
+        let mut verification = self.hashing.verify(candidate.clone(), stored).await?;
+        if !main_usable {
+            verification = Verification::Mismatch;
+        }
+        let temporary = cred.temporary.as_ref().filter(|(_, expires)| now < *expires);
+        if verification == Verification::Mismatch
+            && let Some((temp_hash, _)) = temporary
+            && self.hashing.verify(candidate.clone(), temp_hash.clone()).await? != Verification::Mismatch
+        {
+            // First use of a temporary password: from now on it is the password, the old
+            // one stops working, and it must be changed before it expires.
+            let detail = serde_json::json!({"credential": credential, "temporary": true});
+            let audit = who.audit(action, Some(&login), "ok").detail(detail);
+            if !self.store.promote_temporary(account.id, credential, now, audit).await? {
+                return Err(RecoveryError::Locked);
+            }
+            return Ok((account.clone(), Verified { must_change: true }));
+        }
+        match verification {
             Verification::Mismatch => {
                 let detail = serde_json::json!({"credential": credential});
                 let f = self
@@ -813,6 +848,115 @@ impl Recovery {
             return Err(RecoveryError::InvalidCredentials);
         }
         Ok(names)
+    }
+
+    // ---------------------------------------------------------------- P5 and P6
+
+    fn identity_matches(&self, account: &Account, who: &Identity) -> bool {
+        let p = &account.profile;
+        who.name.matches(&p.name)
+            && p.phone.as_ref() == Some(&who.phone)
+            && p.email.as_ref().is_some_and(|e| e.matches(&who.email))
+    }
+
+    fn identity_fingerprint(&self, login_id: Option<&LoginId>, who: &Identity) -> serde_json::Value {
+        let login = login_id.map(LoginId::as_str).unwrap_or("");
+        let email = who.email.as_str().to_lowercase();
+        serde_json::json!({ "fingerprint": self.keys.fingerprint(&[login, &format!("{:?}", who.name), who.phone.as_str(), &email]) })
+    }
+
+    /// P5: when login ID, name, phone and e-mail all match, e-mail a temporary password to the
+    /// registered address. The caller hears the same whatever happened.
+    pub async fn initialize_password(
+        &self,
+        login_id: &LoginId,
+        who: &Identity,
+        requester: &Requester,
+        now: OffsetDateTime,
+    ) -> Result<(), RecoveryError> {
+        let action = "password_initialization";
+        let account = self.store.account(login_id).await?.filter(|a| self.identity_matches(a, who));
+        let credential = self.rules.initialization_credential.clone();
+        let Some(account) = account.filter(|a| a.credential(&credential).is_some()) else {
+            let detail = self.identity_fingerprint(Some(login_id), who);
+            self.store.append_audit(now, requester.audit(action, None, "not_matched").detail(detail)).await?;
+            return Ok(());
+        };
+        let login = account.profile.login_id.as_str().to_owned();
+        if account.profile.status != crate::account::AccountStatus::Active {
+            self.store.append_audit(now, requester.audit(action, Some(&login), "ineligible_status")).await?;
+            return Ok(());
+        }
+        let (Some(email), Some(spec)) = (&account.profile.email, self.credentials.get(&credential)) else {
+            return Ok(());
+        };
+        let length = self.rules.temporary_password_length.max(spec.min_length).min(spec.max_length);
+        let password = random_password(self.rng.as_ref(), length);
+        let temp_hash = self.hashing.hash(normalize_password(password.expose_secret())).await?;
+        let ttl = self.rules.temporary_password_ttl_secs;
+        let (subject, body) =
+            mail::temporary_password(&account.profile, &self.institution, password.expose_secret(), ttl);
+        // The message holds the password, so it waits in the outbox sealed.
+        let idempotency_key = self.key(&["init", &login]);
+        let sealed = self.keys.outbox.seal(self.rng.as_ref(), &idempotency_key, &body);
+        let message = OutboxMessage {
+            body: MessageBody::SealedEmail { to: email.as_str().to_owned(), subject, sealed_body: hex::encode(sealed) },
+            idempotency_key,
+        };
+        let init = Initialization {
+            account_id: account.id,
+            credential,
+            temp_hash,
+            expires_at: now + Duration::seconds(ttl),
+            window_start: now - Duration::days(1),
+            max_per_window: self.rules.initializations_per_day,
+            message,
+        };
+        self.store.record_initialization(init, now, requester.audit(action, Some(&login), "matched")).await?;
+        Ok(())
+    }
+
+    /// P6: e-mail every login ID whose holder (or person in charge) matches the name, phone and
+    /// e-mail, all in one message to the registered address.
+    pub async fn remind_login_ids(
+        &self,
+        who: &Identity,
+        requester: &Requester,
+        now: OffsetDateTime,
+    ) -> Result<(), RecoveryError> {
+        let action = "login_id_reminder";
+        let matched: Vec<Account> = self
+            .store
+            .accounts_by_email(&who.email)
+            .await?
+            .into_iter()
+            .filter(|a| a.profile.status == crate::account::AccountStatus::Active && self.identity_matches(a, who))
+            .collect();
+        let Some(first) = matched.first() else {
+            let detail = self.identity_fingerprint(None, who);
+            self.store.append_audit(now, requester.audit(action, None, "not_matched").detail(detail)).await?;
+            return Ok(());
+        };
+        let profile = first.profile.clone();
+        let institution = self.institution.clone();
+        let key = self.key(&["reminder"]);
+        let to = profile.email.as_ref().map(|e| e.as_str().to_owned()).unwrap_or_default();
+        let build: crate::store::ReminderBuilder = Box::new(move |logins: &[String]| {
+            if logins.is_empty() {
+                return None;
+            }
+            let (subject, body) = mail::login_id_reminder(&profile, &institution, logins);
+            Some(OutboxMessage { idempotency_key: key, body: MessageBody::Email { to, subject, body } })
+        });
+        let accounts: Vec<(i64, String)> = matched.iter().map(|a| (a.id, a.profile.login_id.to_string())).collect();
+        // One audit event per request; per-account attribution goes by the first match.
+        let audit = requester
+            .audit(action, Some(first.profile.login_id.as_str()), "matched")
+            .detail(serde_json::json!({ "matched": accounts.len() }));
+        self.store
+            .record_reminder(accounts, now - Duration::days(1), self.rules.reminders_per_day, build, now, audit)
+            .await?;
+        Ok(())
     }
 
     // ---------------------------------------------------------------- tokens

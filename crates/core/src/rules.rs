@@ -45,6 +45,12 @@ pub struct Rules {
     /// whether or not anything matched (a lookup, a MAC, one audited write), so a short
     /// deadline suffices to hide the small differences.
     pub code_entry_response_ms: u64,
+    /// The password a temporary password stands in for (P5).
+    pub initialization_credential: String,
+    pub temporary_password_length: usize,
+    pub temporary_password_ttl_secs: i64,
+    pub initializations_per_day: u32,
+    pub reminders_per_day: u32,
 }
 
 impl Default for Rules {
@@ -64,6 +70,11 @@ impl Default for Rules {
             call_silence_timeout_secs: 600,
             uniform_response_ms: 250,
             code_entry_response_ms: 10,
+            initialization_credential: "login_password".into(),
+            temporary_password_length: 16,
+            temporary_password_ttl_secs: 24 * 3600,
+            initializations_per_day: 3,
+            reminders_per_day: 3,
         }
     }
 }
@@ -99,6 +110,12 @@ impl Rules {
         }
         if self.voice_code_ttl_secs <= 0 || self.postal_code_ttl_secs <= 0 || self.reset_session_ttl_secs <= 0 {
             return Err("rules: lifetimes must be positive".into());
+        }
+        if !(12..=64).contains(&self.temporary_password_length) {
+            return Err("rules.temporary_password_length must be between 12 and 64".into());
+        }
+        if self.temporary_password_ttl_secs <= 0 {
+            return Err("rules.temporary_password_ttl_secs must be positive".into());
         }
         if self.pin_tries_per_call == 0 {
             return Err("rules.pin_tries_per_call must be at least 1".into());

@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use crate::account::LoginId;
+use crate::account::{Email, LoginId};
 use crate::audit::{AuditDraft, AuditEvent};
 use crate::model::{Account, Call, ImportedAccount, NewCode, OutboxItem, ResetSession, Role, StoredCode};
 use crate::outbox::OutboxMessage;
@@ -54,6 +54,22 @@ pub struct VoiceApplication {
     /// A call not heard of since this time no longer blocks a new one.
     pub live_call_cutoff: OffsetDateTime,
 }
+
+/// A temporary password to store for an account, with its e-mail.
+#[derive(Debug, Clone)]
+pub struct Initialization {
+    pub account_id: i64,
+    pub credential: String,
+    pub temp_hash: String,
+    pub expires_at: OffsetDateTime,
+    pub window_start: OffsetDateTime,
+    pub max_per_window: u32,
+    pub message: OutboxMessage,
+}
+
+/// Builds the login-ID reminder for the login IDs still under their daily limit; `None` when
+/// there is nothing to send.
+pub type ReminderBuilder = Box<dyn FnOnce(&[String]) -> Option<OutboxMessage> + Send>;
 
 /// Whether a credential attempt may be checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +148,41 @@ pub trait Store: Send + Sync {
     async fn account(&self, login_id: &LoginId) -> Result<Option<Account>, StoreError>;
 
     async fn login_id_of(&self, account_id: i64) -> Result<Option<LoginId>, StoreError>;
+
+    /// Accounts whose registered e-mail is `email`, compared without regard to case.
+    async fn accounts_by_email(&self, email: &Email) -> Result<Vec<Account>, StoreError>;
+
+    /// Stores a temporary password (voiding an unused earlier one) and queues its e-mail,
+    /// unless the account is over its daily limit of initializations. True when sent.
+    async fn record_initialization(
+        &self,
+        init: Initialization,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<bool, StoreError>;
+
+    /// Counts a reminder for each account still under its daily limit and queues the one
+    /// message `build` makes for their login IDs. Returns the login IDs reminded.
+    async fn record_reminder(
+        &self,
+        accounts: Vec<(i64, String)>,
+        window_start: OffsetDateTime,
+        max_per_window: u32,
+        build: ReminderBuilder,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<Vec<String>, StoreError>;
+
+    /// A temporary password was used: it becomes the credential's hash, which must be changed
+    /// and expires when the temporary password would have. False when it is gone or the
+    /// credential is locked.
+    async fn promote_temporary(
+        &self,
+        account_id: i64,
+        credential: &str,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<bool, StoreError>;
 
     async fn append_audit(&self, now: OffsetDateTime, audit: AuditDraft) -> Result<(), StoreError>;
 

@@ -36,6 +36,8 @@ pub struct Worker {
     pub call_max_age: Duration,
     pub max_attempts: u32,
     pub wake: Arc<Notify>,
+    /// Opens e-mails that wait in the outbox sealed.
+    pub sealer: Arc<reissue_core::hashing::Sealer>,
 }
 
 impl std::fmt::Debug for Worker {
@@ -99,6 +101,20 @@ impl Worker {
             MessageBody::Email { to, subject, body } => {
                 let mail =
                     Mail { idempotency_key: key.clone(), to: to.clone(), subject: subject.clone(), body: body.clone() };
+                self.mailer.send(&mail).await?;
+                Ok(Outcome::Done)
+            }
+            MessageBody::SealedEmail { to, subject, sealed_body } => {
+                let body =
+                    hex::decode(sealed_body).ok().and_then(|b| self.sealer.unseal(key, &b)).ok_or_else(|| {
+                        DeliveryError::Other("a sealed e-mail does not open with this server's key".into())
+                    })?;
+                let mail = Mail {
+                    idempotency_key: key.clone(),
+                    to: to.clone(),
+                    subject: subject.clone(),
+                    body: secrecy::ExposeSecret::expose_secret(&body).to_owned(),
+                };
                 self.mailer.send(&mail).await?;
                 Ok(Outcome::Done)
             }

@@ -454,6 +454,7 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
         call_max_age: time::Duration::seconds(rt.recovery.rules.call_silence_timeout_secs),
         max_attempts: cfg.delivery.max_attempts.max(1),
         wake,
+        sealer: Arc::new(Keys::outbox_sealer(&rt.master)),
     });
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker_task = tokio::spawn(worker.run(stop_rx));

@@ -9,9 +9,10 @@ use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use reissue_core::account::{LoginId, parse_date};
+use reissue_core::account::{Email, LoginId, parse_date};
+use reissue_core::identity::{TypedName, parse_phone};
 use reissue_core::model::Role;
-use reissue_core::recovery::{Requester, ResettableCredential};
+use reissue_core::recovery::{Identity, Requester, ResettableCredential};
 use reissue_core::rules::CodeChannel;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -117,6 +118,83 @@ pub async fn voice_application(
         .map_err(|e| ApiError::bad_request("invalid_field", e.reason).field(e.field))?;
     let result =
         state.recovery.apply_for_voice_code(&req.login_id, &req.birth_date, &Requester::public(ip.0), now()).await;
+    state.wake.notify_one();
+    answer_at_deadline(started, state.recovery.rules.uniform_response_ms).await;
+    result?;
+    Ok((StatusCode::ACCEPTED, Json(Accepted { status: "accepted" })).into_response())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordInitializationRequest {
+    /// Nine digits; full-width digits are accepted.
+    pub login_id: String,
+    /// Given and family name in either order, separated by a space.
+    pub name: String,
+    /// `JP` (ISO 3166 alpha-2) or a calling code such as `+81`.
+    pub phone_country: String,
+    /// As typed: hyphens, spaces, a leading 0 or a `+81` prefix are fine.
+    pub phone_number: String,
+    /// The registered address.
+    pub email: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginIdNotificationRequest {
+    pub name: String,
+    pub phone_country: String,
+    pub phone_number: String,
+    pub email: String,
+}
+
+fn invalid(e: reissue_core::account::FieldError) -> ApiError {
+    ApiError::bad_request("invalid_field", format!("{} {}", e.field, e.reason)).field(e.field)
+}
+
+fn identity(name: &str, country: &str, number: &str, email: &str) -> Result<Identity, ApiError> {
+    Ok(Identity {
+        name: TypedName::parse(name).map_err(invalid)?,
+        phone: parse_phone(country, number).map_err(invalid)?,
+        email: Email::parse(email).map_err(invalid)?,
+    })
+}
+
+/// P5: initialize a forgotten password with a temporary one sent to the registered e-mail.
+#[utoipa::path(post, path = "/api/v1/password-initializations", request_body = PasswordInitializationRequest,
+    responses((status = 202, body = Accepted, description = "Always for well-formed input, whatever matched"),
+              (status = 400, body = ErrorBody, description = "A field is malformed (says nothing about accounts)"),
+              (status = 429, body = ErrorBody)))]
+pub async fn password_initialization(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    payload: Result<Json<PasswordInitializationRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let started = Instant::now();
+    let req = body(payload)?;
+    let login_id = LoginId::parse(&req.login_id).map_err(invalid)?;
+    let who = identity(&req.name, &req.phone_country, &req.phone_number, &req.email)?;
+    let result = state.recovery.initialize_password(&login_id, &who, &Requester::public(ip.0), now()).await;
+    state.wake.notify_one();
+    answer_at_deadline(started, state.recovery.rules.uniform_response_ms).await;
+    result?;
+    Ok((StatusCode::ACCEPTED, Json(Accepted { status: "accepted" })).into_response())
+}
+
+/// P6: e-mail the login IDs that match a name, phone and e-mail.
+#[utoipa::path(post, path = "/api/v1/login-id-notifications", request_body = LoginIdNotificationRequest,
+    responses((status = 202, body = Accepted, description = "Always for well-formed input, whatever matched"),
+              (status = 400, body = ErrorBody, description = "A field is malformed (says nothing about accounts)"),
+              (status = 429, body = ErrorBody)))]
+pub async fn login_id_notification(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    payload: Result<Json<LoginIdNotificationRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let started = Instant::now();
+    let req = body(payload)?;
+    let who = identity(&req.name, &req.phone_country, &req.phone_number, &req.email)?;
+    let result = state.recovery.remind_login_ids(&who, &Requester::public(ip.0), now()).await;
     state.wake.notify_one();
     answer_at_deadline(started, state.recovery.rules.uniform_response_ms).await;
     result?;
@@ -328,7 +406,16 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
 #[derive(Debug, OpenApi)]
 #[openapi(
     info(title = "reissue", description = "Credential recovery server"),
-    paths(voice_application, enter_code, complete_reset, verify_credential, change_credential, audit),
+    paths(
+        voice_application,
+        enter_code,
+        complete_reset,
+        verify_credential,
+        change_credential,
+        password_initialization,
+        login_id_notification,
+        audit
+    ),
     components(schemas(ErrorBody, crate::error::ErrorDetail))
 )]
 pub struct ApiDoc;

@@ -129,6 +129,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/resets", post(api::enter_code))
         .route("/api/v1/resets/complete", post(api::complete_reset))
         .route("/api/v1/credentials/change", post(api::change_credential))
+        .route("/api/v1/password-initializations", post(api::password_initialization))
+        .route("/api/v1/login-id-notifications", post(api::login_id_notification))
         .route_layer(middleware::from_fn_with_state(state.clone(), ip_budget));
     let mut router = Router::new()
         .merge(public)

@@ -22,8 +22,8 @@ use reissue_core::model::{
 use reissue_core::outbox::OutboxMessage;
 use reissue_core::rules::CodeChannel;
 use reissue_core::store::{
-    Attempt, CompletedReset, CredentialFailure, ImportError, IssuedVoiceCode, OpenSession, PinTry, Store, StoreError,
-    VoiceApplication, VoiceApplicationOutcome, WrongPin,
+    Attempt, CompletedReset, CredentialFailure, ImportError, Initialization, IssuedVoiceCode, OpenSession, PinTry,
+    ReminderBuilder, Store, StoreError, VoiceApplication, VoiceApplicationOutcome, WrongPin,
 };
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, AssertSqlSafe, Executor, Row, Transaction};
@@ -554,7 +554,8 @@ impl Store for SqlStore {
         let Some(row) = row else { return Ok(None) };
         let (id, profile, code_failures) = Self::account_from_row(&row)?;
         let creds = sqlx::query(
-            "SELECT name, hash, failures, locked, must_change FROM credentials WHERE account_id = $1 ORDER BY name",
+            "SELECT name, hash, failures, locked, must_change, hash_expires_at, temp_hash, temp_expires_at \
+             FROM credentials WHERE account_id = $1 ORDER BY name",
         )
         .bind(id)
         .fetch_all(&self.pool)
@@ -569,6 +570,14 @@ impl Store for SqlStore {
                     failures: u32::try_from(r.try_get::<i64, _>(2).map_err(db)?).map_err(corrupt)?,
                     locked: r.try_get::<i64, _>(3).map_err(db)? != 0,
                     must_change: r.try_get::<i64, _>(4).map_err(db)? != 0,
+                    hash_expires_at: r.try_get::<Option<i64>, _>(5).map_err(db)?.map(from_ms).transpose()?,
+                    temporary: match (
+                        r.try_get::<Option<String>, _>(6).map_err(db)?,
+                        r.try_get::<Option<i64>, _>(7).map_err(db)?,
+                    ) {
+                        (Some(h), Some(t)) => Some((h, from_ms(t)?)),
+                        _ => None,
+                    },
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
@@ -582,6 +591,132 @@ impl Store for SqlStore {
             .await
             .map_err(db)?;
         r.map(|r| LoginId::parse(&r.try_get::<String, _>(0).map_err(db)?).map_err(corrupt)).transpose()
+    }
+
+    async fn accounts_by_email(&self, email: &Email) -> Result<Vec<Account>, StoreError> {
+        let rows = sqlx::query("SELECT login_id FROM accounts WHERE lower(email) = lower($1) ORDER BY login_id")
+            .bind(email.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        let mut out = Vec::new();
+        for r in rows {
+            let login = LoginId::parse(&r.try_get::<String, _>(0).map_err(db)?).map_err(corrupt)?;
+            if let Some(a) = self.account(&login).await? {
+                out.push(a);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn record_initialization(
+        &self,
+        init: Initialization,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        self.lock_account(&mut tx, init.account_id).await?;
+        let count: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM identity_requests WHERE account_id = $1 AND kind = 'initialization' AND created_at >= $2",
+        )
+        .bind(init.account_id)
+        .bind(ms(init.window_start))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?
+        .try_get(0)
+        .map_err(db)?;
+        if count >= i64::from(init.max_per_window) {
+            self.finish(tx, now, &[], &audit.outcome("limited")).await?;
+            return Ok(false);
+        }
+        sqlx::query("INSERT INTO identity_requests (account_id, kind, created_at) VALUES ($1, 'initialization', $2)")
+            .bind(init.account_id)
+            .bind(ms(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        sqlx::query("UPDATE credentials SET temp_hash = $3, temp_expires_at = $4 WHERE account_id = $1 AND name = $2")
+            .bind(init.account_id)
+            .bind(&init.credential)
+            .bind(init.temp_hash)
+            .bind(ms(init.expires_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        self.finish(tx, now, std::slice::from_ref(&init.message), &audit).await?;
+        Ok(true)
+    }
+
+    async fn record_reminder(
+        &self,
+        accounts: Vec<(i64, String)>,
+        window_start: OffsetDateTime,
+        max_per_window: u32,
+        build: ReminderBuilder,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut tx = self.begin().await?;
+        let mut allowed = Vec::new();
+        let mut sorted = accounts;
+        sorted.sort();
+        for (account_id, login) in sorted {
+            self.lock_account(&mut tx, account_id).await?;
+            let count: i64 = sqlx::query(
+                "SELECT COUNT(*) FROM identity_requests WHERE account_id = $1 AND kind = 'reminder' AND created_at >= $2",
+            )
+            .bind(account_id)
+            .bind(ms(window_start))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db)?
+            .try_get(0)
+            .map_err(db)?;
+            if count < i64::from(max_per_window) {
+                sqlx::query("INSERT INTO identity_requests (account_id, kind, created_at) VALUES ($1, 'reminder', $2)")
+                    .bind(account_id)
+                    .bind(ms(now))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                allowed.push(login);
+            }
+        }
+        let message = build(&allowed);
+        let outcome = if message.is_some() { "sent" } else { "limited" };
+        let audit = audit.outcome(outcome).detail(serde_json::json!({ "reminded": allowed.len() }));
+        self.finish(tx, now, message.as_slice(), &audit).await?;
+        Ok(if message.is_some() { allowed } else { Vec::new() })
+    }
+
+    async fn promote_temporary(
+        &self,
+        account_id: i64,
+        credential: &str,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        self.lock_account(&mut tx, account_id).await?;
+        let r = sqlx::query(
+            "UPDATE credentials SET hash = temp_hash, hash_expires_at = temp_expires_at, must_change = 1, \
+             temp_hash = NULL, temp_expires_at = NULL, failures = 0 \
+             WHERE account_id = $1 AND name = $2 AND locked = 0 AND temp_hash IS NOT NULL AND temp_expires_at > $3 \
+             RETURNING failures",
+        )
+        .bind(account_id)
+        .bind(credential)
+        .bind(ms(now))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        if r.is_none() {
+            return Ok(false);
+        }
+        self.finish(tx, now, &[], &audit).await?;
+        Ok(true)
     }
 
     async fn append_audit(&self, now: OffsetDateTime, audit: AuditDraft) -> Result<(), StoreError> {
@@ -1090,8 +1225,8 @@ impl Store for SqlStore {
         }
         for (name, hash) in &reset.changes {
             sqlx::query(
-                "UPDATE credentials SET hash = $3, failures = 0, locked = 0, must_change = 0, changed_at = $4 \
-                 WHERE account_id = $1 AND name = $2",
+                "UPDATE credentials SET hash = $3, failures = 0, locked = 0, must_change = 0, changed_at = $4, \
+                 hash_expires_at = NULL, temp_hash = NULL, temp_expires_at = NULL WHERE account_id = $1 AND name = $2",
             )
             .bind(account_id)
             .bind(name)
@@ -1212,7 +1347,8 @@ impl Store for SqlStore {
         let mut tx = self.begin().await?;
         self.lock_account(&mut tx, account_id).await?;
         let r = sqlx::query(
-            "UPDATE credentials SET hash = $3, failures = 0, locked = 0, must_change = 0, changed_at = $4 \
+            "UPDATE credentials SET hash = $3, failures = 0, locked = 0, must_change = 0, changed_at = $4, \
+             hash_expires_at = NULL, temp_hash = NULL, temp_expires_at = NULL \
              WHERE account_id = $1 AND name = $2 AND locked = 0 RETURNING failures",
         )
         .bind(account_id)

@@ -4,6 +4,7 @@ mod card;
 mod concurrency;
 mod crash;
 mod harness;
+mod identity;
 mod rules;
 mod twilio;
 mod voice_reset;

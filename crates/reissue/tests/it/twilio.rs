@@ -233,7 +233,7 @@ impl Drop for Smtp {
 }
 
 /// The body of a message, decoded when the mailer chose base64 or quoted-printable.
-fn decoded(raw: &str) -> String {
+pub fn decoded(raw: &str) -> String {
     let (head, body) = raw.split_once("\n\n").unwrap_or((raw, ""));
     if head.to_ascii_lowercase().contains("content-transfer-encoding: base64") {
         let b: String = body.split_whitespace().collect();
