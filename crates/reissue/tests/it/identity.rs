@@ -279,3 +279,57 @@ async fn the_reminder_lists_every_matching_login_id_in_one_message_for_people_in
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert_eq!(smtp.messages().len(), 3, "the fourth reminder of the day sends nothing");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_organization_is_matched_on_its_person_in_charge() {
+    let env = Env::new(Db::Sqlite);
+    let smtp = Smtp::start(env.data_dir());
+    let server = start(&env, &smtp, "");
+    let api = Api::new(&server.base);
+    let org = |name: &str| json!({"login_id": "555000111", "name": name, "phone_country": "+81", "phone_number": "03 1234 5678", "email": "SATO@koku-trading.example"});
+    assert_eq!(api.post("/api/v1/password-initializations", org("Koku Trading")).await.0, 202);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert!(smtp.messages().is_empty(), "the organization's own name is not the person in charge's");
+    assert_eq!(api.post("/api/v1/password-initializations", org("hanako SATO")).await.0, 202);
+    let mails = mails_after(&smtp, 1).await;
+    let temp = temporary_password(&mails[0]);
+    let (s, v) = api
+        .post_auth(
+            "/api/v1/credentials/verify",
+            &server.admin_token,
+            json!({"login_id": "555000111", "credential": "login_password", "secret": temp}),
+        )
+        .await;
+    assert_eq!((s, v), (200, json!({"result": "ok", "must_change": true})));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reminders_answer_alike_whatever_matched() {
+    let env = Env::new(Db::Sqlite);
+    let smtp = Smtp::start(env.data_dir());
+    let server = start(&env, &smtp, "");
+    let api = Api::new(&server.base);
+    let matched = json!({"name": "Emily Stone", "phone_country": "JP", "phone_number": "090-8765-4321", "email": "emily@example.com"});
+    let unmatched = json!({"name": "Emily Stone", "phone_country": "JP", "phone_number": "090-8765-4320", "email": "emily@example.com"});
+    let mut answers = Vec::new();
+    let mut times: [Vec<f64>; 2] = Default::default();
+    for _ in 0..6 {
+        for (i, body) in [&matched, &unmatched].into_iter().enumerate() {
+            let t = Instant::now();
+            let r = api
+                .http
+                .post(format!("{}/api/v1/login-id-notifications", server.base))
+                .json(body)
+                .send()
+                .await
+                .unwrap();
+            times[i].push(t.elapsed().as_secs_f64() * 1000.0);
+            let ct = r.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
+            answers.push((r.status().as_u16(), ct, r.text().await.unwrap()));
+        }
+    }
+    assert!(answers.iter().all(|a| *a == answers[0]), "{answers:?}");
+    assert!(times.iter().flatten().all(|&t| t >= 60.0));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(smtp.messages().len(), 3, "three reminders a day, then limited");
+}
