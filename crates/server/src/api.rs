@@ -81,6 +81,19 @@ async fn answer_at_deadline(started: Instant, deadline_ms: u64) {
     tokio::time::sleep(Duration::from_millis(deadline_ms).saturating_sub(started.elapsed())).await;
 }
 
+/// The answer of the always-`202` endpoints: wake the outbox worker, wait for the fixed
+/// deadline, then `202 {"status":"accepted"}` (or a 5xx if the store failed for everyone).
+async fn accepted_at_deadline(
+    state: &AppState,
+    started: Instant,
+    result: Result<(), reissue_core::recovery::RecoveryError>,
+) -> Result<Response, ApiError> {
+    state.wake.notify_one();
+    answer_at_deadline(started, state.recovery.rules.uniform_response_ms).await;
+    result?;
+    Ok((StatusCode::ACCEPTED, Json(Accepted { status: "accepted" })).into_response())
+}
+
 /// JSON body or a clear 4xx naming what is wrong with it.
 fn body<T>(payload: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     payload.map(|Json(v)| v).map_err(ApiError::from)
@@ -118,10 +131,7 @@ pub async fn voice_application(
         .map_err(|e| ApiError::bad_request("invalid_field", e.reason).field(e.field))?;
     let result =
         state.recovery.apply_for_voice_code(&req.login_id, &req.birth_date, &Requester::public(ip.0), now()).await;
-    state.wake.notify_one();
-    answer_at_deadline(started, state.recovery.rules.uniform_response_ms).await;
-    result?;
-    Ok((StatusCode::ACCEPTED, Json(Accepted { status: "accepted" })).into_response())
+    accepted_at_deadline(&state, started, result).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -175,10 +185,7 @@ pub async fn password_initialization(
     let login_id = LoginId::parse(&req.login_id).map_err(invalid)?;
     let who = identity(&req.name, &req.phone_country, &req.phone_number, &req.email)?;
     let result = state.recovery.initialize_password(&login_id, &who, &Requester::public(ip.0), now()).await;
-    state.wake.notify_one();
-    answer_at_deadline(started, state.recovery.rules.uniform_response_ms).await;
-    result?;
-    Ok((StatusCode::ACCEPTED, Json(Accepted { status: "accepted" })).into_response())
+    accepted_at_deadline(&state, started, result).await
 }
 
 /// P6: e-mail the login IDs that match a name, phone and e-mail.
@@ -195,10 +202,7 @@ pub async fn login_id_notification(
     let req = body(payload)?;
     let who = identity(&req.name, &req.phone_country, &req.phone_number, &req.email)?;
     let result = state.recovery.remind_login_ids(&who, &Requester::public(ip.0), now()).await;
-    state.wake.notify_one();
-    answer_at_deadline(started, state.recovery.rules.uniform_response_ms).await;
-    result?;
-    Ok((StatusCode::ACCEPTED, Json(Accepted { status: "accepted" })).into_response())
+    accepted_at_deadline(&state, started, result).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
