@@ -888,6 +888,7 @@ impl Recovery {
             return Ok(());
         }
         let (Some(email), Some(spec)) = (&account.profile.email, self.credentials.get(&credential)) else {
+            self.store.append_audit(now, requester.audit(action, Some(&login), "ineligible_no_email")).await?;
             return Ok(());
         };
         let length = self.rules.temporary_password_length.max(spec.min_length).min(spec.max_length);
