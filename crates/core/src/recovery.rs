@@ -10,7 +10,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
-use time::{Date, Duration, OffsetDateTime};
+use time::{Duration, OffsetDateTime};
 
 use crate::account::{LoginId, Profile, parse_date};
 use crate::audit::AuditDraft;
@@ -25,7 +25,7 @@ use crate::store::{
     Attempt, CompletedReset, Initialization, IssuedVoiceCode, OpenSession, PinTry, Store, StoreError, VoiceApplication,
     VoiceApplicationOutcome,
 };
-use crate::voice::{Prompt, Script, Step};
+use crate::voice::{Dialogue, Prompt, Script, Step};
 
 /// Argon2 hashing, run wherever the server decides (a bounded blocking pool in production).
 #[async_trait]
@@ -308,19 +308,20 @@ impl Recovery {
         v
     }
 
-    /// The language a call speaks: its account's.
-    pub async fn call_language(&self, call_id: &str) -> Option<crate::account::Language> {
-        match self.live_call(call_id).await {
-            Ok(Some((_, account))) => Some(account.profile.language),
-            _ => None,
-        }
+    /// The call was answered (or the caller was sent back to the start).
+    pub async fn call_answered(&self, call_id: &str, now: OffsetDateTime) -> Result<Dialogue, RecoveryError> {
+        let Some((call, account)) = self.live_call(call_id).await? else { return Ok(Dialogue::hang_up()) };
+        let lang = account.profile.language;
+        Ok(Dialogue { lang, prompts: self.answered(call_id, call, account, now).await? })
     }
 
-    /// The call was answered (or the caller was sent back to the start).
-    pub async fn call_answered(&self, call_id: &str, now: OffsetDateTime) -> Result<Vec<Prompt>, RecoveryError> {
-        let Some((call, account)) = self.live_call(call_id).await? else {
-            return Ok(vec![Prompt::Hangup]);
-        };
+    async fn answered(
+        &self,
+        call_id: &str,
+        call: Call,
+        account: Account,
+        now: OffsetDateTime,
+    ) -> Result<Vec<Prompt>, RecoveryError> {
         let s = Script { lang: account.profile.language };
         if !matches!(call.state, CallState::Placed | CallState::InProgress | CallState::Pending) {
             return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
@@ -338,10 +339,20 @@ impl Recovery {
         call_id: &str,
         digits: &str,
         now: OffsetDateTime,
+    ) -> Result<Dialogue, RecoveryError> {
+        let Some((call, account)) = self.live_call(call_id).await? else { return Ok(Dialogue::hang_up()) };
+        let lang = account.profile.language;
+        Ok(Dialogue { lang, prompts: self.pin(call_id, call, account, digits, now).await? })
+    }
+
+    async fn pin(
+        &self,
+        call_id: &str,
+        call: Call,
+        account: Account,
+        digits: &str,
+        now: OffsetDateTime,
     ) -> Result<Vec<Prompt>, RecoveryError> {
-        let Some((call, account)) = self.live_call(call_id).await? else {
-            return Ok(vec![Prompt::Hangup]);
-        };
         let s = Script { lang: account.profile.language };
         let login = account.profile.login_id.as_str().to_owned();
         if !matches!(call.state, CallState::Placed | CallState::InProgress)
@@ -466,15 +477,15 @@ impl Recovery {
     }
 
     /// The caller pressed a key after hearing the code.
-    pub async fn repeat_requested(&self, call_id: &str, digits: &str) -> Result<Vec<Prompt>, RecoveryError> {
-        let Some((call, account)) = self.live_call(call_id).await? else {
-            return Ok(vec![Prompt::Hangup]);
-        };
+    pub async fn repeat_requested(&self, call_id: &str, digits: &str) -> Result<Dialogue, RecoveryError> {
+        let Some((call, account)) = self.live_call(call_id).await? else { return Ok(Dialogue::hang_up()) };
         let s = Script { lang: account.profile.language };
-        match (digits, call.state, call.sealed_code.as_deref().and_then(|b| self.keys.unseal(call_id, b))) {
-            ("1", CallState::CodeIssued, Some(code)) => Ok(self.speak_code(s, code.expose_secret())),
-            _ => Ok(vec![Prompt::Say(s.goodbye()), Prompt::Hangup]),
-        }
+        let prompts = match (digits, call.state, call.sealed_code.as_deref().and_then(|b| self.keys.unseal(call_id, b)))
+        {
+            ("1", CallState::CodeIssued, Some(code)) => self.speak_code(s, code.expose_secret()),
+            _ => vec![Prompt::Say(s.goodbye()), Prompt::Hangup],
+        };
+        Ok(Dialogue { lang: s.lang, prompts })
     }
 
     /// The provider reported a call status.
@@ -987,11 +998,6 @@ impl Recovery {
     pub async fn token_role(&self, token: &str) -> Result<Option<(String, Role)>, RecoveryError> {
         Ok(self.store.token_role(&self.keys.token_mac(token)).await?)
     }
-}
-
-/// The birth date of a holder, for PIN policies, parsed from import data.
-pub fn birth_date(input: &str) -> Result<Date, crate::account::FieldError> {
-    parse_date("birth_date", input)
 }
 
 #[cfg(test)]

@@ -251,8 +251,6 @@ pub trait Store: Send + Sync {
         audit: AuditDraft,
     ) -> Result<bool, StoreError>;
 
-    async fn active_code(&self, account_id: i64, channel: CodeChannel) -> Result<Option<StoredCode>, StoreError>;
-
     /// For code entry, in one read: the account's ID, its wrong-code count, and its active
     /// code on `channel`.
     async fn code_entry(

@@ -46,6 +46,20 @@ pub enum Prompt {
     Hangup,
 }
 
+/// What one webhook answer says, and in which language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dialogue {
+    pub lang: Language,
+    pub prompts: Vec<Prompt>,
+}
+
+impl Dialogue {
+    /// The answer for a call this server does not know (or no longer can serve).
+    pub fn hang_up() -> Self {
+        Self { lang: Language::default(), prompts: vec![Prompt::Hangup] }
+    }
+}
+
 /// The sentences of the call, in the account's language.
 #[derive(Debug, Clone, Copy)]
 pub struct Script {

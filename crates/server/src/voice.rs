@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use reissue_core::voice::Prompt;
+use reissue_core::voice::Dialogue;
 use reissue_delivery::voice::twilio::verify_signature;
 use reissue_delivery::voice::twiml;
 use secrecy::ExposeSecret;
@@ -68,9 +68,8 @@ async fn check_call(state: &AppState, form: &SignedForm) -> Result<(), ApiError>
     Ok(())
 }
 
-async fn twiml_response(state: &AppState, call_id: &str, prompts: Vec<Prompt>) -> Response {
-    let lang = state.recovery.call_language(call_id).await.unwrap_or_default();
-    let xml = twiml::render(&prompts, lang, &state.recovery.public_url, call_id);
+fn twiml_response(state: &AppState, call_id: &str, dialogue: Dialogue) -> Response {
+    let xml = twiml::render(&dialogue.prompts, dialogue.lang, &state.recovery.public_url, call_id);
     ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], xml).into_response()
 }
 
@@ -82,7 +81,7 @@ pub async fn answer(
 ) -> Result<Response, ApiError> {
     let form = signed(&state, &uri, &headers, &body).await?;
     let prompts = state.recovery.call_answered(&form.call_id, now()).await?;
-    Ok(twiml_response(&state, &form.call_id, prompts).await)
+    Ok(twiml_response(&state, &form.call_id, prompts))
 }
 
 pub async fn pin(
@@ -95,7 +94,7 @@ pub async fn pin(
     let digits = form.get("Digits").unwrap_or("").to_owned();
     let prompts = state.recovery.pin_entered(&form.call_id, &digits, now()).await?;
     state.wake.notify_one();
-    Ok(twiml_response(&state, &form.call_id, prompts).await)
+    Ok(twiml_response(&state, &form.call_id, prompts))
 }
 
 pub async fn repeat(
@@ -107,7 +106,7 @@ pub async fn repeat(
     let form = signed(&state, &uri, &headers, &body).await?;
     let digits = form.get("Digits").unwrap_or("").to_owned();
     let prompts = state.recovery.repeat_requested(&form.call_id, &digits).await?;
-    Ok(twiml_response(&state, &form.call_id, prompts).await)
+    Ok(twiml_response(&state, &form.call_id, prompts))
 }
 
 pub async fn status(

@@ -385,27 +385,6 @@ impl SqlStore {
         }
         Ok(out)
     }
-
-    /// Test support: the failure count of a code.
-    pub async fn code_failures(&self, code_id: i64) -> Result<(u32, String), StoreError> {
-        let r = sqlx::query("SELECT failures, state FROM reset_codes WHERE id = $1")
-            .bind(code_id)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db)?;
-        Ok((u32::try_from(r.try_get::<i64, _>(0).map_err(db)?).map_err(corrupt)?, r.try_get(1).map_err(db)?))
-    }
-
-    /// Outbox rows by state, for operators and tests.
-    pub async fn outbox_counts(&self) -> Result<Vec<(String, String, i64)>, StoreError> {
-        let rows = sqlx::query("SELECT kind, state, COUNT(*) FROM outbox GROUP BY kind, state ORDER BY kind, state")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
-        rows.iter()
-            .map(|r| Ok((r.try_get(0).map_err(db)?, r.try_get(1).map_err(db)?, r.try_get(2).map_err(db)?)))
-            .collect()
-    }
 }
 
 #[async_trait]
@@ -1052,31 +1031,6 @@ impl Store for SqlStore {
             }
         };
         Ok(Some((account_id, account_failures, code)))
-    }
-
-    async fn active_code(&self, account_id: i64, channel: CodeChannel) -> Result<Option<StoredCode>, StoreError> {
-        let r = sqlx::query(
-            "SELECT id, account_id, salt, mac, issued_at, expires_at, failures, state FROM reset_codes \
-             WHERE account_id = $1 AND channel = $2 AND state = 'active' ORDER BY id DESC LIMIT 1",
-        )
-        .bind(account_id)
-        .bind(channel.as_str())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db)?;
-        let Some(r) = r else { return Ok(None) };
-        let state: String = r.try_get(7).map_err(db)?;
-        Ok(Some(StoredCode {
-            id: r.try_get(0).map_err(db)?,
-            account_id: r.try_get(1).map_err(db)?,
-            channel,
-            salt: r.try_get(2).map_err(db)?,
-            mac: r.try_get(3).map_err(db)?,
-            issued_at: from_ms(r.try_get(4).map_err(db)?)?,
-            expires_at: from_ms(r.try_get(5).map_err(db)?)?,
-            failures: u32::try_from(r.try_get::<i64, _>(6).map_err(db)?).map_err(corrupt)?,
-            state: CodeState::parse(&state).ok_or_else(|| corrupt(format!("code state {state:?}")))?,
-        }))
     }
 
     async fn record_wrong_code(
