@@ -7,6 +7,7 @@ pub mod audit;
 pub mod credential;
 pub mod hashing;
 pub mod identity;
+pub mod keys;
 pub mod mail;
 pub mod model;
 pub mod outbox;

@@ -15,7 +15,8 @@ use time::{Duration, OffsetDateTime};
 use crate::account::{LoginId, Profile, parse_date};
 use crate::audit::AuditDraft;
 use crate::credential::{CredentialSet, CredentialSpec, HolderContext, PolicyViolation, normalize_password};
-use crate::hashing::{HashError, MacKey, Sealer, Verification};
+use crate::hashing::{HashError, Verification};
+use crate::keys::Keys;
 use crate::mail::{self, Institution};
 use crate::model::{Account, Call, CallState, CodeState, NewCode, Role};
 use crate::outbox::{MessageBody, OutboxMessage};
@@ -32,59 +33,6 @@ use crate::voice::{Dialogue, Prompt, Script, Step};
 pub trait Hashing: Send + Sync {
     async fn hash(&self, secret: SecretString) -> Result<String, HashError>;
     async fn verify(&self, secret: SecretString, stored: String) -> Result<Verification, HashError>;
-}
-
-/// The server keys the procedures use, each derived for one purpose.
-#[derive(Debug)]
-pub struct Keys {
-    codes: MacKey,
-    tokens: MacKey,
-    seal: Sealer,
-    fingerprints: MacKey,
-    outbox: Sealer,
-}
-
-impl Keys {
-    pub fn from_master(master: &MacKey) -> Self {
-        Self {
-            codes: master.derive("reset-codes"),
-            tokens: master.derive("tokens"),
-            seal: Sealer::new(master.derive("call-seal")),
-            fingerprints: master.derive("identity-fingerprints"),
-            outbox: Self::outbox_sealer(master),
-        }
-    }
-
-    /// A short keyed fingerprint of submitted identity details, so that the audit log can
-    /// show repeated attempts without holding what was typed.
-    fn fingerprint(&self, parts: &[&str]) -> String {
-        let bytes: Vec<&[u8]> = parts.iter().map(|p| p.as_bytes()).collect();
-        hex::encode(&self.fingerprints.mac(&bytes)[..8])
-    }
-
-    /// The stored form of a bearer or reset-session token.
-    pub fn token_mac(&self, token: &str) -> [u8; 32] {
-        self.tokens.mac(&[b"token", token.as_bytes()])
-    }
-
-    fn code_mac(&self, salt: &[u8], account_id: i64, channel: CodeChannel, code: &str) -> [u8; 32] {
-        self.codes.mac(&[salt, &account_id.to_be_bytes(), channel.as_str().as_bytes(), code.as_bytes()])
-    }
-
-    /// Seals a code for the life of a call.
-    fn seal(&self, rng: &dyn Randomness, call_id: &str, code: &str) -> Vec<u8> {
-        self.seal.seal(rng, call_id, code)
-    }
-
-    fn unseal(&self, call_id: &str, sealed: &[u8]) -> Option<SecretString> {
-        self.seal.unseal(call_id, sealed)
-    }
-
-    /// The sealer for e-mails that carry a secret while they wait in the outbox; the outbox
-    /// worker holds the same one to open them.
-    pub fn outbox_sealer(master: &MacKey) -> Sealer {
-        Sealer::new(master.derive("outbox-seal"))
-    }
 }
 
 /// Why a procedure did not complete. The server maps each to one HTTP answer.
@@ -910,7 +858,7 @@ impl Recovery {
             mail::temporary_password(&account.profile, &self.institution, password.expose_secret(), ttl);
         // The message holds the password, so it waits in the outbox sealed.
         let idempotency_key = self.key(&["init", &login]);
-        let sealed = self.keys.outbox.seal(self.rng.as_ref(), &idempotency_key, &body);
+        let sealed = self.keys.seal_outbox(self.rng.as_ref(), &idempotency_key, &body);
         let message = OutboxMessage {
             body: MessageBody::SealedEmail { to: email.as_str().to_owned(), subject, sealed_body: hex::encode(sealed) },
             idempotency_key,
@@ -997,24 +945,5 @@ impl Recovery {
     /// The name and role of a presented bearer token.
     pub async fn token_role(&self, token: &str) -> Result<Option<(String, Role)>, RecoveryError> {
         Ok(self.store.token_role(&self.keys.token_mac(token)).await?)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::secret::testing::SeededRandomness;
-
-    #[test]
-    fn a_sealed_code_opens_only_for_its_call() {
-        let keys = Keys::from_master(&MacKey::new(vec![9; 32]));
-        let rng = SeededRandomness::new(5);
-        let sealed = keys.seal(&rng, "call-1", "0123456789");
-        assert!(!sealed.windows(10).any(|w| w == b"0123456789"));
-        assert_eq!(keys.unseal("call-1", &sealed).unwrap().expose_secret(), "0123456789");
-        assert!(keys.unseal("call-2", &sealed).is_none());
-        let mut tampered = sealed.clone();
-        tampered[20] ^= 1;
-        assert!(keys.unseal("call-1", &tampered).is_none());
     }
 }
