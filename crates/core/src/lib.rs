@@ -11,7 +11,7 @@ pub mod keys;
 pub mod mail;
 pub mod model;
 pub mod outbox;
-pub mod recovery;
+pub mod procedures;
 pub mod rules;
 pub mod secret;
 pub mod store;

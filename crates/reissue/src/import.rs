@@ -10,7 +10,7 @@ use reissue_core::account::{
 use reissue_core::credential::{CredentialSet, HolderContext};
 use reissue_core::hashing::SecretHasher;
 use reissue_core::model::ImportedAccount;
-use reissue_core::recovery::Hashing;
+use reissue_core::procedures::Hashing;
 use secrecy::SecretString;
 use serde::Deserialize;
 

@@ -18,7 +18,7 @@ use reissue_core::hashing::{MacKey, SecretHasher};
 use reissue_core::keys::Keys;
 use reissue_core::mail::Institution;
 use reissue_core::model::Role;
-use reissue_core::recovery::{Hashing, Recovery};
+use reissue_core::procedures::{Hashing, Recovery, RecoveryParts};
 use reissue_core::secret::Randomness;
 use reissue_core::store::{ImportError, Store};
 use reissue_delivery::mail::{Mailer, MemoryMailbox, SmtpMailer, SmtpSettings};
@@ -191,7 +191,7 @@ async fn runtime(config: Config) -> Result<Runtime, String> {
     rng.fill(&mut dummy);
     let dummy_hash = hasher.hash(&SecretString::from(hex::encode(dummy)), rng.as_ref()).map_err(|e| e.to_string())?;
     let public_url = config.server.public_url.clone().unwrap_or_else(|| format!("http://{}", config.server.listen));
-    let recovery = Arc::new(Recovery {
+    let recovery = Arc::new(Recovery::new(RecoveryParts {
         store: store.clone(),
         hashing,
         rng,
@@ -202,7 +202,7 @@ async fn runtime(config: Config) -> Result<Runtime, String> {
         public_url,
         webhooks: config.webhooks.iter().map(|w| w.url.clone()).collect(),
         dummy_hash,
-    });
+    }));
     Ok(Runtime { config, store, recovery, hasher, master, webhook_key })
 }
 
@@ -320,7 +320,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
 }
 
 async fn import_accounts(rt: &Runtime, input: &str, update: bool) -> Result<ExitCode, String> {
-    let accounts = match import::parse_all(input, &rt.recovery.credentials, rt.recovery.hashing.clone()).await {
+    let accounts = match import::parse_all(input, rt.recovery.credentials(), rt.recovery.hashing()).await {
         Ok(a) => a,
         Err(errors) => {
             for e in &errors {
@@ -357,7 +357,7 @@ async fn load_demo(rt: &Runtime) -> Result<(), String> {
     if rt.store.account(&first).await.map_err(|e| e.to_string())?.is_some() {
         return Ok(());
     }
-    let accounts = import::parse_all(DEMO_ACCOUNTS, &rt.recovery.credentials, rt.recovery.hashing.clone())
+    let accounts = import::parse_all(DEMO_ACCOUNTS, rt.recovery.credentials(), rt.recovery.hashing())
         .await
         .map_err(|e| e.join("; "))?;
     rt.store
@@ -448,11 +448,11 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
         mailer,
         voice,
         webhooks: Arc::new(WebhookSender::new(http.clone(), rt.webhook_key.clone())),
-        public_url: rt.recovery.public_url.clone(),
+        public_url: rt.recovery.public_url().to_owned(),
         id: format!("worker-{}", hex::encode(id)),
         lease: time::Duration::seconds(cfg.delivery.lease_secs.max(1)),
         call_grace: time::Duration::seconds(cfg.delivery.call_grace_secs.max(0)),
-        call_max_age: time::Duration::seconds(rt.recovery.rules.call_silence_timeout_secs),
+        call_max_age: time::Duration::seconds(rt.recovery.rules().call_silence_timeout_secs),
         max_attempts: cfg.delivery.max_attempts.max(1),
         wake,
         sealer: Arc::new(Keys::outbox_sealer(&rt.master)),
@@ -463,7 +463,7 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
     let app = reissue_server::app(state);
     tracing::info!(%bound, database = %db_kind(&cfg.database.url), "reissue listening");
     if demo {
-        print_demo_walkthrough(bound, &rt.recovery.institution);
+        print_demo_walkthrough(bound, rt.recovery.institution());
     } else {
         println!("reissue listening on http://{bound}");
     }

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use reissue_core::account::{Email, LoginId, parse_date};
 use reissue_core::identity::{TypedName, parse_phone};
 use reissue_core::model::Role;
-use reissue_core::recovery::{Identity, Requester, ResettableCredential};
+use reissue_core::procedures::{Identity, Requester, ResettableCredential};
 use reissue_core::rules::CodeChannel;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -86,10 +86,10 @@ async fn answer_at_deadline(started: Instant, deadline_ms: u64) {
 async fn accepted_at_deadline(
     state: &AppState,
     started: Instant,
-    result: Result<(), reissue_core::recovery::RecoveryError>,
+    result: Result<(), reissue_core::procedures::RecoveryError>,
 ) -> Result<Response, ApiError> {
     state.wake.notify_one();
-    answer_at_deadline(started, state.recovery.rules.uniform_response_ms).await;
+    answer_at_deadline(started, state.recovery.rules().uniform_response_ms).await;
     result?;
     Ok((StatusCode::ACCEPTED, Json(Accepted { status: "accepted" })).into_response())
 }
@@ -247,7 +247,7 @@ pub async fn enter_code(
         ChannelName::Postal => CodeChannel::Postal,
     };
     let result = state.recovery.enter_code(channel, &req.login_id, &req.code, &Requester::public(ip.0), now()).await;
-    answer_at_deadline(started, state.recovery.rules.code_entry_response_ms).await;
+    answer_at_deadline(started, state.recovery.rules().code_entry_response_ms).await;
     let opened = result?;
     let resp = ResetSessionResponse {
         reset_token: opened.token.expose_secret().to_owned(),
@@ -344,7 +344,7 @@ pub async fn change_credential(
         .change(&req.login_id, &req.credential, &req.current, &req.new, &Requester::public(ip.0), now())
         .await;
     state.wake.notify_one();
-    answer_at_deadline(started, state.recovery.rules.uniform_response_ms).await;
+    answer_at_deadline(started, state.recovery.rules().uniform_response_ms).await;
     let changed = result?;
     Ok(Json(Changed { changed }).into_response())
 }
@@ -374,12 +374,8 @@ pub async fn audit(
         }
         None => None,
     };
-    let events = state
-        .recovery
-        .store
-        .audit_events(login.as_ref().map(LoginId::as_str), q.after.unwrap_or(0), q.limit.unwrap_or(1000).min(10_000))
-        .await
-        .map_err(|e| ApiError::from(reissue_core::recovery::RecoveryError::Store(e)))?;
+    let events =
+        state.recovery.audit_events(login.as_ref(), q.after.unwrap_or(0), q.limit.unwrap_or(1000).min(10_000)).await?;
     Ok(Json(serde_json::json!({ "events": events })).into_response())
 }
 
@@ -388,7 +384,7 @@ pub async fn healthz() -> Response {
 }
 
 pub async fn readyz(State(state): State<AppState>) -> Response {
-    match state.recovery.store.ping().await {
+    match state.recovery.ping().await {
         Ok(()) => Json(serde_json::json!({"status": "ready"})).into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "not ready");
@@ -398,7 +394,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 pub async fn metrics(State(state): State<AppState>) -> Response {
-    if let Ok(backlog) = state.recovery.store.outbox_backlog().await {
+    if let Ok(backlog) = state.recovery.outbox_backlog().await {
         metrics::gauge!("reissue_outbox_backlog").set(backlog as f64);
     }
     match &state.metrics {

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use reissue_core::recovery::RecoveryError;
+use reissue_core::procedures::RecoveryError;
 use serde::Serialize;
 
 /// An error answer.

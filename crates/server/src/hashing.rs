@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use reissue_core::hashing::{HashError, SecretHasher, Verification};
-use reissue_core::recovery::Hashing;
+use reissue_core::procedures::Hashing;
 use reissue_core::secret::Randomness;
 use secrecy::SecretString;
 

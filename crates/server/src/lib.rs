@@ -1,6 +1,6 @@
 //! The HTTP face of reissue: the JSON API, the telephony webhooks and the demo's simulator
 //! pages, built by `app(state)`. Handlers only translate between HTTP and the procedures of
-//! `reissue_core::recovery`; errors become HTTP answers in `error.rs` alone.
+//! `reissue_core::procedures`; errors become HTTP answers in `error.rs` alone.
 
 pub mod api;
 pub mod demo;
@@ -17,7 +17,7 @@ use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use reissue_core::recovery::Recovery;
+use reissue_core::procedures::Recovery;
 use reissue_delivery::mail::MemoryMailbox;
 use reissue_delivery::voice::phone::PhoneNetwork;
 use secrecy::SecretString;
@@ -95,7 +95,7 @@ async fn ip_budget(State(state): State<AppState>, req: Request, next: Next) -> R
     let ip = client_ip(&state, &req).unwrap_or_else(|| "unknown".into());
     let t = now();
     let window = t.replace_second(0).and_then(|w| w.replace_nanosecond(0)).unwrap_or(t);
-    match state.recovery.store.count_ip_request(&ip, window).await {
+    match state.recovery.count_client_request(&ip, window).await {
         Ok(n) if n > state.ip_requests_per_minute => {
             let mut e = ApiError::new(
                 axum::http::StatusCode::TOO_MANY_REQUESTS,

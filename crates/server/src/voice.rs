@@ -37,7 +37,7 @@ fn check(state: &AppState, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> Resu
         || ApiError::new(StatusCode::FORBIDDEN, "bad_signature", "the request signature is missing or wrong");
     let params: Vec<(String, String)> = url::form_urlencoded::parse(body).into_owned().collect();
     let path_and_query = uri.path_and_query().map(|p| p.as_str()).unwrap_or(uri.path());
-    let url = format!("{}{}", state.recovery.public_url.trim_end_matches('/'), path_and_query);
+    let url = format!("{}{}", state.recovery.public_url().trim_end_matches('/'), path_and_query);
     let sig = headers.get("x-twilio-signature").and_then(|v| v.to_str().ok());
     if !verify_signature(state.voice_webhook_token.expose_secret(), &url, &params, sig) {
         tracing::warn!(path = uri.path(), "webhook with a bad or missing signature");
@@ -53,15 +53,7 @@ fn check(state: &AppState, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> Resu
 /// A signed request must also be about the provider's call it names: a request signed for one
 /// call cannot be replayed against another.
 async fn check_call(state: &AppState, form: &SignedForm) -> Result<(), ApiError> {
-    let call = state
-        .recovery
-        .store
-        .call(&form.call_id)
-        .await
-        .map_err(|e| ApiError::from(reissue_core::recovery::RecoveryError::Store(e)))?;
-    if let Some(expected) = call.and_then(|c| c.provider_sid)
-        && form.get("CallSid") != Some(expected.as_str())
-    {
+    if !state.recovery.provider_call_matches(&form.call_id, form.get("CallSid")).await? {
         tracing::warn!("webhook for a call it does not belong to");
         return Err(ApiError::new(StatusCode::FORBIDDEN, "bad_signature", "the request does not belong to this call"));
     }
@@ -69,7 +61,7 @@ async fn check_call(state: &AppState, form: &SignedForm) -> Result<(), ApiError>
 }
 
 fn twiml_response(state: &AppState, call_id: &str, dialogue: Dialogue) -> Response {
-    let xml = twiml::render(&dialogue.prompts, dialogue.lang, &state.recovery.public_url, call_id);
+    let xml = twiml::render(&dialogue.prompts, dialogue.lang, state.recovery.public_url(), call_id);
     ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], xml).into_response()
 }
 

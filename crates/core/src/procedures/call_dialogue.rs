@@ -1,0 +1,240 @@
+//! P2: the voice call. The provider fetches each step of the dialogue; the caller keys in
+//! the card PIN, and a right PIN issues a code that is spoken digit by digit.
+
+use secrecy::{ExposeSecret, SecretString};
+use time::OffsetDateTime;
+
+use super::{Recovery, RecoveryError, Requester};
+use crate::account::LoginId;
+use crate::audit::AuditDraft;
+use crate::hashing::Verification;
+use crate::mail::{self};
+use crate::model::{Account, Call, CallState, NewCode};
+use crate::outbox::{MessageBody, OutboxMessage};
+use crate::rules::CodeChannel;
+use crate::secret::ResetCode;
+use crate::store::{IssuedVoiceCode, PinTry};
+use crate::voice::{Dialogue, Prompt, Script, Step};
+
+impl Recovery {
+    async fn live_call(&self, call_id: &str) -> Result<Option<(Call, Account)>, RecoveryError> {
+        let Some(call) = self.store.call(call_id).await? else {
+            return Ok(None);
+        };
+        let Ok(login_id) = LoginId::parse(&call.login_id) else {
+            return Ok(None);
+        };
+        let Some(account) = self.store.account(&login_id).await? else {
+            return Ok(None);
+        };
+        Ok(Some((call, account)))
+    }
+
+    fn pin_gather(&self, s: Script, lead: Option<String>) -> Vec<Prompt> {
+        let mut v = Vec::new();
+        if let Some(l) = lead {
+            v.push(Prompt::Say(l));
+        }
+        v.push(Prompt::Gather {
+            action: Step::Pin,
+            prompt: Box::new(Prompt::Say(s.ask_pin())),
+            digits: None,
+            timeout_secs: 10,
+        });
+        v.push(Prompt::Say(s.no_input()));
+        v.push(Prompt::Redirect(Step::Answer));
+        v
+    }
+
+    /// The call was answered (or the caller was sent back to the start).
+    pub async fn call_answered(&self, call_id: &str, now: OffsetDateTime) -> Result<Dialogue, RecoveryError> {
+        let Some((call, account)) = self.live_call(call_id).await? else { return Ok(Dialogue::hang_up()) };
+        let lang = account.profile.language;
+        Ok(Dialogue { lang, prompts: self.answered(call_id, call, account, now).await? })
+    }
+
+    async fn answered(
+        &self,
+        call_id: &str,
+        call: Call,
+        account: Account,
+        now: OffsetDateTime,
+    ) -> Result<Vec<Prompt>, RecoveryError> {
+        let s = Script { lang: account.profile.language };
+        if !matches!(call.state, CallState::Placed | CallState::InProgress | CallState::Pending) {
+            return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
+        }
+        if call.state != CallState::InProgress {
+            self.store.record_call_status(call_id, "in-progress", false, now, None).await?;
+        }
+        let greeting = (call.pin_tries == 0).then(|| s.greeting(&self.institution.name));
+        Ok(self.pin_gather(s, greeting))
+    }
+
+    /// The caller keyed in digits for the PIN.
+    pub async fn pin_entered(
+        &self,
+        call_id: &str,
+        digits: &str,
+        now: OffsetDateTime,
+    ) -> Result<Dialogue, RecoveryError> {
+        let Some((call, account)) = self.live_call(call_id).await? else { return Ok(Dialogue::hang_up()) };
+        let lang = account.profile.language;
+        Ok(Dialogue { lang, prompts: self.pin(call_id, call, account, digits, now).await? })
+    }
+
+    async fn pin(
+        &self,
+        call_id: &str,
+        call: Call,
+        account: Account,
+        digits: &str,
+        now: OffsetDateTime,
+    ) -> Result<Vec<Prompt>, RecoveryError> {
+        let s = Script { lang: account.profile.language };
+        let login = account.profile.login_id.as_str().to_owned();
+        if !matches!(call.state, CallState::Placed | CallState::InProgress)
+            || call.pin_tries >= self.rules.pin_tries_per_call
+        {
+            return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
+        }
+        let gate = self.rules.voice_gate_credential.clone();
+        let (Some(spec), Some(cred)) = (self.credentials.get(&gate), account.credential(&gate)) else {
+            return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
+        };
+        let provider = Requester { actor: "provider".into(), client_ip: None };
+        // The try is counted before the PIN is checked, so no interleaving of requests can
+        // check more PINs than the call's tries and the credential's lock allow.
+        let reserved =
+            self.store.reserve_pin_try(call_id, &gate, spec.max_failures, self.rules.pin_tries_per_call, now).await?;
+        match reserved {
+            PinTry::Allowed => {}
+            PinTry::CallOver => return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]),
+            PinTry::Locked => {
+                return self.end_call_locked(call_id, &login, s, now).await;
+            }
+        }
+        let well_formed = digits.len() == spec.min_length && digits.bytes().all(|b| b.is_ascii_digit());
+        let verification = if well_formed {
+            self.hashing.verify(SecretString::from(digits.to_owned()), cred.hash.clone()).await?
+        } else {
+            Verification::Mismatch
+        };
+        match verification {
+            Verification::Mismatch => {
+                let wrong = self
+                    .store
+                    .record_wrong_pin(
+                        call_id,
+                        &gate,
+                        spec.max_failures,
+                        now,
+                        provider.audit("voice_pin", Some(&login), "wrong_pin"),
+                    )
+                    .await?;
+                if wrong.credential_locked {
+                    return self.end_call_locked(call_id, &login, s, now).await;
+                }
+                let left = self.rules.pin_tries_per_call.saturating_sub(wrong.tries_used_in_call);
+                if left == 0 {
+                    self.store.record_call_status(call_id, "out-of-tries", true, now, None).await?;
+                    return Ok(vec![Prompt::Say(s.out_of_tries()), Prompt::Hangup]);
+                }
+                Ok(self.pin_gather(s, Some(s.wrong_pin(left))))
+            }
+            Verification::Match { .. } => {
+                let code = ResetCode::generate(self.rng.as_ref(), self.rules.code_digits);
+                let mut salt = vec![0u8; 16];
+                self.rng.fill(&mut salt);
+                let mac = self.keys.code_mac(&salt, account.id, CodeChannel::Voice, code.expose()).to_vec();
+                let url = format!("{}/reset/voice", self.public_url.trim_end_matches('/'));
+                let (subject, body) = mail::voice_reset_page(
+                    &account.profile,
+                    &self.institution,
+                    &url,
+                    self.rules.code_ttl(CodeChannel::Voice).whole_seconds(),
+                );
+                let mut messages = Vec::new();
+                if let Some(email) = &account.profile.email {
+                    messages.push(OutboxMessage {
+                        idempotency_key: format!("{call_id}-mail"),
+                        body: MessageBody::Email { to: email.as_str().to_owned(), subject, body },
+                    });
+                }
+                let issued = IssuedVoiceCode {
+                    call_id: call_id.to_owned(),
+                    code: NewCode {
+                        account_id: account.id,
+                        channel: CodeChannel::Voice,
+                        salt,
+                        mac,
+                        issued_at: now,
+                        expires_at: now + self.rules.code_ttl(CodeChannel::Voice),
+                    },
+                    sealed_code: self.keys.seal(self.rng.as_ref(), call_id, code.expose()),
+                    gate_credential: gate,
+                    messages,
+                };
+                if !self
+                    .store
+                    .issue_voice_code(issued, now, provider.audit("voice_code", Some(&login), "issued"))
+                    .await?
+                {
+                    return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
+                }
+                Ok(self.speak_code(s, code.expose()))
+            }
+        }
+    }
+
+    /// The gate credential is locked: say so, end the call, record it.
+    async fn end_call_locked(
+        &self,
+        call_id: &str,
+        login: &str,
+        s: Script,
+        now: OffsetDateTime,
+    ) -> Result<Vec<Prompt>, RecoveryError> {
+        let audit = AuditDraft::new("provider", "voice_pin", Some(login), "locked");
+        self.store.record_call_status(call_id, "pin-locked", true, now, Some(audit)).await?;
+        Ok(vec![Prompt::Say(s.locked()), Prompt::Hangup])
+    }
+
+    fn speak_code(&self, s: Script, code: &str) -> Vec<Prompt> {
+        vec![
+            Prompt::SayCode { before: s.code_before(), code: code.to_owned(), after: s.code_after() },
+            Prompt::Gather {
+                action: Step::Repeat,
+                prompt: Box::new(Prompt::Say(s.offer_repeat())),
+                digits: Some(1),
+                timeout_secs: 5,
+            },
+            Prompt::Say(s.goodbye()),
+            Prompt::Hangup,
+        ]
+    }
+
+    /// The caller pressed a key after hearing the code.
+    pub async fn repeat_requested(&self, call_id: &str, digits: &str) -> Result<Dialogue, RecoveryError> {
+        let Some((call, account)) = self.live_call(call_id).await? else { return Ok(Dialogue::hang_up()) };
+        let s = Script { lang: account.profile.language };
+        let prompts = match (digits, call.state, call.sealed_code.as_deref().and_then(|b| self.keys.unseal(call_id, b)))
+        {
+            ("1", CallState::CodeIssued, Some(code)) => self.speak_code(s, code.expose_secret()),
+            _ => vec![Prompt::Say(s.goodbye()), Prompt::Hangup],
+        };
+        Ok(Dialogue { lang: s.lang, prompts })
+    }
+
+    /// The provider reported a call status.
+    pub async fn call_status(&self, call_id: &str, status: &str, now: OffsetDateTime) -> Result<(), RecoveryError> {
+        let Some(call) = self.store.call(call_id).await? else {
+            return Ok(());
+        };
+        let terminal = matches!(status, "completed" | "busy" | "failed" | "no-answer" | "canceled");
+        let audit = matches!(status, "busy" | "failed" | "no-answer" | "canceled")
+            .then(|| AuditDraft::new("provider", "voice_call", Some(&call.login_id), status));
+        self.store.record_call_status(call_id, status, terminal, now, audit).await?;
+        Ok(())
+    }
+}

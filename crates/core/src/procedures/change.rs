@@ -1,0 +1,180 @@
+//! P7: verification of a credential at sign-in, and change with the current secret.
+
+use secrecy::{ExposeSecret, SecretString};
+use time::OffsetDateTime;
+
+use super::{Recovery, RecoveryError, Requester, Verified};
+use crate::account::LoginId;
+use crate::credential::{HolderContext, normalize_password};
+use crate::hashing::Verification;
+use crate::model::Account;
+use crate::store::Attempt;
+
+impl Recovery {
+    async fn check_current(
+        &self,
+        login_id: &str,
+        credential: &str,
+        secret: &SecretString,
+        who: &Requester,
+        action: &str,
+        now: OffsetDateTime,
+    ) -> Result<(Account, Verified), RecoveryError> {
+        let login_id = LoginId::parse(login_id).ok();
+        let account = match &login_id {
+            Some(l) => self.store.account(l).await?,
+            None => None,
+        };
+        let spec = self.credentials.get(credential);
+        let found = account.as_ref().zip(spec).and_then(|(a, s)| a.credential(credential).map(|c| (a, s, c.clone())));
+        let Some((account, spec, cred)) = found else {
+            let _ = self.hashing.verify(secret.clone(), self.dummy_hash.clone()).await;
+            self.store.append_audit(now, who.audit(action, login_id.as_ref().map(LoginId::as_str), "unknown")).await?;
+            return Err(RecoveryError::InvalidCredentials);
+        };
+        let login = account.profile.login_id.as_str().to_owned();
+        // Count the attempt before checking it, so that parallel guesses can never check more
+        // secrets than the lock allows. A locked credential costs the same hashing time as
+        // any other answer.
+        let attempt = self.store.reserve_credential_attempt(account.id, credential, spec.max_failures).await?;
+        if attempt != Attempt::Reserved {
+            let _ = self.hashing.verify(secret.clone(), self.dummy_hash.clone()).await;
+            let (outcome, error) = match attempt {
+                Attempt::Busy => ("busy", RecoveryError::AttemptsInProgress),
+                _ => ("locked", RecoveryError::Locked),
+            };
+            self.store
+                .append_audit(
+                    now,
+                    who.audit(action, Some(&login), outcome).detail(serde_json::json!({"credential": credential})),
+                )
+                .await?;
+            return Err(error);
+        }
+        let candidate = match spec.kind {
+            crate::credential::CredentialKind::Password => normalize_password(secret.expose_secret()),
+            crate::credential::CredentialKind::Pin => secret.clone(),
+        };
+        // A hash past its expiry (a used temporary password nobody changed) no longer works,
+        // but costs the same time to try.
+        let main_usable = cred.hash_expires_at.is_none_or(|t| now < t);
+        let stored = if main_usable { cred.hash.clone() } else { self.dummy_hash.clone() };
+        let mut verification = self.hashing.verify(candidate.clone(), stored).await?;
+        if !main_usable {
+            verification = Verification::Mismatch;
+        }
+        let temporary = cred.temporary.as_ref().filter(|(_, expires)| now < *expires);
+        if verification == Verification::Mismatch
+            && let Some((temp_hash, _)) = temporary
+            && self.hashing.verify(candidate.clone(), temp_hash.clone()).await? != Verification::Mismatch
+        {
+            // First use of a temporary password: from now on it is the password, the old
+            // one stops working, and it must be changed before it expires.
+            let detail = serde_json::json!({"credential": credential, "temporary": true});
+            let audit = who.audit(action, Some(&login), "ok").detail(detail);
+            if !self.store.promote_temporary(account.id, credential, now, audit).await? {
+                return Err(RecoveryError::Locked);
+            }
+            return Ok((account.clone(), Verified { must_change: true }));
+        }
+        match verification {
+            Verification::Mismatch => {
+                let detail = serde_json::json!({"credential": credential});
+                let f = self
+                    .store
+                    .record_credential_failure(
+                        account.id,
+                        credential,
+                        spec.max_failures,
+                        now,
+                        who.audit(action, Some(&login), "wrong").detail(detail),
+                    )
+                    .await?;
+                Err(if f.locked { RecoveryError::Locked } else { RecoveryError::InvalidCredentials })
+            }
+            Verification::Match { needs_rehash } => {
+                let rehash = if needs_rehash { Some(self.hashing.hash(candidate).await?) } else { None };
+                let detail = serde_json::json!({"credential": credential, "rehashed": rehash.is_some()});
+                let recorded = self
+                    .store
+                    .record_credential_success(
+                        account.id,
+                        credential,
+                        rehash,
+                        now,
+                        who.audit(action, Some(&login), "ok").detail(detail),
+                    )
+                    .await?;
+                if !recorded {
+                    return Err(RecoveryError::Locked);
+                }
+                let must_change = cred.must_change;
+                Ok((account.clone(), Verified { must_change }))
+            }
+        }
+    }
+
+    /// P7: is this the right secret?
+    pub async fn verify(
+        &self,
+        login_id: &str,
+        credential: &str,
+        secret: &SecretString,
+        who: &Requester,
+        now: OffsetDateTime,
+    ) -> Result<Verified, RecoveryError> {
+        self.check_current(login_id, credential, secret, who, "credential_verify", now).await.map(|(_, v)| v)
+    }
+
+    /// P7: change a credential given the current one.
+    pub async fn change(
+        &self,
+        login_id: &str,
+        credential: &str,
+        current: &SecretString,
+        new: &SecretString,
+        who: &Requester,
+        now: OffsetDateTime,
+    ) -> Result<Vec<String>, RecoveryError> {
+        // Which credentials may be changed online is configuration, not account data, so
+        // saying so reveals nothing about accounts. A cash-card PIN is changed at the bank.
+        let spec =
+            self.credentials.get(credential).ok_or_else(|| RecoveryError::UnknownCredential(credential.into()))?;
+        if !spec.resettable_online {
+            return Err(RecoveryError::NotResettable(credential.into()));
+        }
+        // On this public path a locked credential answers like a wrong secret, so that the
+        // answer never tells whether an account exists or holds the credential.
+        let (account, _) = self
+            .check_current(login_id, credential, current, who, "credential_change", now)
+            .await
+            .map_err(|e| match e {
+                RecoveryError::Locked | RecoveryError::AttemptsInProgress => RecoveryError::InvalidCredentials,
+                other => other,
+            })?;
+        let holder =
+            HolderContext { login_id: Some(account.profile.login_id.as_str()), birth_date: account.profile.birth_date };
+        let normalized =
+            spec.check(new, holder).map_err(|v| RecoveryError::Policy(vec![(credential.to_owned(), v)]))?;
+        let hash = self.hashing.hash(normalized).await?;
+        let names = vec![credential.to_owned()];
+        let messages = self.change_messages(&account, &names, "change", now);
+        let login = account.profile.login_id.as_str().to_owned();
+        let changed = self
+            .store
+            .change_credential(
+                account.id,
+                credential,
+                hash,
+                messages,
+                now,
+                who.audit("credential_changed", Some(&login), "changed")
+                    .detail(serde_json::json!({"credential": credential})),
+            )
+            .await?;
+        if !changed {
+            return Err(RecoveryError::InvalidCredentials);
+        }
+        Ok(names)
+    }
+}

@@ -1,0 +1,277 @@
+//! The recovery procedures, one module per procedure, sharing the context `Recovery`:
+//! voice application (P1), the call dialogue (P2), code entry and reset completion (P3),
+//! password initialization (P5), login-ID reminder (P6), and verification and change with the
+//! current secret (P7).
+//!
+//! Each procedure takes `now` from the caller and draws randomness from the injected source.
+//! Decisions are made here; the store only carries them out atomically.
+
+mod call_dialogue;
+mod change;
+mod initialization;
+mod operations;
+mod reminder;
+mod reset;
+mod tokens;
+mod voice_application;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use secrecy::SecretString;
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::account::{LoginId, Profile};
+use crate::audit::AuditDraft;
+use crate::credential::{CredentialSet, CredentialSpec, PolicyViolation};
+use crate::hashing::{HashError, Verification};
+use crate::keys::Keys;
+use crate::mail::{self, Institution};
+use crate::model::Account;
+use crate::outbox::{MessageBody, OutboxMessage};
+use crate::rules::Rules;
+use crate::secret::Randomness;
+use crate::store::{Store, StoreError};
+
+/// Argon2 hashing, run wherever the server decides (a bounded blocking pool in production).
+#[async_trait]
+pub trait Hashing: Send + Sync {
+    async fn hash(&self, secret: SecretString) -> Result<String, HashError>;
+    async fn verify(&self, secret: SecretString, stored: String) -> Result<Verification, HashError>;
+}
+
+/// Why a procedure did not complete. The server maps each to one HTTP answer.
+#[derive(Debug, thiserror::Error)]
+pub enum RecoveryError {
+    #[error("the reset code is not valid")]
+    InvalidCode,
+    #[error("the reset session is not valid or has expired")]
+    InvalidSession,
+    #[error("unknown credential {0:?}")]
+    UnknownCredential(String),
+    #[error("credential {0:?} cannot be reset online")]
+    NotResettable(String),
+    #[error("nothing to change: every field was blank")]
+    NothingToChange,
+    #[error("the new secrets do not meet the policy")]
+    Policy(Vec<(String, PolicyViolation)>),
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("the credential is locked")]
+    Locked,
+    #[error("too many attempts on this credential are being checked at once")]
+    AttemptsInProgress,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Hash(#[from] HashError),
+}
+
+/// Who is asking, for the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct Requester {
+    pub actor: String,
+    pub client_ip: Option<String>,
+}
+
+impl Requester {
+    pub fn public(ip: Option<String>) -> Self {
+        Self { actor: "public".into(), client_ip: ip }
+    }
+
+    fn audit(&self, action: &str, login_id: Option<&str>, outcome: &str) -> AuditDraft {
+        AuditDraft::new(self.actor.clone(), action, login_id, outcome).ip(self.client_ip.as_deref())
+    }
+}
+
+/// The identity details a person typed for P5 and P6, parsed.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub name: crate::identity::TypedName,
+    pub phone: crate::account::PhoneNumber,
+    pub email: crate::account::Email,
+}
+
+/// A credential as the reset page lists it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ResettableCredential {
+    pub name: String,
+    pub kind: &'static str,
+    pub label: String,
+    pub policy: CredentialPolicyView,
+}
+
+/// The policy a new secret must meet, for display.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CredentialPolicyView {
+    pub min_length: usize,
+    pub max_length: usize,
+    pub digits_only: bool,
+}
+
+/// A reset session just opened by a right code.
+#[derive(Debug)]
+pub struct OpenedSession {
+    pub token: SecretString,
+    pub expires_at: OffsetDateTime,
+    pub credentials: Vec<ResettableCredential>,
+}
+
+/// The answer to a verification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verified {
+    pub must_change: bool,
+}
+
+/// What the procedures are built from; `Recovery::new` takes it whole.
+pub struct RecoveryParts {
+    pub store: Arc<dyn Store>,
+    pub hashing: Arc<dyn Hashing>,
+    pub rng: Arc<dyn Randomness>,
+    pub keys: Keys,
+    pub rules: Rules,
+    pub credentials: CredentialSet,
+    pub institution: Institution,
+    pub public_url: String,
+    pub webhooks: Vec<String>,
+    /// A hash of a random secret, verified when an account is unknown so that the answer
+    /// takes as long as for a known one.
+    pub dummy_hash: String,
+}
+
+/// Everything the procedures need, shared by all requests. Its fields are private so that
+/// the server reaches storage only through the procedures.
+pub struct Recovery {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) hashing: Arc<dyn Hashing>,
+    pub(crate) rng: Arc<dyn Randomness>,
+    pub(crate) keys: Keys,
+    pub(crate) rules: Rules,
+    pub(crate) credentials: CredentialSet,
+    pub(crate) institution: Institution,
+    pub(crate) public_url: String,
+    pub(crate) webhooks: Vec<String>,
+    pub(crate) dummy_hash: String,
+}
+
+impl std::fmt::Debug for RecoveryParts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecoveryParts").field("rules", &self.rules).finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Recovery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recovery")
+            .field("rules", &self.rules)
+            .field("public_url", &self.public_url)
+            .finish_non_exhaustive()
+    }
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+impl Recovery {
+    pub fn new(p: RecoveryParts) -> Self {
+        Self {
+            store: p.store,
+            hashing: p.hashing,
+            rng: p.rng,
+            keys: p.keys,
+            rules: p.rules,
+            credentials: p.credentials,
+            institution: p.institution,
+            public_url: p.public_url,
+            webhooks: p.webhooks,
+            dummy_hash: p.dummy_hash,
+        }
+    }
+
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
+    pub fn credentials(&self) -> &CredentialSet {
+        &self.credentials
+    }
+
+    pub fn institution(&self) -> &Institution {
+        &self.institution
+    }
+
+    /// The address customers and the telephony provider reach this server at.
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    pub fn hashing(&self) -> Arc<dyn Hashing> {
+        self.hashing.clone()
+    }
+
+    fn key(&self, parts: &[&str]) -> String {
+        let mut b = [0u8; 12];
+        self.rng.fill(&mut b);
+        format!("{}-{}", parts.join("-"), hex::encode(b))
+    }
+
+    fn label(&self, spec: &CredentialSpec, p: &Profile) -> String {
+        match p.language {
+            crate::account::Language::Ja => spec.label_ja.clone(),
+            crate::account::Language::En => spec.label_en.clone(),
+        }
+    }
+
+    /// The notification e-mail and webhooks that follow any change of credentials.
+    fn change_messages(
+        &self,
+        account: &Account,
+        names: &[String],
+        via: &str,
+        now: OffsetDateTime,
+    ) -> Vec<OutboxMessage> {
+        let p = &account.profile;
+        let labels: Vec<String> =
+            names.iter().filter_map(|n| self.credentials.get(n)).map(|s| self.label(s, p)).collect();
+        let when = rfc3339(now);
+        let base = self.key(&["changed", p.login_id.as_str()]);
+        let mut v = Vec::new();
+        if let Some(email) = &p.email {
+            let (subject, body) = mail::credentials_changed(p, &self.institution, &labels, &when);
+            v.push(OutboxMessage {
+                idempotency_key: format!("{base}-mail"),
+                body: MessageBody::Email { to: email.as_str().to_owned(), subject, body },
+            });
+        }
+        for (i, url) in self.webhooks.iter().enumerate() {
+            let event = serde_json::json!({
+                "type": "credentials.changed",
+                "id": format!("{base}-{i}"),
+                "login_id": p.login_id.as_str(),
+                "credentials": names,
+                "via": via,
+                "occurred_at": when,
+            });
+            v.push(OutboxMessage {
+                idempotency_key: format!("{base}-hook-{i}"),
+                body: MessageBody::Webhook { url: url.clone(), event },
+            });
+        }
+        v
+    }
+
+    fn identity_matches(&self, account: &Account, who: &Identity) -> bool {
+        let p = &account.profile;
+        who.name.matches(&p.name)
+            && p.phone.as_ref() == Some(&who.phone)
+            && p.email.as_ref().is_some_and(|e| e.matches(&who.email))
+    }
+
+    fn identity_fingerprint(&self, login_id: Option<&LoginId>, who: &Identity) -> serde_json::Value {
+        let login = login_id.map(LoginId::as_str).unwrap_or("");
+        let email = who.email.as_str().to_lowercase();
+        serde_json::json!({ "fingerprint": self.keys.fingerprint(&[login, &format!("{:?}", who.name), who.phone.as_str(), &email]) })
+    }
+}

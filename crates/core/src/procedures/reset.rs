@@ -1,0 +1,168 @@
+//! P3: code entry, which opens a short reset session, and reset completion.
+
+use std::collections::BTreeMap;
+
+use secrecy::{ExposeSecret, SecretString};
+use time::{Duration, OffsetDateTime};
+
+use super::{CredentialPolicyView, OpenedSession, Recovery, RecoveryError, Requester, ResettableCredential};
+use crate::account::LoginId;
+use crate::credential::HolderContext;
+use crate::model::{Account, CodeState};
+use crate::rules::CodeChannel;
+use crate::secret::{ResetCode, random_token};
+use crate::store::{CompletedReset, OpenSession};
+
+impl Recovery {
+    /// P3 step 1: a login ID and a code. Every failure is the same `InvalidCode`.
+    pub async fn enter_code(
+        &self,
+        channel: CodeChannel,
+        login_id: &str,
+        code: &str,
+        who: &Requester,
+        now: OffsetDateTime,
+    ) -> Result<OpenedSession, RecoveryError> {
+        let action = match channel {
+            CodeChannel::Voice => "code_entry_voice",
+            CodeChannel::Postal => "code_entry_postal",
+        };
+        let login_id = LoginId::parse(login_id).ok();
+        let code = ResetCode::parse(code, self.rules.code_digits);
+        let found = match &login_id {
+            Some(l) => self.store.code_entry(l, channel).await?,
+            None => None,
+        };
+        let (Some(login_id), Some((account_id, account_failures, Some(stored))), Some(code)) = (&login_id, found, code)
+        else {
+            // Spend the same MAC work as a real check before answering.
+            let _ = self.keys.code_mac(&[0u8; 16], 0, channel, "0000000000");
+            let lid = login_id.as_ref().map(LoginId::as_str);
+            self.store.append_audit(now, who.audit(action, lid, "no_active_code")).await?;
+            return Err(RecoveryError::InvalidCode);
+        };
+        let login = login_id.as_str().to_owned();
+        let mac = self.keys.code_mac(&stored.salt, account_id, channel, code.expose());
+        let matches: bool = subtle::ConstantTimeEq::ct_eq(mac.as_slice(), stored.mac.as_slice()).into();
+        if stored.state != CodeState::Active || now >= stored.expires_at {
+            self.store.append_audit(now, who.audit(action, Some(&login), "expired")).await?;
+            return Err(RecoveryError::InvalidCode);
+        }
+        if account_failures >= self.rules.account_max_code_failures {
+            self.store.append_audit(now, who.audit(action, Some(&login), "account_code_limit")).await?;
+            return Err(RecoveryError::InvalidCode);
+        }
+        if !matches {
+            self.store
+                .record_wrong_code(
+                    stored.id,
+                    account_id,
+                    self.rules.code_max_failures,
+                    now,
+                    who.audit(action, Some(&login), "wrong_code"),
+                )
+                .await?;
+            return Err(RecoveryError::InvalidCode);
+        }
+        let token = random_token(self.rng.as_ref(), "rs");
+        let token_mac = self.keys.token_mac(token.expose_secret());
+        let expires_at = (now + self.rules.reset_session_ttl()).min(stored.expires_at.max(now + Duration::minutes(1)));
+        let opened = self
+            .store
+            .open_reset_session(
+                OpenSession {
+                    code_id: stored.id,
+                    token_mac: token_mac.to_vec(),
+                    max_failures: self.rules.code_max_failures,
+                    account_max_failures: self.rules.account_max_code_failures,
+                    expires_at,
+                },
+                now,
+                who.audit(action, Some(&login), "session_opened"),
+            )
+            .await?;
+        if !opened {
+            return Err(RecoveryError::InvalidCode);
+        }
+        let account = self.store.account(login_id).await?.ok_or(RecoveryError::InvalidCode)?;
+        Ok(OpenedSession { token, expires_at, credentials: self.resettable(&account) })
+    }
+
+    fn resettable(&self, account: &Account) -> Vec<ResettableCredential> {
+        self.credentials
+            .iter()
+            .filter(|spec| spec.resettable_online && account.credential(&spec.name).is_some())
+            .map(|spec| ResettableCredential {
+                name: spec.name.clone(),
+                kind: spec.kind.as_str(),
+                label: self.label(spec, &account.profile),
+                policy: CredentialPolicyView {
+                    min_length: spec.min_length,
+                    max_length: spec.max_length,
+                    digits_only: spec.kind == crate::credential::CredentialKind::Pin,
+                },
+            })
+            .collect()
+    }
+
+    /// P3 step 2: set new credentials within a reset session. Blank values keep the old one.
+    pub async fn complete_reset(
+        &self,
+        token: &SecretString,
+        requested: BTreeMap<String, SecretString>,
+        who: &Requester,
+        now: OffsetDateTime,
+    ) -> Result<Vec<String>, RecoveryError> {
+        let session = self.store.reset_session(&self.keys.token_mac(token.expose_secret())).await?;
+        let Some(session) = session.filter(|s| s.open && now < s.expires_at) else {
+            return Err(RecoveryError::InvalidSession);
+        };
+        let account = self.account_by_id_via_session(session.account_id).await?;
+        let mut wanted = Vec::new();
+        for (name, secret) in &requested {
+            let spec = self.credentials.get(name).ok_or_else(|| RecoveryError::UnknownCredential(name.clone()))?;
+            if !spec.resettable_online || account.credential(name).is_none() {
+                return Err(RecoveryError::NotResettable(name.clone()));
+            }
+            if !secret.expose_secret().is_empty() {
+                wanted.push((spec, secret));
+            }
+        }
+        if wanted.is_empty() {
+            return Err(RecoveryError::NothingToChange);
+        }
+        let holder =
+            HolderContext { login_id: Some(account.profile.login_id.as_str()), birth_date: account.profile.birth_date };
+        let mut violations = Vec::new();
+        let mut normalized = Vec::new();
+        for (spec, secret) in &wanted {
+            match spec.check(secret, holder) {
+                Ok(n) => normalized.push((*spec, n)),
+                Err(v) => violations.push((spec.name.clone(), v)),
+            }
+        }
+        if !violations.is_empty() {
+            return Err(RecoveryError::Policy(violations));
+        }
+        let mut changes = Vec::new();
+        for (spec, secret) in normalized {
+            changes.push((spec.name.clone(), self.hashing.hash(secret).await?));
+        }
+        let names: Vec<String> = changes.iter().map(|(n, _)| n.clone()).collect();
+        let messages = self.change_messages(&account, &names, "reset", now);
+        let login = account.profile.login_id.as_str().to_owned();
+        let audit =
+            who.audit("reset_completed", Some(&login), "changed").detail(serde_json::json!({ "changed": names }));
+        if !self.store.complete_reset(CompletedReset { session_id: session.id, changes, messages }, now, audit).await? {
+            return Err(RecoveryError::InvalidSession);
+        }
+        Ok(names)
+    }
+
+    async fn account_by_id_via_session(&self, account_id: i64) -> Result<Account, RecoveryError> {
+        // Sessions are keyed by account ID; the store looks accounts up by login ID, which a
+        // session's code row carries through its account.
+        let login = self.store.login_id_of(account_id).await?.ok_or(RecoveryError::InvalidSession)?;
+        self.store.account(&login).await?.ok_or(RecoveryError::InvalidSession)
+    }
+}

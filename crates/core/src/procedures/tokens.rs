@@ -1,0 +1,37 @@
+//! Bearer tokens for integrating systems, auditors and administrators.
+
+use secrecy::{ExposeSecret, SecretString};
+use time::OffsetDateTime;
+
+use super::{Recovery, RecoveryError};
+use crate::audit::AuditDraft;
+use crate::model::Role;
+use crate::secret::random_token;
+
+impl Recovery {
+    /// Creates a bearer token and returns it; only its MAC is stored.
+    pub async fn create_token(
+        &self,
+        name: &str,
+        role: Role,
+        now: OffsetDateTime,
+    ) -> Result<SecretString, RecoveryError> {
+        let token = random_token(self.rng.as_ref(), "rt");
+        let mac = self.keys.token_mac(token.expose_secret());
+        self.store
+            .create_token(
+                name,
+                role,
+                &mac,
+                now,
+                AuditDraft::new("cli", "token_created", None, role.as_str()).detail(serde_json::json!({"name": name})),
+            )
+            .await?;
+        Ok(token)
+    }
+
+    /// The name and role of a presented bearer token.
+    pub async fn token_role(&self, token: &str) -> Result<Option<(String, Role)>, RecoveryError> {
+        Ok(self.store.token_role(&self.keys.token_mac(token)).await?)
+    }
+}
