@@ -329,23 +329,27 @@ pub struct ChangeRequest {
     pub new: SecretString,
 }
 
-/// P7: change a credential with the current one.
+/// P7: change a credential with the current one, on the customer's behalf (the
+/// institution's own signed-in application, with its integrator token). The new secret is
+/// checked against its policy before the current one is looked at, so a policy failure costs
+/// no attempt and tells nothing about the current secret.
 #[utoipa::path(post, path = "/api/v1/credentials/change", request_body = ChangeRequest,
-    responses((status = 200, body = Changed), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody), (status = 423, body = ErrorBody)))]
+    security(("bearer" = [])),
+    responses((status = 200, body = Changed), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 423, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn change_credential(
     State(state): State<AppState>,
+    bearer: Bearer,
     ip: ClientIp,
     payload: Result<Json<ChangeRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let started = Instant::now();
+    bearer.require(Role::Integrator)?;
     let req = body(payload)?;
-    let result = state
+    let changed = state
         .recovery
-        .change(&req.login_id, &req.credential, &req.current, &req.new, &Requester::public(ip.0), now())
-        .await;
+        .change(&req.login_id, &req.credential, &req.current, &req.new, &bearer.requester(ip), now())
+        .await?;
     state.wake.notify_one();
-    answer_at_deadline(started, state.recovery.rules().uniform_response_ms).await;
-    let changed = result?;
     Ok(Json(Changed { changed }).into_response())
 }
 

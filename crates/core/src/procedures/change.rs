@@ -126,7 +126,10 @@ impl Recovery {
         self.check_current(login_id, credential, secret, who, "credential_verify", now).await.map(|(_, v)| v)
     }
 
-    /// P7: change a credential given the current one.
+    /// P7: change a credential given the current one. The institution's signed-in
+    /// application calls this on the customer's behalf. The new secret is checked against its
+    /// policy first, so that a policy failure costs no attempt and says nothing about whether
+    /// the current secret was right.
     pub async fn change(
         &self,
         login_id: &str,
@@ -136,26 +139,25 @@ impl Recovery {
         who: &Requester,
         now: OffsetDateTime,
     ) -> Result<Vec<String>, RecoveryError> {
-        // Which credentials may be changed online is configuration, not account data, so
-        // saying so reveals nothing about accounts. A cash-card PIN is changed at the bank.
+        // Which credentials may be changed online is configuration, not account data. A
+        // cash-card PIN is changed at the bank.
         let spec =
             self.credentials.get(credential).ok_or_else(|| RecoveryError::UnknownCredential(credential.into()))?;
         if !spec.resettable_online {
             return Err(RecoveryError::NotResettable(credential.into()));
         }
-        // On this public path a locked credential answers like a wrong secret, so that the
-        // answer never tells whether an account exists or holds the credential.
-        let (account, _) = self
-            .check_current(login_id, credential, current, who, "credential_change", now)
-            .await
-            .map_err(|e| match e {
-                RecoveryError::Locked | RecoveryError::AttemptsInProgress => RecoveryError::InvalidCredentials,
-                other => other,
-            })?;
-        let holder =
-            HolderContext { login_id: Some(account.profile.login_id.as_str()), birth_date: account.profile.birth_date };
+        let parsed = LoginId::parse(login_id).ok();
+        let holder_account = match &parsed {
+            Some(l) => self.store.account(l).await?,
+            None => None,
+        };
+        let holder = HolderContext {
+            login_id: parsed.as_ref().map(LoginId::as_str),
+            birth_date: holder_account.as_ref().and_then(|a| a.profile.birth_date),
+        };
         let normalized =
             spec.check(new, holder).map_err(|v| RecoveryError::Policy(vec![(credential.to_owned(), v)]))?;
+        let (account, _) = self.check_current(login_id, credential, current, who, "credential_change", now).await?;
         let hash = self.hashing.hash(normalized).await?;
         let names = vec![credential.to_owned()];
         let messages = self.change_messages(&account, &names, "change", now);
@@ -173,7 +175,7 @@ impl Recovery {
             )
             .await?;
         if !changed {
-            return Err(RecoveryError::InvalidCredentials);
+            return Err(RecoveryError::Locked);
         }
         Ok(names)
     }

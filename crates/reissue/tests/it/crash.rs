@@ -56,11 +56,12 @@ async fn killing_the_server_during_delivery_loses_nothing_and_sends_nothing_twic
     let mut tasks = Vec::new();
     for n in 1..=ACCOUNTS {
         let login = format!("2000000{n:02}");
-        let (http, base) = (api.http.clone(), server.base.clone());
+        let (http, base, token) = (api.http.clone(), server.base.clone(), server.admin_token.clone());
         tasks.push(tokio::spawn(async move {
             let a = http.post(format!("{base}/api/v1/voice-applications")).json(&json!({"login_id": login, "birth_date": "1990-01-01"})).send().await.unwrap();
             let c = http
                 .post(format!("{base}/api/v1/credentials/change"))
+                .bearer_auth(token)
                 .json(&json!({"login_id": login, "credential": "login_password", "current": format!("old passphrase {n}"), "new": format!("new passphrase {n}")}))
                 .send()
                 .await

@@ -81,7 +81,11 @@ async fn a_temporary_password_signs_in_must_be_changed_and_retires_the_old_one()
     assert_eq!(verify(&api, &server, &temp).await, (200, json!({"result": "ok", "must_change": true})));
 
     let (s, v) = api
-        .post("/api/v1/credentials/change", json!({"login_id": "123456789", "credential": "login_password", "current": temp, "new": "a fresh long passphrase"}))
+        .post_auth(
+            "/api/v1/credentials/change",
+            &server.admin_token,
+            json!({"login_id": "123456789", "credential": "login_password", "current": temp, "new": "a fresh long passphrase"}),
+        )
         .await;
     assert_eq!((s, v), (200, json!({"changed": ["login_password"]})));
     assert_eq!(verify(&api, &server, &temp).await.0, 401);

@@ -188,7 +188,7 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
         (
             "too large",
             raw(
-                "/api/v1/credentials/change",
+                "/api/v1/voice-applications",
                 json_ct,
                 format!("{{\"login_id\":\"{}\"}}", "1".repeat(20_000)).into_bytes(),
             ),
@@ -277,30 +277,38 @@ async fn a_password_locks_after_ten_failures_and_roles_are_enforced() {
     assert_eq!((s, v["error"]["code"].as_str()), (423, Some("locked")), "the 10th consecutive failure locks");
     let (s, _) = api.post_auth("/api/v1/credentials/verify", integrator, verify("sakura blossom 2024")).await;
     assert_eq!(s, 423, "the right password does not open a locked credential");
-    // The public change endpoint answers a locked credential like a wrong secret, so that it
-    // never tells whether an account exists or holds the credential.
+    // Change with the current secret is the institution's signed-in application's to call:
+    // without its token nobody can test or lock credentials through it.
     let change_pw = json!({"login_id": "123456789", "credential": "login_password", "current": "sakura blossom 2024", "new": "something else entirely"});
-    let (s, locked) = api.post("/api/v1/credentials/change", change_pw).await;
-    let unknown = json!({"login_id": "111222333", "credential": "login_password", "current": "sakura blossom 2024", "new": "something else entirely"});
-    let (s2, missing) = api.post("/api/v1/credentials/change", unknown).await;
-    assert_eq!((s, &locked), (s2, &missing));
-    assert_eq!(s, 401);
+    let (s, v) = api.post("/api/v1/credentials/change", change_pw.clone()).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (401, Some("unauthorized")));
+    let (s, _) = api.post_auth("/api/v1/credentials/change", auditor, change_pw.clone()).await;
+    assert_eq!(s, 403, "an auditor may not change credentials");
+    let (s, v) = api.post_auth("/api/v1/credentials/change", integrator, change_pw).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (423, Some("locked")), "the integrator learns the lock, as on verify");
     // A cash-card PIN is not changed online, whoever asks.
     let (s, v) = api
-        .post(
+        .post_auth(
             "/api/v1/credentials/change",
+            integrator,
             json!({"login_id": "123456789", "credential": "cash_card_pin", "current": "4826", "new": "5917"}),
         )
         .await;
     assert_eq!((s, v["error"]["code"].as_str()), (422, Some("not_resettable")));
 
-    // Change with the current secret: the PIN policy applies, the new PIN works at once.
+    // Change with the current secret: the PIN policy applies before the current PIN is looked
+    // at, so a policy failure answers alike for a right and a wrong current PIN and costs no
+    // attempt: twenty of them leave the PIN unlocked.
     let change = |current: &str, new: &str| json!({"login_id": "123456789", "credential": "telephone_pin", "current": current, "new": new});
-    let (s, v) = api.post("/api/v1/credentials/change", change("3917", "0401")).await;
-    assert_eq!((s, v["error"]["code"].as_str()), (422, Some("policy_violation")), "the birth date is refused");
-    let (s, _) = api.post("/api/v1/credentials/change", change("0000", "5917")).await;
+    let (s, right) = api.post_auth("/api/v1/credentials/change", integrator, change("3917", "0401")).await;
+    assert_eq!((s, right["error"]["code"].as_str()), (422, Some("policy_violation")), "the birth date is refused");
+    for _ in 0..20 {
+        let (s, wrong) = api.post_auth("/api/v1/credentials/change", integrator, change("0000", "0401")).await;
+        assert_eq!((s, &wrong), (422, &right), "a policy failure says nothing about the current PIN");
+    }
+    let (s, _) = api.post_auth("/api/v1/credentials/change", integrator, change("0000", "5917")).await;
     assert_eq!(s, 401);
-    let (s, v) = api.post("/api/v1/credentials/change", change("3917", "5917")).await;
+    let (s, v) = api.post_auth("/api/v1/credentials/change", integrator, change("3917", "5917")).await;
     assert_eq!((s, v), (200, json!({"changed": ["telephone_pin"]})));
     let pin = |secret: &str| json!({"login_id": "123456789", "credential": "telephone_pin", "secret": secret});
     assert_eq!(api.post_auth("/api/v1/credentials/verify", integrator, pin("5917")).await.0, 200);
