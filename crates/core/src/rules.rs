@@ -33,6 +33,9 @@ pub struct Rules {
     /// E-mail or phone changed within this many days: not eligible for voice codes.
     pub contact_change_cooldown_days: i64,
     pub pin_tries_per_call: u32,
+    /// Prompts for the PIN in a row that may go unanswered before the call says goodbye and
+    /// hangs up, so that a callee who never presses a key is not prompted for ever.
+    pub call_silent_prompts: u32,
     /// The credential the voice call checks.
     pub voice_gate_credential: String,
     /// How long a placed call may go without any word from the provider before it is
@@ -66,6 +69,7 @@ impl Default for Rules {
             voice_applications_per_day: 3,
             contact_change_cooldown_days: 30,
             pin_tries_per_call: 3,
+            call_silent_prompts: 3,
             voice_gate_credential: "cash_card_pin".into(),
             call_silence_timeout_secs: 600,
             uniform_response_ms: 250,
@@ -116,6 +120,9 @@ impl Rules {
         }
         if self.temporary_password_ttl_secs <= 0 {
             return Err("rules.temporary_password_ttl_secs must be positive".into());
+        }
+        if !(1..=10).contains(&self.call_silent_prompts) {
+            return Err("rules.call_silent_prompts must be between 1 and 10".into());
         }
         if self.pin_tries_per_call == 0 {
             return Err("rules.pin_tries_per_call must be at least 1".into());

@@ -3,26 +3,41 @@
 
 use crate::account::Language;
 
-/// Which webhook of the dialogue a prompt sends the caller to.
+/// Which webhook of the dialogue a prompt sends the caller to. The counts travel in the
+/// step's URL, which the provider signs, so that the dialogue stays bounded on any instance
+/// without a write per prompt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
-    /// The call was answered: greet and ask for the PIN.
-    Answer,
+    /// The call was answered, or the caller was sent back after `silent` prompts in a row
+    /// went unanswered: greet and ask for the PIN.
+    Answer { silent: u32 },
     /// Digits of the PIN arrive here.
     Pin,
-    /// "Press 1 to repeat" arrives here.
-    Repeat,
+    /// "Press 1 to repeat" arrives here, after the code was spoken `heard` times.
+    Repeat { heard: u32 },
 }
 
 impl Step {
     pub fn as_str(self) -> &'static str {
         match self {
-            Self::Answer => "answer",
+            Self::Answer { .. } => "answer",
             Self::Pin => "pin",
-            Self::Repeat => "repeat",
+            Self::Repeat { .. } => "repeat",
+        }
+    }
+
+    /// The step's count as a query parameter, when it has one worth sending.
+    pub fn count_param(self) -> Option<(&'static str, u32)> {
+        match self {
+            Self::Answer { silent } if silent > 0 => Some(("silent", silent)),
+            Self::Repeat { heard } => Some(("heard", heard)),
+            _ => None,
         }
     }
 }
+
+/// How many times the code is spoken at most: once, and "press 1 to repeat" twice.
+pub const MAX_CODE_HEARINGS: u32 = 3;
 
 /// One thing the call does.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -134,7 +134,7 @@ impl Worker {
                 let req = CallRequest {
                     call_id: call_id.clone(),
                     to: to.clone(),
-                    answer_url: step_url(&self.public_url, Step::Answer, call_id),
+                    answer_url: step_url(&self.public_url, Step::Answer { silent: 0 }, call_id),
                     status_url: format!("{}/voice/status?call={call_id}", self.public_url.trim_end_matches('/')),
                 };
                 if t - call.created_at > self.call_max_age {

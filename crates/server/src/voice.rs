@@ -60,6 +60,19 @@ async fn check_call(state: &AppState, form: &SignedForm) -> Result<(), ApiError>
     Ok(())
 }
 
+/// A count the dialogue put in a step's URL (which the provider signs); absent or malformed
+/// is 0 for `silent` and the most for `heard`, so a bad value never extends the call.
+fn query_count(uri: &Uri, name: &str) -> u32 {
+    let value = uri
+        .query()
+        .and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned()));
+    match (value.map(|v| v.parse::<u32>()), name) {
+        (Some(Ok(n)), _) => n,
+        (None, "silent") => 0,
+        _ => u32::MAX,
+    }
+}
+
 fn twiml_response(state: &AppState, call_id: &str, dialogue: Dialogue) -> Response {
     let xml = twiml::render(&dialogue.prompts, dialogue.lang, state.recovery.public_url(), call_id);
     ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], xml).into_response()
@@ -72,7 +85,8 @@ pub async fn answer(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let form = signed(&state, &uri, &headers, &body).await?;
-    let prompts = state.recovery.call_answered(&form.call_id, now()).await?;
+    let silent = query_count(&uri, "silent");
+    let prompts = state.recovery.call_answered(&form.call_id, silent, now()).await?;
     Ok(twiml_response(&state, &form.call_id, prompts))
 }
 
@@ -97,7 +111,8 @@ pub async fn repeat(
 ) -> Result<Response, ApiError> {
     let form = signed(&state, &uri, &headers, &body).await?;
     let digits = form.get("Digits").unwrap_or("").to_owned();
-    let prompts = state.recovery.repeat_requested(&form.call_id, &digits).await?;
+    let heard = query_count(&uri, "heard");
+    let prompts = state.recovery.repeat_requested(&form.call_id, &digits, heard).await?;
     Ok(twiml_response(&state, &form.call_id, prompts))
 }
 

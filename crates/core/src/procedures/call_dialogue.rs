@@ -5,7 +5,7 @@ use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
 use super::{Recovery, RecoveryError, Requester};
-use crate::account::LoginId;
+use crate::account::{AccountStatus, LoginId};
 use crate::audit::AuditDraft;
 use crate::hashing::Verification;
 use crate::mail::{self};
@@ -14,7 +14,7 @@ use crate::outbox::{MessageBody, OutboxMessage};
 use crate::rules::CodeChannel;
 use crate::secret::ResetCode;
 use crate::store::{IssuedVoiceCode, PinTry};
-use crate::voice::{Dialogue, Prompt, Script, Step};
+use crate::voice::{Dialogue, MAX_CODE_HEARINGS, Prompt, Script, Step};
 
 impl Recovery {
     async fn live_call(&self, call_id: &str) -> Result<Option<(Call, Account)>, RecoveryError> {
@@ -30,7 +30,9 @@ impl Recovery {
         Ok(Some((call, account)))
     }
 
-    fn pin_gather(&self, s: Script, lead: Option<String>) -> Vec<Prompt> {
+    /// Asks for the PIN; without input the caller is sent back to the start with one more
+    /// unanswered prompt counted.
+    fn pin_gather(&self, s: Script, lead: Option<String>, silent: u32) -> Vec<Prompt> {
         let mut v = Vec::new();
         if let Some(l) = lead {
             v.push(Prompt::Say(l));
@@ -42,15 +44,21 @@ impl Recovery {
             timeout_secs: 10,
         });
         v.push(Prompt::Say(s.no_input()));
-        v.push(Prompt::Redirect(Step::Answer));
+        v.push(Prompt::Redirect(Step::Answer { silent: silent + 1 }));
         v
     }
 
-    /// The call was answered (or the caller was sent back to the start).
-    pub async fn call_answered(&self, call_id: &str, now: OffsetDateTime) -> Result<Dialogue, RecoveryError> {
+    /// The call was answered, or the caller was sent back to the start after `silent`
+    /// prompts in a row went unanswered.
+    pub async fn call_answered(
+        &self,
+        call_id: &str,
+        silent: u32,
+        now: OffsetDateTime,
+    ) -> Result<Dialogue, RecoveryError> {
         let Some((call, account)) = self.live_call(call_id).await? else { return Ok(Dialogue::hang_up()) };
         let lang = account.profile.language;
-        Ok(Dialogue { lang, prompts: self.answered(call_id, call, account, now).await? })
+        Ok(Dialogue { lang, prompts: self.answered(call_id, call, account, silent, now).await? })
     }
 
     async fn answered(
@@ -58,17 +66,28 @@ impl Recovery {
         call_id: &str,
         call: Call,
         account: Account,
+        silent: u32,
         now: OffsetDateTime,
     ) -> Result<Vec<Prompt>, RecoveryError> {
         let s = Script { lang: account.profile.language };
         if !matches!(call.state, CallState::Placed | CallState::InProgress | CallState::Pending) {
             return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
         }
+        if account.profile.status != AccountStatus::Active {
+            self.store.record_call_status(call_id, "account-suspended", true, now, None).await?;
+            return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
+        }
+        if silent >= self.rules.call_silent_prompts {
+            // Nobody is keying anything: say goodbye rather than prompt for ever.
+            let audit = AuditDraft::new("provider", "voice_call", Some(account.profile.login_id.as_str()), "no_input");
+            self.store.record_call_status(call_id, "no-input", true, now, Some(audit)).await?;
+            return Ok(vec![Prompt::Say(s.no_input()), Prompt::Say(s.goodbye()), Prompt::Hangup]);
+        }
         if call.state != CallState::InProgress {
             self.store.record_call_status(call_id, "in-progress", false, now, None).await?;
         }
-        let greeting = (call.pin_tries == 0).then(|| s.greeting(&self.institution.name));
-        Ok(self.pin_gather(s, greeting))
+        let greeting = (call.pin_tries == 0 && silent == 0).then(|| s.greeting(&self.institution.name));
+        Ok(self.pin_gather(s, greeting, silent))
     }
 
     /// The caller keyed in digits for the PIN.
@@ -96,6 +115,10 @@ impl Recovery {
         if !matches!(call.state, CallState::Placed | CallState::InProgress)
             || call.pin_tries >= self.rules.pin_tries_per_call
         {
+            return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
+        }
+        if account.profile.status != AccountStatus::Active {
+            self.store.record_call_status(call_id, "account-suspended", true, now, None).await?;
             return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
         }
         let gate = self.rules.voice_gate_credential.clone();
@@ -140,7 +163,7 @@ impl Recovery {
                     self.store.record_call_status(call_id, "out-of-tries", true, now, None).await?;
                     return Ok(vec![Prompt::Say(s.out_of_tries()), Prompt::Hangup]);
                 }
-                Ok(self.pin_gather(s, Some(s.wrong_pin(left))))
+                Ok(self.pin_gather(s, Some(s.wrong_pin(left)), 0))
             }
             Verification::Match { .. } => {
                 let code = ResetCode::generate(self.rng.as_ref(), self.rules.code_digits);
@@ -182,7 +205,7 @@ impl Recovery {
                 {
                     return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
                 }
-                Ok(self.speak_code(s, code.expose()))
+                Ok(self.speak_code(s, code.expose(), 1))
             }
         }
     }
@@ -200,27 +223,30 @@ impl Recovery {
         Ok(vec![Prompt::Say(s.locked()), Prompt::Hangup])
     }
 
-    fn speak_code(&self, s: Script, code: &str) -> Vec<Prompt> {
-        vec![
-            Prompt::SayCode { before: s.code_before(), code: code.to_owned(), after: s.code_after() },
-            Prompt::Gather {
-                action: Step::Repeat,
+    /// Speaks the code for the `heard`-th time, offering to repeat it while the caller may
+    /// still hear it again.
+    fn speak_code(&self, s: Script, code: &str, heard: u32) -> Vec<Prompt> {
+        let mut v = vec![Prompt::SayCode { before: s.code_before(), code: code.to_owned(), after: s.code_after() }];
+        if heard < MAX_CODE_HEARINGS {
+            v.push(Prompt::Gather {
+                action: Step::Repeat { heard },
                 prompt: Box::new(Prompt::Say(s.offer_repeat())),
                 digits: Some(1),
                 timeout_secs: 5,
-            },
-            Prompt::Say(s.goodbye()),
-            Prompt::Hangup,
-        ]
+            });
+        }
+        v.extend([Prompt::Say(s.goodbye()), Prompt::Hangup]);
+        v
     }
 
-    /// The caller pressed a key after hearing the code.
-    pub async fn repeat_requested(&self, call_id: &str, digits: &str) -> Result<Dialogue, RecoveryError> {
+    /// The caller pressed a key after hearing the code `heard` times.
+    pub async fn repeat_requested(&self, call_id: &str, digits: &str, heard: u32) -> Result<Dialogue, RecoveryError> {
         let Some((call, account)) = self.live_call(call_id).await? else { return Ok(Dialogue::hang_up()) };
         let s = Script { lang: account.profile.language };
-        let prompts = match (digits, call.state, call.sealed_code.as_deref().and_then(|b| self.keys.unseal(call_id, b)))
-        {
-            ("1", CallState::CodeIssued, Some(code)) => self.speak_code(s, code.expose_secret()),
+        let may_repeat = heard < MAX_CODE_HEARINGS && account.profile.status == AccountStatus::Active;
+        let sealed = call.sealed_code.as_deref().filter(|_| may_repeat);
+        let prompts = match (digits, call.state, sealed.and_then(|b| self.keys.unseal(call_id, b))) {
+            ("1", CallState::CodeIssued, Some(code)) => self.speak_code(s, code.expose_secret(), heard + 1),
             _ => vec![Prompt::Say(s.goodbye()), Prompt::Hangup],
         };
         Ok(Dialogue { lang: s.lang, prompts })

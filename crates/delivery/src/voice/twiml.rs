@@ -28,7 +28,11 @@ fn say_open(lang: Language) -> &'static str {
 
 /// The URL of a dialogue step for a call.
 pub fn step_url(public_url: &str, step: Step, call_id: &str) -> String {
-    format!("{}/voice/{}?call={}", public_url.trim_end_matches('/'), step.as_str(), call_id)
+    let base = format!("{}/voice/{}?call={}", public_url.trim_end_matches('/'), step.as_str(), call_id);
+    match step.count_param() {
+        Some((name, n)) => format!("{base}&{name}={n}"),
+        None => base,
+    }
 }
 
 fn render_one(out: &mut String, p: &Prompt, lang: Language, public_url: &str, call_id: &str) {

@@ -294,6 +294,13 @@ impl Api {
         (status, r.json().await.unwrap_or(serde_json::Value::Null))
     }
 
+    #[allow(dead_code)]
+    pub async fn get_auth(&self, path: &str, token: &str) -> (u16, serde_json::Value) {
+        let r = self.http.get(format!("{}{path}", self.base)).bearer_auth(token).send().await.expect("request");
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
     /// Waits until the outbox worker has placed a call, and returns the newest call's sid.
     pub async fn wait_for_call(&self, count: usize) -> String {
         for _ in 0..200 {

@@ -173,3 +173,55 @@ fn contains_token(hay: &str, needle: &str) -> bool {
         !before.is_some_and(|c| c.is_ascii_alphanumeric()) && !after.is_some_and(|c| c.is_ascii_alphanumeric())
     })
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_callee_who_never_presses_a_key_hears_goodbye_after_the_last_silent_prompt() {
+    let env = Env::new(Db::Sqlite);
+    let server = env.server(true, "[rules]\nuniform_response_ms = 20\ncall_silent_prompts = 3\n");
+    let api = Api::new(&server.base);
+    api.post("/api/v1/voice-applications", json!({"login_id": LOGIN, "birth_date": "1975-11-30"})).await;
+    let sid = api.wait_for_call(1).await;
+    let (_, mut v) = api.post(&format!("/demo/calls/{sid}/answer"), json!({})).await;
+    let mut waits = 0;
+    while v["awaiting_keys"] == true {
+        waits += 1;
+        assert!(waits <= 3, "still prompting after {waits} silent prompts: {v}");
+        v = api.post(&format!("/demo/calls/{sid}/wait"), json!({})).await.1;
+    }
+    assert_eq!(waits, 3, "three prompts go unanswered before the call ends");
+    let said: Vec<&str> = v["transcript"].as_array().unwrap().iter().map(|t| t["text"].as_str().unwrap()).collect();
+    assert_eq!(said.iter().filter(|t| t.contains("PIN of your cash card")).count(), 3, "{said:?}");
+    assert!(said.last().unwrap().contains("Goodbye"), "{said:?}");
+    assert_eq!(said.iter().filter(|t| t.starts_with("This is")).count(), 1, "greeted once: {said:?}");
+    let (_, audit) = api.get_auth(&format!("/api/v1/audit?login_id={LOGIN}"), &server.admin_token).await;
+    assert!(
+        audit["events"].as_array().unwrap().iter().any(|e| e["action"] == "voice_call" && e["outcome"] == "no_input"),
+        "{audit}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn press_one_repeats_the_code_at_most_twice() {
+    let env = Env::new(Db::Sqlite);
+    let server = env.server(true, "[rules]\nuniform_response_ms = 20\n");
+    let api = Api::new(&server.base);
+    api.post("/api/v1/voice-applications", json!({"login_id": LOGIN, "birth_date": "1975-11-30"})).await;
+    let sid = api.wait_for_call(1).await;
+    api.post(&format!("/demo/calls/{sid}/answer"), json!({})).await;
+    let (_, mut v) = api.post(&format!("/demo/calls/{sid}/keys"), json!({"keys": format!("{PIN}#")})).await;
+    let mut presses = 0;
+    while v["awaiting_keys"] == true {
+        presses += 1;
+        assert!(presses <= 2, "offered a repeat a third time: {v}");
+        v = api.post(&format!("/demo/calls/{sid}/keys"), json!({"keys": "1"})).await.1;
+    }
+    let spoken: Vec<&str> = v["transcript"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["digits"].as_str())
+        .filter(|d| !d.is_empty())
+        .collect();
+    assert_eq!(spoken.len(), 3, "the code is heard once and repeated twice: {spoken:?}");
+    assert!(spoken.iter().all(|c| *c == spoken[0]));
+}
