@@ -202,6 +202,11 @@ impl From<RecoveryError> for ApiError {
                 "locked",
                 "this credential is locked after too many failures; reset it or contact the help desk",
             ),
+            RecoveryError::AccountSuspended => Self::new(
+                StatusCode::FORBIDDEN,
+                "account_suspended",
+                "the account is suspended; no credential of it can be used until the institution reinstates it",
+            ),
             RecoveryError::AttemptsInProgress => {
                 let mut e = Self::new(
                     StatusCode::TOO_MANY_REQUESTS,

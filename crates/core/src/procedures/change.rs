@@ -4,7 +4,7 @@ use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
 use super::{Recovery, RecoveryError, Requester, Verified};
-use crate::account::LoginId;
+use crate::account::{AccountStatus, LoginId};
 use crate::credential::{HolderContext, normalize_password};
 use crate::hashing::Verification;
 use crate::model::Account;
@@ -33,6 +33,11 @@ impl Recovery {
             return Err(RecoveryError::InvalidCredentials);
         };
         let login = account.profile.login_id.as_str().to_owned();
+        if account.profile.status != AccountStatus::Active {
+            // Integrators only reach here: they may know, and no attempt is spent.
+            self.store.append_audit(now, who.audit(action, Some(&login), "suspended")).await?;
+            return Err(RecoveryError::AccountSuspended);
+        }
         // Count the attempt before checking it, so that parallel guesses can never check more
         // secrets than the lock allows. A locked credential costs the same hashing time as
         // any other answer.

@@ -60,6 +60,8 @@ pub enum RecoveryError {
     InvalidCredentials,
     #[error("the credential is locked")]
     Locked,
+    #[error("the account is suspended")]
+    AccountSuspended,
     #[error("too many attempts on this credential are being checked at once")]
     AttemptsInProgress,
     #[error(transparent)]

@@ -6,7 +6,7 @@ use secrecy::{ExposeSecret, SecretString};
 use time::{Duration, OffsetDateTime};
 
 use super::{CredentialPolicyView, OpenedSession, Recovery, RecoveryError, Requester, ResettableCredential};
-use crate::account::LoginId;
+use crate::account::{AccountStatus, LoginId};
 use crate::credential::HolderContext;
 use crate::model::{Account, CodeState};
 use crate::rules::CodeChannel;
@@ -64,6 +64,12 @@ impl Recovery {
                 .await?;
             return Err(RecoveryError::InvalidCode);
         }
+        // A right code of a suspended account opens nothing (suspending voids its codes too).
+        let account = self.store.account(login_id).await?.ok_or(RecoveryError::InvalidCode)?;
+        if account.profile.status != AccountStatus::Active {
+            self.store.append_audit(now, who.audit(action, Some(&login), "suspended")).await?;
+            return Err(RecoveryError::InvalidCode);
+        }
         let token = random_token(self.rng.as_ref(), "rs");
         let token_mac = self.keys.token_mac(token.expose_secret());
         let expires_at = (now + self.rules.reset_session_ttl()).min(stored.expires_at.max(now + Duration::minutes(1)));
@@ -84,7 +90,6 @@ impl Recovery {
         if !opened {
             return Err(RecoveryError::InvalidCode);
         }
-        let account = self.store.account(login_id).await?.ok_or(RecoveryError::InvalidCode)?;
         Ok(OpenedSession { token, expires_at, credentials: self.resettable(&account) })
     }
 
@@ -118,6 +123,9 @@ impl Recovery {
             return Err(RecoveryError::InvalidSession);
         };
         let account = self.account_by_id_via_session(session.account_id).await?;
+        if account.profile.status != AccountStatus::Active {
+            return Err(RecoveryError::InvalidSession);
+        }
         let mut wanted = Vec::new();
         for (name, secret) in &requested {
             let spec = self.credentials.get(name).ok_or_else(|| RecoveryError::UnknownCredential(name.clone()))?;
