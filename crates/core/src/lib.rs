@@ -8,6 +8,7 @@ pub mod credential;
 pub mod hashing;
 pub mod identity;
 pub mod keys;
+pub mod lifecycle;
 pub mod mail;
 pub mod model;
 pub mod outbox;

@@ -3,6 +3,8 @@
 use time::OffsetDateTime;
 
 use crate::account::Profile;
+pub use crate::lifecycle::call::CallState;
+pub use crate::lifecycle::code::CodeState;
 use crate::rules::CodeChannel;
 
 /// The stored state of one credential of an account. `hash` is a PHC (or legacy) string.
@@ -54,39 +56,6 @@ pub struct ImportedAccount {
     pub credentials: Vec<(String, String)>,
 }
 
-/// The state of a reset code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CodeState {
-    Active,
-    /// Replaced by a newer code.
-    Void,
-    /// Used for a completed reset.
-    Spent,
-    /// Killed by too many wrong entries.
-    Dead,
-}
-
-impl CodeState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Void => "void",
-            Self::Spent => "spent",
-            Self::Dead => "dead",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "active" => Self::Active,
-            "void" => Self::Void,
-            "spent" => Self::Spent,
-            "dead" => Self::Dead,
-            _ => return None,
-        })
-    }
-}
-
 /// A reset code as stored: a salt and the keyed MAC of the code, never the code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredCode {
@@ -120,48 +89,6 @@ pub struct ResetSession {
     pub code_id: i64,
     pub expires_at: OffsetDateTime,
     pub open: bool,
-}
-
-/// The state of a voice call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CallState {
-    /// Written with the application; the outbox has not placed it yet.
-    Pending,
-    /// The provider accepted it.
-    Placed,
-    /// The provider has called back (ringing or answered).
-    InProgress,
-    /// The code was spoken.
-    CodeIssued,
-    /// Ended: completed, no answer, busy, failed, or out of PIN tries.
-    Ended,
-}
-
-impl CallState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Placed => "placed",
-            Self::InProgress => "in_progress",
-            Self::CodeIssued => "code_issued",
-            Self::Ended => "ended",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "pending" => Self::Pending,
-            "placed" => Self::Placed,
-            "in_progress" => Self::InProgress,
-            "code_issued" => Self::CodeIssued,
-            "ended" => Self::Ended,
-            _ => return None,
-        })
-    }
-
-    pub fn is_live(self) -> bool {
-        !matches!(self, Self::Ended)
-    }
 }
 
 /// A voice call with what the dialogue needs to know about its account.

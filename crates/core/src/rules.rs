@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use time::Duration;
 
+use crate::lifecycle::{call, code, reset_session, temporary_password};
+
 /// Which set of defaults applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Profile {
@@ -61,22 +63,22 @@ impl Default for Rules {
         Self {
             profile: Profile::Seed,
             code_digits: 10,
-            voice_code_ttl_secs: 24 * 3600,
-            postal_code_ttl_secs: 21 * 24 * 3600,
+            voice_code_ttl_secs: code::VOICE.default.whole_seconds(),
+            postal_code_ttl_secs: code::POSTAL.default.whole_seconds(),
             code_max_failures: 6,
             account_max_code_failures: 100,
-            reset_session_ttl_secs: 15 * 60,
+            reset_session_ttl_secs: reset_session::SESSION.default.whole_seconds(),
             voice_applications_per_day: 3,
             contact_change_cooldown_days: 30,
             pin_tries_per_call: 3,
             call_silent_prompts: 3,
             voice_gate_credential: "cash_card_pin".into(),
-            call_silence_timeout_secs: 600,
+            call_silence_timeout_secs: call::SILENCE.default.whole_seconds(),
             uniform_response_ms: 250,
             code_entry_response_ms: 10,
             initialization_credential: "login_password".into(),
             temporary_password_length: 16,
-            temporary_password_ttl_secs: 24 * 3600,
+            temporary_password_ttl_secs: temporary_password::TEMPORARY_PASSWORD.default.whole_seconds(),
             initializations_per_day: 3,
             reminders_per_day: 3,
         }
@@ -88,7 +90,7 @@ impl Rules {
     /// at most 10 minutes.
     pub fn with_profile_applied(mut self) -> Self {
         if self.profile == Profile::Nist80063b4 {
-            self.voice_code_ttl_secs = self.voice_code_ttl_secs.min(600);
+            self.voice_code_ttl_secs = self.voice_code_ttl_secs.min(code::NIST_VOICE_MAX.whole_seconds());
         }
         self
     }
@@ -112,14 +114,13 @@ impl Rules {
         if !(1..=100).contains(&self.code_max_failures) {
             return Err("rules.code_max_failures must be between 1 and 100".into());
         }
-        if self.voice_code_ttl_secs <= 0 || self.postal_code_ttl_secs <= 0 || self.reset_session_ttl_secs <= 0 {
-            return Err("rules: lifetimes must be positive".into());
-        }
+        code::VOICE.check(self.voice_code_ttl_secs)?;
+        code::POSTAL.check(self.postal_code_ttl_secs)?;
+        reset_session::SESSION.check(self.reset_session_ttl_secs)?;
+        temporary_password::TEMPORARY_PASSWORD.check(self.temporary_password_ttl_secs)?;
+        call::SILENCE.check(self.call_silence_timeout_secs)?;
         if !(12..=64).contains(&self.temporary_password_length) {
             return Err("rules.temporary_password_length must be between 12 and 64".into());
-        }
-        if self.temporary_password_ttl_secs <= 0 {
-            return Err("rules.temporary_password_ttl_secs must be positive".into());
         }
         if !(1..=10).contains(&self.call_silent_prompts) {
             return Err("rules.call_silent_prompts must be between 1 and 10".into());
@@ -159,6 +160,19 @@ impl CodeChannel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lifetimes_outside_their_bounds_are_refused_naming_the_setting() {
+        let e = Rules { voice_code_ttl_secs: 2, ..Rules::default() }.validate().unwrap_err();
+        assert!(e.contains("rules.voice_code_ttl_secs") && e.contains("300"), "{e}");
+        let e = Rules { reset_session_ttl_secs: 24 * 3600, ..Rules::default() }.validate().unwrap_err();
+        assert!(e.contains("rules.reset_session_ttl_secs"), "{e}");
+        let e = Rules { temporary_password_ttl_secs: 2, ..Rules::default() }.validate().unwrap_err();
+        assert!(e.contains("rules.temporary_password_ttl_secs"), "{e}");
+        let e = Rules { postal_code_ttl_secs: 86_400, ..Rules::default() }.validate().unwrap_err();
+        assert!(e.contains("rules.postal_code_ttl_secs"), "{e}");
+        assert_eq!(Rules::default().validate(), Ok(()));
+    }
 
     #[test]
     fn the_nist_profile_caps_voice_codes_at_ten_minutes() {

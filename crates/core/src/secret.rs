@@ -74,8 +74,9 @@ pub fn random_password(rng: &dyn Randomness, length: usize) -> SecretString {
     SecretString::from(s)
 }
 
-#[cfg(test)]
-pub(crate) mod testing {
+/// Test helpers, for this crate's tests and (with the `testkit` feature) other crates'.
+#[cfg(any(test, feature = "testkit"))]
+pub mod testing {
     use std::sync::Mutex;
 
     use super::Randomness;

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
+use reissue_core::lifecycle::call::{EndReason, may_still_ring};
 use reissue_core::model::{CallState, OutboxItem};
 use reissue_core::outbox::MessageBody;
 use reissue_core::store::Store;
@@ -52,6 +53,7 @@ enum Outcome {
     Later(OffsetDateTime),
 }
 
+#[allow(clippy::disallowed_methods)] // The worker is an edge: it reads the clock for what it sends.
 fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
@@ -137,7 +139,7 @@ impl Worker {
                     answer_url: step_url(&self.public_url, Step::Answer { silent: 0 }, call_id),
                     status_url: format!("{}/voice/status?call={call_id}", self.public_url.trim_end_matches('/')),
                 };
-                if t - call.created_at > self.call_max_age {
+                if !may_still_ring(call.created_at, t, self.call_max_age) {
                     // Too late to ring: the customer may have applied again meanwhile. Only a
                     // call the provider already has is kept.
                     if previous.is_some()
@@ -151,7 +153,7 @@ impl Worker {
                     }
                     tracing::warn!(call = %call_id, "call not placed in time; dropped");
                     self.store
-                        .record_call_status(call_id, "expired", true, t, None)
+                        .record_call_status(call_id, EndReason::NotPlacedInTime.as_str(), true, t, None)
                         .await
                         .map_err(|e| DeliveryError::Other(e.to_string()))?;
                     return Ok(Outcome::Done);
@@ -200,9 +202,11 @@ impl Worker {
                     tracing::warn!(error = %e, "prune failed");
                 }
             }
+            #[allow(clippy::disallowed_methods)] // Polling the outbox is the worker's own pace.
+            let idle = tokio::time::sleep(StdDuration::from_millis(500));
             tokio::select! {
                 _ = self.wake.notified() => {}
-                _ = tokio::time::sleep(StdDuration::from_millis(500)) => {}
+                _ = idle => {}
                 _ = shutdown.changed() => {}
             }
         }

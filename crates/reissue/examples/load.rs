@@ -4,6 +4,7 @@
 //!
 //! `load --url URL --scenario wrong_code|verify_password|voice_application --accounts N
 //!       [--connections 64] [--seconds 10] [--token T] [--password P] [--pid PID] [--phc PHC]`
+#![allow(clippy::disallowed_methods)] // A load generator times requests with the wall clock.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

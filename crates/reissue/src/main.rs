@@ -28,7 +28,7 @@ use reissue_delivery::voice::twilio::{Twilio, TwilioSettings};
 use reissue_delivery::webhook::WebhookSender;
 use reissue_delivery::worker::Worker;
 use reissue_server::hashing::BlockingHashing;
-use reissue_server::{AppState, Demo};
+use reissue_server::{AppState, Demo, SystemClock};
 use reissue_store::SqlStore;
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
@@ -123,6 +123,8 @@ impl Randomness for OsRandomness {
     }
 }
 
+/// The command line's clock: an edge, like the server's `SystemClock`.
+#[allow(clippy::disallowed_methods)]
 fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
@@ -434,6 +436,7 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
         wake: wake.clone(),
         admin_token: cfg.admin.token.clone(),
         trusted_proxies: cfg.server.trusted_proxies.clone(),
+        clock: Arc::new(SystemClock),
     };
     if !demo && cfg.voice.provider == VoiceProviderName::Simulator {
         tracing::warn!("voice.provider is the built-in simulator: calls ring nowhere; configure [voice.twilio]");

@@ -42,6 +42,7 @@ pub struct AppState {
     pub admin_token: Option<SecretString>,
     /// Load balancers whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub clock: Arc<dyn Clock>,
 }
 
 /// The demo's in-process phone network and mailbox.
@@ -57,9 +58,21 @@ impl std::fmt::Debug for AppState {
     }
 }
 
-/// The one clock read of a request.
-pub(crate) fn now() -> OffsetDateTime {
-    OffsetDateTime::now_utc()
+/// Where requests read the time: the system clock in the server, a clock the test moves in
+/// router tests. A request reads it once and passes `now` down.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> OffsetDateTime;
+}
+
+/// The wall clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    #[allow(clippy::disallowed_methods)] // The one wall-clock read of the server.
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
 }
 
 /// The client's address: the socket's peer, or, when the peer is a trusted proxy, the last
@@ -93,7 +106,7 @@ fn client_ip(state: &AppState, req: &Request) -> Option<String> {
 /// so that the budget holds across instances. Over budget: `429` with `Retry-After`.
 async fn ip_budget(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let ip = client_ip(&state, &req).unwrap_or_else(|| "unknown".into());
-    let t = now();
+    let t = state.clock.now();
     let window = t.replace_second(0).and_then(|w| w.replace_nanosecond(0)).unwrap_or(t);
     match state.recovery.count_client_request(&ip, window).await {
         Ok(n) if n > state.ip_requests_per_minute => {

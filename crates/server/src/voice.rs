@@ -10,8 +10,8 @@ use reissue_delivery::voice::twilio::verify_signature;
 use reissue_delivery::voice::twiml;
 use secrecy::ExposeSecret;
 
+use crate::AppState;
 use crate::error::ApiError;
-use crate::{AppState, now};
 
 /// The form parameters of a correctly signed webhook, and the call it is about.
 struct SignedForm {
@@ -86,7 +86,7 @@ pub async fn answer(
 ) -> Result<Response, ApiError> {
     let form = signed(&state, &uri, &headers, &body).await?;
     let silent = query_count(&uri, "silent");
-    let prompts = state.recovery.call_answered(&form.call_id, silent, now()).await?;
+    let prompts = state.recovery.call_answered(&form.call_id, silent, state.clock.now()).await?;
     Ok(twiml_response(&state, &form.call_id, prompts))
 }
 
@@ -98,7 +98,7 @@ pub async fn pin(
 ) -> Result<Response, ApiError> {
     let form = signed(&state, &uri, &headers, &body).await?;
     let digits = form.get("Digits").unwrap_or("").to_owned();
-    let prompts = state.recovery.pin_entered(&form.call_id, &digits, now()).await?;
+    let prompts = state.recovery.pin_entered(&form.call_id, &digits, state.clock.now()).await?;
     state.wake.notify_one();
     Ok(twiml_response(&state, &form.call_id, prompts))
 }
@@ -123,10 +123,14 @@ pub async fn status(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let form = signed(&state, &uri, &headers, &body).await?;
-    let status = form.get("CallStatus").unwrap_or("").to_owned();
+    let status = form.get("CallStatus").unwrap_or("");
     if status.is_empty() {
         return Err(ApiError::bad_request("missing_status", "CallStatus is required").field("CallStatus"));
     }
-    state.recovery.call_status(&form.call_id, &status, now()).await?;
+    let Some(status) = reissue_delivery::voice::twilio::parse_call_status(status) else {
+        return Err(ApiError::bad_request("unknown_status", "CallStatus is not one of Twilio's call statuses")
+            .field("CallStatus"));
+    };
+    state.recovery.call_status(&form.call_id, status, state.clock.now()).await?;
     Ok(([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], "<Response/>").into_response())
 }

@@ -8,6 +8,7 @@ use super::{Recovery, RecoveryError, Requester};
 use crate::account::{AccountStatus, LoginId};
 use crate::audit::AuditDraft;
 use crate::hashing::Verification;
+use crate::lifecycle::call::{CallEvent, EndReason, ProviderStatus};
 use crate::mail::{self};
 use crate::model::{Account, Call, CallState, NewCode};
 use crate::outbox::{MessageBody, OutboxMessage};
@@ -74,17 +75,17 @@ impl Recovery {
             return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
         }
         if account.profile.status != AccountStatus::Active {
-            self.store.record_call_status(call_id, "account-suspended", true, now, None).await?;
+            self.end_call(call_id, EndReason::AccountSuspended, now, None).await?;
             return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
         }
         if silent >= self.rules.call_silent_prompts {
             // Nobody is keying anything: say goodbye rather than prompt for ever.
             let audit = AuditDraft::new("provider", "voice_call", Some(account.profile.login_id.as_str()), "no_input");
-            self.store.record_call_status(call_id, "no-input", true, now, Some(audit)).await?;
+            self.end_call(call_id, EndReason::NoInput, now, Some(audit)).await?;
             return Ok(vec![Prompt::Say(s.no_input()), Prompt::Say(s.goodbye()), Prompt::Hangup]);
         }
         if call.state != CallState::InProgress {
-            self.store.record_call_status(call_id, "in-progress", false, now, None).await?;
+            self.store.record_call_status(call_id, ProviderStatus::InProgress.as_str(), false, now, None).await?;
         }
         let greeting = (call.pin_tries == 0 && silent == 0).then(|| s.greeting(&self.institution.name));
         Ok(self.pin_gather(s, greeting, silent))
@@ -112,13 +113,11 @@ impl Recovery {
     ) -> Result<Vec<Prompt>, RecoveryError> {
         let s = Script { lang: account.profile.language };
         let login = account.profile.login_id.as_str().to_owned();
-        if !matches!(call.state, CallState::Placed | CallState::InProgress)
-            || call.pin_tries >= self.rules.pin_tries_per_call
-        {
+        if !call.state.takes_pin() || call.pin_tries >= self.rules.pin_tries_per_call {
             return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
         }
         if account.profile.status != AccountStatus::Active {
-            self.store.record_call_status(call_id, "account-suspended", true, now, None).await?;
+            self.end_call(call_id, EndReason::AccountSuspended, now, None).await?;
             return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
         }
         let gate = self.rules.voice_gate_credential.clone();
@@ -160,7 +159,7 @@ impl Recovery {
                 }
                 let left = self.rules.pin_tries_per_call.saturating_sub(wrong.tries_used_in_call);
                 if left == 0 {
-                    self.store.record_call_status(call_id, "out-of-tries", true, now, None).await?;
+                    self.end_call(call_id, EndReason::OutOfTries, now, None).await?;
                     return Ok(vec![Prompt::Say(s.out_of_tries()), Prompt::Hangup]);
                 }
                 Ok(self.pin_gather(s, Some(s.wrong_pin(left)), 0))
@@ -219,7 +218,7 @@ impl Recovery {
         now: OffsetDateTime,
     ) -> Result<Vec<Prompt>, RecoveryError> {
         let audit = AuditDraft::new("provider", "voice_pin", Some(login), "locked");
-        self.store.record_call_status(call_id, "pin-locked", true, now, Some(audit)).await?;
+        self.end_call(call_id, EndReason::PinLocked, now, Some(audit)).await?;
         Ok(vec![Prompt::Say(s.locked()), Prompt::Hangup])
     }
 
@@ -252,15 +251,40 @@ impl Recovery {
         Ok(Dialogue { lang: s.lang, prompts })
     }
 
-    /// The provider reported a call status.
-    pub async fn call_status(&self, call_id: &str, status: &str, now: OffsetDateTime) -> Result<(), RecoveryError> {
+    /// The provider reported a call status (parsed by the provider's adapter). A report the
+    /// call's lifecycle cannot take (about an ended call) changes nothing.
+    pub async fn call_status(
+        &self,
+        call_id: &str,
+        status: ProviderStatus,
+        now: OffsetDateTime,
+    ) -> Result<(), RecoveryError> {
         let Some(call) = self.store.call(call_id).await? else {
             return Ok(());
         };
-        let terminal = matches!(status, "completed" | "busy" | "failed" | "no-answer" | "canceled");
-        let audit = matches!(status, "busy" | "failed" | "no-answer" | "canceled")
-            .then(|| AuditDraft::new("provider", "voice_call", Some(&call.login_id), status));
-        self.store.record_call_status(call_id, status, terminal, now, audit).await?;
-        Ok(())
+        let event = status.event();
+        if call.state.next(event).is_err() {
+            return Ok(());
+        }
+        match event {
+            CallEvent::End(reason) => {
+                let audit = reason
+                    .is_unreached()
+                    .then(|| AuditDraft::new("provider", "voice_call", Some(&call.login_id), reason.as_str()));
+                self.end_call(call_id, reason, now, audit).await
+            }
+            _ => Ok(self.store.record_call_status(call_id, status.as_str(), false, now, None).await?),
+        }
+    }
+
+    /// Ends the call for `reason`; its sealed code goes with it.
+    async fn end_call(
+        &self,
+        call_id: &str,
+        reason: EndReason,
+        now: OffsetDateTime,
+        audit: Option<AuditDraft>,
+    ) -> Result<(), RecoveryError> {
+        Ok(self.store.record_call_status(call_id, reason.as_str(), true, now, audit).await?)
     }
 }

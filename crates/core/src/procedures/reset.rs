@@ -3,12 +3,14 @@
 use std::collections::BTreeMap;
 
 use secrecy::{ExposeSecret, SecretString};
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 
 use super::{CredentialPolicyView, OpenedSession, Recovery, RecoveryError, Requester, ResettableCredential};
 use crate::account::{AccountStatus, LoginId};
 use crate::credential::HolderContext;
-use crate::model::{Account, CodeState};
+use crate::lifecycle::code;
+use crate::lifecycle::reset_session::{self, SessionState};
+use crate::model::Account;
 use crate::rules::CodeChannel;
 use crate::secret::{ResetCode, random_token};
 use crate::store::{CompletedReset, OpenSession};
@@ -44,7 +46,7 @@ impl Recovery {
         let login = login_id.as_str().to_owned();
         let mac = self.keys.code_mac(&stored.salt, account_id, channel, code.expose());
         let matches: bool = subtle::ConstantTimeEq::ct_eq(mac.as_slice(), stored.mac.as_slice()).into();
-        if stored.state != CodeState::Active || now >= stored.expires_at {
+        if !code::usable(stored.state, stored.expires_at, now) {
             self.store.append_audit(now, who.audit(action, Some(&login), "expired")).await?;
             return Err(RecoveryError::InvalidCode);
         }
@@ -72,7 +74,7 @@ impl Recovery {
         }
         let token = random_token(self.rng.as_ref(), "rs");
         let token_mac = self.keys.token_mac(token.expose_secret());
-        let expires_at = (now + self.rules.reset_session_ttl()).min(stored.expires_at.max(now + Duration::minutes(1)));
+        let expires_at = reset_session::expires_at(now, self.rules.reset_session_ttl(), stored.expires_at);
         let opened = self
             .store
             .open_reset_session(
@@ -119,7 +121,8 @@ impl Recovery {
         now: OffsetDateTime,
     ) -> Result<Vec<String>, RecoveryError> {
         let session = self.store.reset_session(&self.keys.token_mac(token.expose_secret())).await?;
-        let Some(session) = session.filter(|s| s.open && now < s.expires_at) else {
+        let Some(session) = session.filter(|s| SessionState::of(s.open, s.expires_at, now) == SessionState::Open)
+        else {
             return Err(RecoveryError::InvalidSession);
         };
         let account = self.account_by_id_via_session(session.account_id).await?;

@@ -239,6 +239,7 @@ impl PhoneNetwork {
             transcript: Vec::new(),
             pending: None,
             seq: 0,
+            #[allow(clippy::disallowed_methods)] // The simulated network stamps its calls as Twilio does.
             created: time::OffsetDateTime::now_utc(),
         };
         self.with_calls(|c| c.insert(sid.clone(), call));

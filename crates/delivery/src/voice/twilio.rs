@@ -160,6 +160,11 @@ impl VoiceProvider for Twilio {
     }
 }
 
+/// A `CallStatus` of Twilio's status callbacks, or `None` for a value Twilio does not send.
+pub fn parse_call_status(s: &str) -> Option<reissue_core::lifecycle::call::ProviderStatus> {
+    reissue_core::lifecycle::call::ProviderStatus::parse(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

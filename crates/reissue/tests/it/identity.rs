@@ -102,10 +102,10 @@ async fn a_temporary_password_signs_in_must_be_changed_and_retires_the_old_one()
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_new_initialization_voids_the_previous_one_and_an_expired_one_is_refused() {
+async fn a_new_initialization_voids_the_previous_one() {
     let env = Env::new(Db::Sqlite);
     let smtp = Smtp::start(env.data_dir());
-    let server = start(&env, &smtp, "temporary_password_ttl_secs = 2\n");
+    let server = start(&env, &smtp, "");
     let api = Api::new(&server.base);
     let request = taro("Koku Taro", "+81", "09012345678", "taro@example.jp");
     api.post("/api/v1/password-initializations", request.clone()).await;
@@ -114,9 +114,8 @@ async fn a_new_initialization_voids_the_previous_one_and_an_expired_one_is_refus
     let mails = mails_after(&smtp, 2).await;
     let second = mails.iter().map(|m| temporary_password(m)).find(|p| *p != first).expect("a second password");
     assert_eq!(verify(&api, &server, &first).await.0, 401, "voided by the new one");
-    tokio::time::sleep(Duration::from_millis(2300)).await;
-    assert_eq!(verify(&api, &server, &second).await.0, 401, "expired");
-    assert_eq!(verify(&api, &server, OLD).await.0, 200, "the old password never stopped working");
+    // (Expiry is tested at now + ttl in the server's router tests.)
+    assert_eq!(verify(&api, &server, &second).await, (200, json!({"result": "ok", "must_change": true})));
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,0 +1,208 @@
+//! The router test kit: an `AppState` on a fresh SQLite database with fixed keys, seeded
+//! randomness, cheap Argon2, a clock the test moves, and helpers that speak to the router as
+//! a browser, an integrator and the telephony provider would.
+
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, header};
+use reissue_core::account::{
+    AccountKind, AccountStatus, ChangedAt, Email, Language, LoginId, PersonName, PhoneNumber, Profile, parse_date,
+};
+use reissue_core::audit::AuditDraft;
+use reissue_core::credential::CredentialSet;
+use reissue_core::hashing::{Argon2Cost, MacKey, SecretHasher};
+use reissue_core::keys::Keys;
+use reissue_core::mail::Institution;
+use reissue_core::model::ImportedAccount;
+use reissue_core::outbox::MessageBody;
+use reissue_core::procedures::{Hashing, Recovery, RecoveryParts};
+use reissue_core::rules::Rules;
+use reissue_core::secret::testing::SeededRandomness;
+use reissue_core::store::Store;
+use reissue_server::hashing::BlockingHashing;
+use reissue_server::{AppState, Clock, app};
+use reissue_store::SqlStore;
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+use time::{Duration, OffsetDateTime};
+use tower::ServiceExt;
+
+pub const LOGIN: &str = "987654321";
+const BIRTH: &str = "1975-11-30";
+pub const PIN: &str = "7351";
+pub const PASSWORD: &str = "lantern harbour mist";
+const MASTER: [u8; 32] = [7; 32];
+const WEBHOOK_TOKEN: &str = "router-test-webhook-token";
+const PUBLIC_URL: &str = "https://reissue.bank.example";
+pub const ADMIN_TOKEN: &str = "router-test-admin-token";
+
+/// A clock that stands still until the test moves it.
+#[derive(Debug)]
+pub struct TestClock(Mutex<OffsetDateTime>);
+
+impl TestClock {
+    pub fn advance(&self, d: Duration) {
+        *self.0.lock().unwrap() += d;
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> OffsetDateTime {
+        *self.0.lock().unwrap()
+    }
+}
+
+pub struct Kit {
+    pub app: Router,
+    pub clock: Arc<TestClock>,
+    pub store: Arc<SqlStore>,
+    _dir: tempfile::TempDir,
+}
+
+impl Kit {
+    /// A fresh router with one English-speaking account holding a login password and a
+    /// cash-card PIN, under `rules`.
+    pub async fn new(rules: Rules) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("reissue.db").display());
+        let store = Arc::new(SqlStore::connect(&url).await.unwrap());
+        let rng = Arc::new(SeededRandomness::new(42));
+        let cost = Argon2Cost { memory_kib: 64, iterations: 1, parallelism: 1 };
+        let hasher = Arc::new(SecretHasher::new(vec![3; 32], cost).unwrap());
+        let hashing: Arc<dyn Hashing> = Arc::new(BlockingHashing::new(hasher.clone(), rng.clone(), 2));
+        let clock = Arc::new(TestClock(Mutex::new(OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap())));
+        let hash = |s: &str| hasher.hash(&SecretString::from(s.to_owned()), rng.as_ref()).unwrap();
+        let profile = Profile {
+            login_id: LoginId::parse(LOGIN).unwrap(),
+            kind: AccountKind::Individual,
+            status: AccountStatus::Active,
+            organization_name: None,
+            name: PersonName::new("Stone", "Emily").unwrap(),
+            birth_date: Some(parse_date("birth_date", BIRTH).unwrap()),
+            email: Some(Email::parse("emily@example.com").unwrap()),
+            phone: Some(PhoneNumber::parse_e164("+819087654321").unwrap()),
+            language: Language::En,
+            address: None,
+            changed_at: ChangedAt::default(),
+        };
+        let account = ImportedAccount {
+            line: 1,
+            profile,
+            credentials: vec![("login_password".into(), hash(PASSWORD)), ("cash_card_pin".into(), hash(PIN))],
+        };
+        store
+            .import_accounts(vec![account], false, clock.now(), AuditDraft::new("test", "import", None, "ok"))
+            .await
+            .unwrap();
+        let recovery = Arc::new(Recovery::new(RecoveryParts {
+            store: store.clone(),
+            hashing,
+            rng: rng.clone(),
+            keys: Keys::from_master(&MacKey::new(MASTER.to_vec())),
+            rules,
+            credentials: CredentialSet::bank_default(),
+            institution: Institution::default(),
+            public_url: PUBLIC_URL.into(),
+            webhooks: Vec::new(),
+            dummy_hash: hash("a dummy secret nobody knows"),
+        }));
+        let state = AppState {
+            recovery,
+            voice_webhook_token: SecretString::from(WEBHOOK_TOKEN),
+            ip_requests_per_minute: 1_000_000,
+            demo: None,
+            metrics: None,
+            wake: Arc::new(tokio::sync::Notify::new()),
+            admin_token: Some(SecretString::from(ADMIN_TOKEN)),
+            trusted_proxies: Vec::new(),
+            clock: clock.clone(),
+        };
+        Self { app: app(state), clock, store, _dir: dir }
+    }
+
+    async fn send(&self, req: Request<Body>) -> (u16, String) {
+        let resp = self.app.clone().oneshot(req).await.unwrap();
+        let status = resp.status().as_u16();
+        let body = axum::body::to_bytes(resp.into_body(), 1 << 20).await.unwrap();
+        (status, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    /// A JSON POST, with a bearer token when given.
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (u16, Value) {
+        let mut req = Request::post(path).header(header::CONTENT_TYPE, "application/json");
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let (status, text) = self.send(req.body(Body::from(body.to_string())).unwrap()).await;
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// A telephony webhook signed as Twilio signs it; answers the TwiML.
+    pub async fn webhook(&self, path_and_query: &str, params: &[(&str, &str)]) -> String {
+        let params: Vec<(String, String)> = params.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+        let url = format!("{PUBLIC_URL}{path_and_query}");
+        let sig = reissue_delivery::voice::twilio::signature(WEBHOOK_TOKEN, &url, &params);
+        let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(params.iter()).finish();
+        let req = Request::post(path_and_query)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("x-twilio-signature", sig)
+            .body(Body::from(body))
+            .unwrap();
+        let (status, text) = self.send(req).await;
+        assert_eq!(status, 200, "{text}");
+        text
+    }
+
+    /// The next outbox messages, claimed as the delivery worker would.
+    pub async fn outbox(&self) -> Vec<MessageBody> {
+        let now = self.clock.now();
+        let items = self.store.claim_outbox("router-test", 100, now, now + Duration::minutes(1)).await.unwrap();
+        for i in &items {
+            self.store.finish_outbox(i.id, "router-test", now).await.unwrap();
+        }
+        items.into_iter().map(|i| i.message.body).collect()
+    }
+
+    /// Applies for a voice code, plays the call as the provider would, keys the PIN and
+    /// returns the spoken code.
+    pub async fn voice_code(&self) -> String {
+        let (s, _) = self
+            .post("/api/v1/voice-applications", None, serde_json::json!({"login_id": LOGIN, "birth_date": BIRTH}))
+            .await;
+        assert_eq!(s, 202);
+        let call_id = self
+            .outbox()
+            .await
+            .into_iter()
+            .find_map(|m| match m {
+                MessageBody::PlaceCall { call_id, .. } => Some(call_id),
+                _ => None,
+            })
+            .expect("a call was queued");
+        self.webhook(&format!("/voice/answer?call={call_id}"), &[("CallSid", "CA1"), ("CallStatus", "in-progress")])
+            .await;
+        let twiml = self.webhook(&format!("/voice/pin?call={call_id}"), &[("CallSid", "CA1"), ("Digits", PIN)]).await;
+        let code: String =
+            twiml.split(r#"interpret-as="digits">"#).skip(1).filter_map(|part| part.split('<').next()).collect();
+        assert_eq!(code.len(), 10, "{twiml}");
+        code
+    }
+
+    /// Opens the sealed e-mails in the outbox and returns their bodies.
+    pub async fn sealed_mail_bodies(&self) -> Vec<String> {
+        let sealer = Keys::outbox_sealer(&MacKey::new(MASTER.to_vec()));
+        let now = self.clock.now();
+        let items = self.store.claim_outbox("router-test", 100, now, now + Duration::minutes(1)).await.unwrap();
+        let mut bodies = Vec::new();
+        for i in items {
+            if let MessageBody::SealedEmail { sealed_body, .. } = &i.message.body {
+                let bytes = hex::decode(sealed_body).unwrap();
+                bodies.push(sealer.unseal(&i.message.idempotency_key, &bytes).unwrap().expose_secret().to_owned());
+            }
+            self.store.finish_outbox(i.id, "router-test", now).await.unwrap();
+        }
+        bodies
+    }
+}
