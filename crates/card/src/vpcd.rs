@@ -66,6 +66,7 @@ pub fn serve(card: &mut SoftCard, addr: SocketAddr, stop: &dyn Fn() -> bool, on_
             }
             Err(_) => report(VpcdEvent::Waiting),
         }
+        #[allow(clippy::disallowed_methods)] // Waiting for vpcd to accept is this edge's own pace.
         std::thread::sleep(POLL);
     }
 }

@@ -175,6 +175,7 @@ impl Recovery {
                     &self.institution,
                     &url,
                     self.rules.code_ttl(CodeChannel::Voice).whole_seconds(),
+                    now + self.rules.code_ttl(CodeChannel::Voice),
                 );
                 let mut messages = Vec::new();
                 if let Some(email) = &account.profile.email {

@@ -43,8 +43,13 @@ impl Recovery {
         let password = random_password(self.rng.as_ref(), length);
         let temp_hash = self.hashing.hash(normalize_password(password.expose_secret())).await?;
         let ttl = self.rules.temporary_password_ttl_secs;
-        let (subject, body) =
-            mail::temporary_password(&account.profile, &self.institution, password.expose_secret(), ttl);
+        let (subject, body) = mail::temporary_password(
+            &account.profile,
+            &self.institution,
+            password.expose_secret(),
+            ttl,
+            now + Duration::seconds(ttl),
+        );
         // The message holds the password, so it waits in the outbox sealed.
         let idempotency_key = self.key(&["init", &login]);
         let sealed = self.keys.seal_outbox(self.rng.as_ref(), &idempotency_key, &body);

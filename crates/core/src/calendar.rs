@@ -1,0 +1,151 @@
+//! The institution's calendar: its time zone (`[institution] time_zone`, default
+//! `Asia/Tokyo`), in which every date a person reads is shown (a code's expiry in a mail or a
+//! letter, when credentials changed) and every "calendar day" a rule counts is counted, so that
+//! what is shown and what is enforced agree. Times are stored and passed as UTC instants; this
+//! module only reads them in the zone. The zone database is compiled in, so nothing is read
+//! from the machine.
+
+use time::OffsetDateTime;
+
+use crate::account::Language;
+
+/// A time zone of the IANA database, validated on parse.
+#[derive(Clone)]
+pub struct Calendar {
+    name: String,
+    zone: jiff::tz::TimeZone,
+}
+
+impl std::fmt::Debug for Calendar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Calendar").field(&self.name).finish()
+    }
+}
+
+impl PartialEq for Calendar {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Calendar {}
+
+impl Default for Calendar {
+    fn default() -> Self {
+        Self::parse("Asia/Tokyo").unwrap_or_else(|_| Self { name: "UTC".into(), zone: jiff::tz::TimeZone::UTC })
+    }
+}
+
+impl serde::Serialize for Calendar {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.name)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Calendar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Self::parse(&name).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Calendar {
+    /// A zone by its IANA name, such as `Asia/Tokyo` or `Europe/Berlin`.
+    pub fn parse(name: &str) -> Result<Self, String> {
+        let zone = jiff::tz::TimeZone::get(name)
+            .map_err(|_| format!("{name:?} is not a time zone of the IANA database (such as \"Asia/Tokyo\")"))?;
+        Ok(Self { name: name.to_owned(), zone })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn zoned(&self, t: OffsetDateTime) -> jiff::ZonedDateTime {
+        let ts = jiff::Timestamp::from_nanosecond(t.unix_timestamp_nanos()).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+        ts.to_zoned_datetime(self.zone.clone())
+    }
+
+    /// The local calendar date of `t`.
+    pub fn date_of(&self, t: OffsetDateTime) -> time::Date {
+        let d = self.zoned(t).date();
+        let month = time::Month::try_from(d.month() as u8).unwrap_or(time::Month::January);
+        time::Date::from_calendar_date(i32::from(d.year()), month, d.day() as u8).unwrap_or(time::Date::MIN)
+    }
+
+    /// The instant the local day of `t` began.
+    pub fn start_of_day(&self, t: OffsetDateTime) -> OffsetDateTime {
+        let start = self.zoned(t).start_of_day().map(|z| z.timestamp()).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+        OffsetDateTime::from_unix_timestamp_nanos(start.as_nanosecond()).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+
+    /// Whether `later` falls on a later local calendar day than `earlier` (never the same day,
+    /// however many hours apart).
+    pub fn is_later_day(&self, earlier: OffsetDateTime, later: OffsetDateTime) -> bool {
+        self.date_of(later) > self.date_of(earlier)
+    }
+
+    /// A date as people read it in `lang`: `2026年12月2日（水）`, `Wednesday, 2 December 2026`.
+    pub fn date(&self, t: OffsetDateTime, lang: Language) -> String {
+        let z = self.zoned(t);
+        match lang {
+            Language::Ja => {
+                let wd = ["月", "火", "水", "木", "金", "土", "日"][z.weekday().to_monday_zero_offset() as usize];
+                format!("{}年{}月{}日（{wd}）", z.year(), z.month(), z.day())
+            }
+            Language::En => z.strftime("%A, %-d %B %Y").to_string(),
+        }
+    }
+
+    /// A date and time with its zone: `2026年12月2日（水）20:48（JST）`,
+    /// `Wednesday, 2 December 2026, 20:48 JST`.
+    pub fn date_time(&self, t: OffsetDateTime, lang: Language) -> String {
+        let z = self.zoned(t);
+        let clock = z.strftime("%H:%M").to_string();
+        let abbr = z.strftime("%Z").to_string();
+        match lang {
+            Language::Ja => format!("{}{clock}（{abbr}）", self.date(t, lang)),
+            Language::En => format!("{}, {clock} {abbr}", self.date(t, lang)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn tokyo_dates_turn_at_local_midnight() {
+        let tokyo = Calendar::default();
+        assert_eq!(tokyo.name(), "Asia/Tokyo");
+        // 14:59 UTC is 23:59 in Tokyo; 15:00 UTC is the next day there.
+        let before = datetime!(2026-12-01 14:59 UTC);
+        let after = datetime!(2026-12-01 15:00 UTC);
+        assert_eq!(tokyo.date_of(before), time::macros::date!(2026 - 12 - 01));
+        assert_eq!(tokyo.date_of(after), time::macros::date!(2026 - 12 - 02));
+        assert!(tokyo.is_later_day(before, after), "a minute apart, across Tokyo's midnight");
+        assert!(!tokyo.is_later_day(after, datetime!(2026-12-02 14:59 UTC)), "the same Tokyo day");
+        assert_eq!(tokyo.start_of_day(datetime!(2026-12-02 03:00 UTC)), after);
+        let utc = Calendar::parse("UTC").unwrap();
+        assert!(!utc.is_later_day(before, after), "the same day in UTC");
+    }
+
+    #[test]
+    fn dates_read_in_the_customers_language_with_the_zone() {
+        let tokyo = Calendar::default();
+        let t = datetime!(2026-12-02 11:48 UTC);
+        assert_eq!(tokyo.date(t, Language::Ja), "2026年12月2日（水）");
+        assert_eq!(tokyo.date_time(t, Language::Ja), "2026年12月2日（水）20:48（JST）");
+        assert_eq!(tokyo.date_time(t, Language::En), "Wednesday, 2 December 2026, 20:48 JST");
+    }
+
+    #[test]
+    fn an_unknown_zone_is_refused_naming_it() {
+        let e = Calendar::parse("Asia/Atlantis").unwrap_err();
+        assert!(e.contains("Asia/Atlantis"), "{e}");
+        let ok: Calendar = serde_json::from_str("\"Europe/Berlin\"").unwrap();
+        assert_eq!(ok.name(), "Europe/Berlin");
+        assert!(serde_json::from_str::<Calendar>("\"Mars/Olympus\"").is_err());
+    }
+}
