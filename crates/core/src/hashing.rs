@@ -40,6 +40,8 @@ pub enum HashError {
     UnknownFormat,
     #[error("hashing failed: {0}")]
     Failed(String),
+    #[error("too many secrets are waiting to be hashed")]
+    Busy,
 }
 
 /// The result of checking a secret against a stored hash.

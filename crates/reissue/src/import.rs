@@ -10,7 +10,7 @@ use reissue_core::account::{
 use reissue_core::credential::{CredentialSet, HolderContext};
 use reissue_core::hashing::SecretHasher;
 use reissue_core::model::ImportedAccount;
-use reissue_core::procedures::Hashing;
+use reissue_core::procedures::{HashPriority, Hashing};
 use secrecy::SecretString;
 use serde::Deserialize;
 
@@ -153,7 +153,7 @@ pub async fn parse_all(
                 CredentialValue::Hash(h) => creds.push((name, h)),
                 CredentialValue::Secret(s) => {
                     let h = hashing.clone();
-                    tasks.push((name, tokio::spawn(async move { h.hash(s).await })));
+                    tasks.push((name, tokio::spawn(async move { h.hash(s, HashPriority::Integrator).await })));
                 }
             }
         }

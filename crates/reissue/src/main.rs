@@ -27,6 +27,7 @@ use reissue_delivery::voice::phone::{PhoneNetwork, SimulatedProvider};
 use reissue_delivery::voice::twilio::{Twilio, TwilioSettings};
 use reissue_delivery::webhook::WebhookSender;
 use reissue_delivery::worker::Worker;
+use reissue_server::background::Background;
 use reissue_server::hashing::BlockingHashing;
 use reissue_server::{AppState, Demo, SystemClock};
 use reissue_store::SqlStore;
@@ -122,6 +123,12 @@ impl Randomness for OsRandomness {
         }
     }
 }
+
+/// Tasks that finish the always-`202` requests, and how many such requests may wait for them
+/// before new ones are shed: enough for bursts far above the per-IP budget, bounded so that
+/// a flood cannot grow memory.
+const BACKGROUND_WORKERS: usize = 32;
+const BACKGROUND_QUEUE: usize = 4096;
 
 /// The command line's clock: an edge, like the server's `SystemClock`.
 #[allow(clippy::disallowed_methods)]
@@ -437,6 +444,7 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
         admin_token: cfg.admin.token.clone(),
         trusted_proxies: cfg.server.trusted_proxies.clone(),
         clock: Arc::new(SystemClock),
+        background: Background::start(BACKGROUND_WORKERS, BACKGROUND_QUEUE),
     };
     if !demo && cfg.voice.provider == VoiceProviderName::Simulator {
         tracing::warn!("voice.provider is the built-in simulator: calls ring nowhere; configure [voice.twilio]");

@@ -82,17 +82,22 @@ async fn answer_at_deadline(started: Instant, deadline_ms: u64) {
     tokio::time::sleep(Duration::from_millis(deadline_ms).saturating_sub(started.elapsed())).await;
 }
 
-/// The answer of the always-`202` endpoints: wake the outbox worker, wait for the fixed
-/// deadline, then `202 {"status":"accepted"}` (or a 5xx if the store failed for everyone).
-async fn accepted_at_deadline(
-    state: &AppState,
-    started: Instant,
-    result: Result<(), reissue_core::procedures::RecoveryError>,
-) -> Result<Response, ApiError> {
-    state.wake.notify_one();
+/// The answer of the always-`202` endpoints: the work goes to the bounded background queue
+/// (which wakes the outbox worker when done), and the answer is `202 {"status":"accepted"}` at
+/// the fixed deadline, whatever the work costs or whether it was shed.
+async fn accepted_at_deadline<F>(state: &AppState, started: Instant, what: &'static str, work: F) -> Response
+where
+    F: std::future::Future<Output = Result<(), reissue_core::procedures::RecoveryError>> + Send + 'static,
+{
+    let wake = state.wake.clone();
+    state.background.submit(what, async move {
+        if let Err(e) = work.await {
+            tracing::error!(work = what, error = %e, "background work failed");
+        }
+        wake.notify_one();
+    });
     answer_at_deadline(started, state.recovery.rules().uniform_response_ms).await;
-    result?;
-    Ok((StatusCode::ACCEPTED, Json(Accepted { status: "accepted" })).into_response())
+    (StatusCode::ACCEPTED, Json(Accepted { status: "accepted" })).into_response()
 }
 
 /// JSON body or a clear 4xx naming what is wrong with it.
@@ -130,11 +135,11 @@ pub async fn voice_application(
     LoginId::parse(&req.login_id).map_err(|e| ApiError::bad_request("invalid_field", e.reason).field(e.field))?;
     parse_date("birth_date", &req.birth_date)
         .map_err(|e| ApiError::bad_request("invalid_field", e.reason).field(e.field))?;
-    let result = state
-        .recovery
-        .apply_for_voice_code(&req.login_id, &req.birth_date, &Requester::public(ip.0), state.clock.now())
-        .await;
-    accepted_at_deadline(&state, started, result).await
+    let (recovery, now) = (state.recovery.clone(), state.clock.now());
+    let work = async move {
+        recovery.apply_for_voice_code(&req.login_id, &req.birth_date, &Requester::public(ip.0), now).await
+    };
+    Ok(accepted_at_deadline(&state, started, "voice_application", work).await)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -187,8 +192,9 @@ pub async fn password_initialization(
     let req = body(payload)?;
     let login_id = LoginId::parse(&req.login_id).map_err(invalid)?;
     let who = identity(&req.name, &req.phone_country, &req.phone_number, &req.email)?;
-    let result = state.recovery.initialize_password(&login_id, &who, &Requester::public(ip.0), state.clock.now()).await;
-    accepted_at_deadline(&state, started, result).await
+    let (recovery, now) = (state.recovery.clone(), state.clock.now());
+    let work = async move { recovery.initialize_password(&login_id, &who, &Requester::public(ip.0), now).await };
+    Ok(accepted_at_deadline(&state, started, "password_initialization", work).await)
 }
 
 /// P6: e-mail the login IDs that match a name, phone and e-mail.
@@ -204,8 +210,9 @@ pub async fn login_id_notification(
     let started = Instant::now();
     let req = body(payload)?;
     let who = identity(&req.name, &req.phone_country, &req.phone_number, &req.email)?;
-    let result = state.recovery.remind_login_ids(&who, &Requester::public(ip.0), state.clock.now()).await;
-    accepted_at_deadline(&state, started, result).await
+    let (recovery, now) = (state.recovery.clone(), state.clock.now());
+    let work = async move { recovery.remind_login_ids(&who, &Requester::public(ip.0), now).await };
+    Ok(accepted_at_deadline(&state, started, "login_id_reminder", work).await)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -220,6 +220,15 @@ impl From<RecoveryError> for ApiError {
                 tracing::error!(error = %e, "store failure");
                 Self::internal()
             }
+            RecoveryError::Hash(reissue_core::hashing::HashError::Busy) => {
+                let mut e = Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    "the server is checking too many secrets at once; retry shortly",
+                );
+                e.retry_after = Some(1);
+                e
+            }
             RecoveryError::Hash(e) => {
                 tracing::error!(error = %e, "hashing failure");
                 Self::internal()

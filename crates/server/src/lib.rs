@@ -3,6 +3,7 @@
 //! `reissue_core::procedures`; errors become HTTP answers in `error.rs` alone.
 
 pub mod api;
+pub mod background;
 pub mod demo;
 pub mod error;
 pub mod hashing;
@@ -43,6 +44,8 @@ pub struct AppState {
     /// Load balancers whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub clock: Arc<dyn Clock>,
+    /// Where the always-`202` endpoints finish their work after answering.
+    pub background: background::Background,
 }
 
 /// The demo's in-process phone network and mailbox.

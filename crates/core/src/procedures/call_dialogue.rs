@@ -4,7 +4,7 @@
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
-use super::{Recovery, RecoveryError, Requester};
+use super::{HashPriority, Recovery, RecoveryError, Requester};
 use crate::account::{AccountStatus, LoginId};
 use crate::audit::AuditDraft;
 use crate::hashing::Verification;
@@ -138,7 +138,7 @@ impl Recovery {
         }
         let well_formed = digits.len() == spec.min_length && digits.bytes().all(|b| b.is_ascii_digit());
         let verification = if well_formed {
-            self.hashing.verify(SecretString::from(digits.to_owned()), cred.hash.clone()).await?
+            self.hashing.verify(SecretString::from(digits.to_owned()), cred.hash.clone(), HashPriority::Public).await?
         } else {
             Verification::Mismatch
         };

@@ -3,7 +3,7 @@
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
-use super::{Recovery, RecoveryError, Requester, Verified};
+use super::{HashPriority, Recovery, RecoveryError, Requester, Verified};
 use crate::account::{AccountStatus, LoginId};
 use crate::credential::{HolderContext, normalize_password};
 use crate::hashing::Verification;
@@ -28,7 +28,7 @@ impl Recovery {
         let spec = self.credentials.get(credential);
         let found = account.as_ref().zip(spec).and_then(|(a, s)| a.credential(credential).map(|c| (a, s, c.clone())));
         let Some((account, spec, cred)) = found else {
-            let _ = self.hashing.verify(secret.clone(), self.dummy_hash.clone()).await;
+            let _ = self.hashing.verify(secret.clone(), self.dummy_hash.clone(), HashPriority::Integrator).await;
             self.store.append_audit(now, who.audit(action, login_id.as_ref().map(LoginId::as_str), "unknown")).await?;
             return Err(RecoveryError::InvalidCredentials);
         };
@@ -43,7 +43,7 @@ impl Recovery {
         // any other answer.
         let attempt = self.store.reserve_credential_attempt(account.id, credential, spec.max_failures).await?;
         if attempt != Attempt::Reserved {
-            let _ = self.hashing.verify(secret.clone(), self.dummy_hash.clone()).await;
+            let _ = self.hashing.verify(secret.clone(), self.dummy_hash.clone(), HashPriority::Integrator).await;
             let (outcome, error) = match attempt {
                 Attempt::Busy => ("busy", RecoveryError::AttemptsInProgress),
                 _ => ("locked", RecoveryError::Locked),
@@ -64,14 +64,15 @@ impl Recovery {
         // but costs the same time to try.
         let main_usable = cred.hash_expires_at.is_none_or(|t| now < t);
         let stored = if main_usable { cred.hash.clone() } else { self.dummy_hash.clone() };
-        let mut verification = self.hashing.verify(candidate.clone(), stored).await?;
+        let mut verification = self.hashing.verify(candidate.clone(), stored, HashPriority::Integrator).await?;
         if !main_usable {
             verification = Verification::Mismatch;
         }
         let temporary = cred.temporary.as_ref().filter(|(_, expires)| now < *expires);
         if verification == Verification::Mismatch
             && let Some((temp_hash, _)) = temporary
-            && self.hashing.verify(candidate.clone(), temp_hash.clone()).await? != Verification::Mismatch
+            && self.hashing.verify(candidate.clone(), temp_hash.clone(), HashPriority::Integrator).await?
+                != Verification::Mismatch
         {
             // First use of a temporary password: from now on it is the password, the old
             // one stops working, and it must be changed before it expires.
@@ -98,7 +99,11 @@ impl Recovery {
                 Err(if f.locked { RecoveryError::Locked } else { RecoveryError::InvalidCredentials })
             }
             Verification::Match { needs_rehash } => {
-                let rehash = if needs_rehash { Some(self.hashing.hash(candidate).await?) } else { None };
+                let rehash = if needs_rehash {
+                    Some(self.hashing.hash(candidate, HashPriority::Integrator).await?)
+                } else {
+                    None
+                };
                 let detail = serde_json::json!({"credential": credential, "rehashed": rehash.is_some()});
                 let recorded = self
                     .store
@@ -163,7 +168,7 @@ impl Recovery {
         let normalized =
             spec.check(new, holder).map_err(|v| RecoveryError::Policy(vec![(credential.to_owned(), v)]))?;
         let (account, _) = self.check_current(login_id, credential, current, who, "credential_change", now).await?;
-        let hash = self.hashing.hash(normalized).await?;
+        let hash = self.hashing.hash(normalized, HashPriority::Integrator).await?;
         let names = vec![credential.to_owned()];
         let messages = self.change_messages(&account, &names, "change", now);
         let login = account.profile.login_id.as_str().to_owned();

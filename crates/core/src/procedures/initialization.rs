@@ -4,7 +4,7 @@
 use secrecy::ExposeSecret;
 use time::{Duration, OffsetDateTime};
 
-use super::{Identity, Recovery, RecoveryError, Requester};
+use super::{HashPriority, Identity, Recovery, RecoveryError, Requester};
 use crate::account::LoginId;
 use crate::credential::normalize_password;
 use crate::mail::{self};
@@ -23,8 +23,24 @@ impl Recovery {
         now: OffsetDateTime,
     ) -> Result<(), RecoveryError> {
         let action = "password_initialization";
-        let account = self.store.account(login_id).await?.filter(|a| self.identity_matches(a, who));
         let credential = self.rules.initialization_credential.clone();
+        // Every request draws and hashes a temporary password, matched or not, so that what
+        // the server does (and how busy it is) is the same whatever was typed; only a matched
+        // one is stored.
+        let (min, max) = self.credentials.get(&credential).map_or((16, 64), |s| (s.min_length, s.max_length));
+        let password = random_password(self.rng.as_ref(), self.rules.temporary_password_length.max(min).min(max));
+        let temp_hash =
+            match self.hashing.hash(normalize_password(password.expose_secret()), HashPriority::Public).await {
+                Ok(h) => h,
+                Err(crate::hashing::HashError::Busy) => {
+                    // Shed under load before anything was looked at; the caller may try again.
+                    let detail = self.identity_fingerprint(Some(login_id), who);
+                    self.store.append_audit(now, requester.audit(action, None, "shed").detail(detail)).await?;
+                    return Ok(());
+                }
+                Err(e) => return Err(e.into()),
+            };
+        let account = self.store.account(login_id).await?.filter(|a| self.identity_matches(a, who));
         let Some(account) = account.filter(|a| a.credential(&credential).is_some()) else {
             let detail = self.identity_fingerprint(Some(login_id), who);
             self.store.append_audit(now, requester.audit(action, None, "not_matched").detail(detail)).await?;
@@ -35,13 +51,10 @@ impl Recovery {
             self.store.append_audit(now, requester.audit(action, Some(&login), "ineligible_status")).await?;
             return Ok(());
         }
-        let (Some(email), Some(spec)) = (&account.profile.email, self.credentials.get(&credential)) else {
+        let Some(email) = &account.profile.email else {
             self.store.append_audit(now, requester.audit(action, Some(&login), "ineligible_no_email")).await?;
             return Ok(());
         };
-        let length = self.rules.temporary_password_length.max(spec.min_length).min(spec.max_length);
-        let password = random_password(self.rng.as_ref(), length);
-        let temp_hash = self.hashing.hash(normalize_password(password.expose_secret())).await?;
         let ttl = self.rules.temporary_password_ttl_secs;
         let (subject, body) = mail::temporary_password(
             &account.profile,

@@ -34,11 +34,27 @@ use crate::rules::Rules;
 use crate::secret::Randomness;
 use crate::store::{Store, StoreError};
 
-/// Argon2 hashing, run wherever the server decides (a bounded blocking pool in production).
+/// Whose work a hash is. The server's pool serves integrators first and sheds public work
+/// first, so that a flood of public requests (each costing a hash) cannot starve sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HashPriority {
+    /// An integrating system's check or change at sign-in.
+    Integrator,
+    /// Work a public request causes: a reset, a temporary password, a PIN keyed in a call.
+    Public,
+}
+
+/// Argon2 hashing, run wherever the server decides (a bounded pool of threads in production).
+/// A full queue answers `HashError::Busy` instead of waiting.
 #[async_trait]
 pub trait Hashing: Send + Sync {
-    async fn hash(&self, secret: SecretString) -> Result<String, HashError>;
-    async fn verify(&self, secret: SecretString, stored: String) -> Result<Verification, HashError>;
+    async fn hash(&self, secret: SecretString, priority: HashPriority) -> Result<String, HashError>;
+    async fn verify(
+        &self,
+        secret: SecretString,
+        stored: String,
+        priority: HashPriority,
+    ) -> Result<Verification, HashError>;
 }
 
 /// Why a procedure did not complete. The server maps each to one HTTP answer.

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
-use super::{CredentialPolicyView, OpenedSession, Recovery, RecoveryError, Requester, ResettableCredential};
+use super::{
+    CredentialPolicyView, HashPriority, OpenedSession, Recovery, RecoveryError, Requester, ResettableCredential,
+};
 use crate::account::{AccountStatus, LoginId};
 use crate::credential::HolderContext;
 use crate::lifecycle::code;
@@ -157,7 +159,7 @@ impl Recovery {
         }
         let mut changes = Vec::new();
         for (spec, secret) in normalized {
-            changes.push((spec.name.clone(), self.hashing.hash(secret).await?));
+            changes.push((spec.name.clone(), self.hashing.hash(secret, HashPriority::Public).await?));
         }
         let names: Vec<String> = changes.iter().map(|(n, _)| n.clone()).collect();
         let messages = self.change_messages(&account, &names, "reset", now);

@@ -336,3 +336,90 @@ async fn reminders_answer_alike_whatever_matched() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(smtp.messages().len(), 3, "three reminders a day, then limited");
 }
+
+/// A flood of public requests, each costing a hash, while a matched request and sign-in checks
+/// arrive: every public answer still comes at its deadline, the matched one no later than the
+/// rest, and sign-in is not starved.
+#[tokio::test(flavor = "multi_thread")]
+async fn answers_stay_on_time_and_sign_in_keeps_its_share_under_a_flood() {
+    let env = Env::new(Db::Sqlite);
+    let smtp = Smtp::start(env.data_dir());
+    let server = env.server(
+        true,
+        &format!(
+            "[rules]\nuniform_response_ms = 300\n\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"\nfrom = \"Bank <no-reply@bank.example>\"\n",
+            smtp.port
+        ),
+    );
+    let api = Api::new(&server.base);
+    let matched = taro("Taro Koku", "JP", "09012345678", "taro@example.jp");
+    let timed = |body: Value| {
+        let (http, base) = (api.http.clone(), server.base.clone());
+        tokio::spawn(async move {
+            let t = Instant::now();
+            let r = http.post(format!("{base}/api/v1/password-initializations")).json(&body).send().await.unwrap();
+            (r.status().as_u16(), t.elapsed().as_secs_f64() * 1000.0)
+        })
+    };
+    let mut flood = Vec::new();
+    for i in 0..240 {
+        flood.push(timed(taro("Taro Koku", "JP", &format!("0901234{:04}", 5679 + i), "taro@example.jp")));
+    }
+    let matched_answer = timed(matched);
+    // Sign-in during the flood.
+    let mut sign_in = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let (s, _) = verify(&api, &server, OLD).await;
+        sign_in.push((s, t.elapsed().as_secs_f64() * 1000.0));
+    }
+    let mut times = Vec::new();
+    for f in flood {
+        let (s, ms) = f.await.unwrap();
+        assert_eq!(s, 202);
+        times.push(ms);
+    }
+    let (s, matched_ms) = matched_answer.await.unwrap();
+    assert_eq!(s, 202);
+    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let (fastest, slowest) = (times[0], times[times.len() - 1]);
+    assert!(fastest >= 300.0, "no answer before the deadline: {fastest:.0} ms");
+    let p50 = times[times.len() / 2];
+    assert!(
+        slowest < 300.0 + 1500.0,
+        "under the flood an answer took {slowest:.0} ms (deadline 300 ms; median {p50:.0} ms)"
+    );
+    assert!(matched_ms < 300.0 + 1500.0, "the matched answer took {matched_ms:.0} ms");
+    for (s, ms) in &sign_in {
+        assert_eq!(*s, 200);
+        assert!(*ms < 2000.0, "a sign-in check waited {ms:.0} ms behind the flood: {sign_in:?}");
+    }
+    // Every request is accounted for in the audit log — done, or shed before anything was
+    // looked at — and the flood really was more than the hashing queue holds.
+    let store = reissue_store::SqlStore::connect(&env.db_url).await.unwrap();
+    let outcomes = || async {
+        sqlx::query("SELECT outcome FROM audit_events WHERE action = 'password_initialization'")
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<String, _>(0))
+            .collect::<Vec<_>>()
+    };
+    let mut seen = outcomes().await;
+    for _ in 0..200 {
+        if seen.len() == 241 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        seen = outcomes().await;
+    }
+    assert_eq!(seen.len(), 241, "{seen:?}");
+    assert!(seen.iter().any(|o| o == "shed"), "the flood overflowed the public hashing queue");
+    // Once the flood is over, a matched request gets its temporary password.
+    let (s, _) =
+        api.post("/api/v1/password-initializations", taro("Taro Koku", "JP", "09012345678", "taro@example.jp")).await;
+    assert_eq!(s, 202);
+    let mails = mails_after(&smtp, 1).await;
+    assert!(mails.iter().any(|m| decoded(m).contains("仮パスワード")), "the matched request's mail arrives");
+}

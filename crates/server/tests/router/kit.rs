@@ -56,6 +56,7 @@ impl Clock for TestClock {
 
 pub struct Kit {
     pub app: Router,
+    background: reissue_server::background::Background,
     pub clock: Arc<TestClock>,
     pub store: Arc<SqlStore>,
     _dir: tempfile::TempDir,
@@ -118,8 +119,10 @@ impl Kit {
             admin_token: Some(SecretString::from(ADMIN_TOKEN)),
             trusted_proxies: Vec::new(),
             clock: clock.clone(),
+            background: reissue_server::background::Background::start(2, 64),
         };
-        Self { app: app(state), clock, store, _dir: dir }
+        let background = state.background.clone();
+        Self { app: app(state), background, clock, store, _dir: dir }
     }
 
     async fn send(&self, req: Request<Body>) -> (u16, String) {
@@ -155,8 +158,10 @@ impl Kit {
         text
     }
 
-    /// The next outbox messages, claimed as the delivery worker would.
+    /// The next outbox messages, claimed as the delivery worker would, once the work of the
+    /// always-`202` requests so far is done.
     pub async fn outbox(&self) -> Vec<MessageBody> {
+        self.background.drained().await;
         let now = self.clock.now();
         let items = self.store.claim_outbox("router-test", 100, now, now + Duration::minutes(1)).await.unwrap();
         for i in &items {
@@ -192,6 +197,7 @@ impl Kit {
 
     /// Opens the sealed e-mails in the outbox and returns their bodies.
     pub async fn sealed_mail_bodies(&self) -> Vec<String> {
+        self.background.drained().await;
         let sealer = Keys::outbox_sealer(&MacKey::new(MASTER.to_vec()));
         let now = self.clock.now();
         let items = self.store.claim_outbox("router-test", 100, now, now + Duration::minutes(1)).await.unwrap();
