@@ -100,6 +100,21 @@ where
     (StatusCode::ACCEPTED, Json(Accepted { status: "accepted" })).into_response()
 }
 
+/// Runs a procedure that counts an attempt before it checks a secret on a task of its own, so
+/// that it settles the attempt even when the client goes away and the request's future is
+/// dropped half way.
+pub(crate) async fn to_completion<T: Send + 'static>(
+    work: impl std::future::Future<Output = Result<T, reissue_core::procedures::RecoveryError>> + Send + 'static,
+) -> Result<T, ApiError> {
+    match tokio::spawn(work).await {
+        Ok(result) => Ok(result?),
+        Err(e) => {
+            tracing::error!(error = %e, "a procedure's task failed");
+            Err(ApiError::internal())
+        }
+    }
+}
+
 /// JSON body or a clear 4xx naming what is wrong with it.
 fn body<T>(payload: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     payload.map(|Json(v)| v).map_err(ApiError::from)
@@ -222,7 +237,8 @@ pub struct EnterCodeRequest {
     pub channel: ChannelName,
     pub login_id: String,
     /// Full-width digits, spaces and hyphens are accepted.
-    pub code: String,
+    #[schema(value_type = String)]
+    pub code: SecretString,
 }
 
 #[derive(Debug, Deserialize, ToSchema, Clone, Copy)]
@@ -327,9 +343,8 @@ pub async fn verify_credential(
 ) -> Result<Response, ApiError> {
     bearer.require(Role::Integrator)?;
     let req = body(payload)?;
-    let v = state
-        .recovery
-        .verify(&req.login_id, &req.credential, &req.secret, &bearer.requester(ip), state.clock.now())
+    let (recovery, who, now) = (state.recovery.clone(), bearer.requester(ip), state.clock.now());
+    let v = to_completion(async move { recovery.verify(&req.login_id, &req.credential, &req.secret, &who, now).await })
         .await?;
     Ok(Json(VerifyResponse { result: "ok", must_change: v.must_change }).into_response())
 }
@@ -361,10 +376,11 @@ pub async fn change_credential(
 ) -> Result<Response, ApiError> {
     bearer.require(Role::Integrator)?;
     let req = body(payload)?;
-    let changed = state
-        .recovery
-        .change(&req.login_id, &req.credential, &req.current, &req.new, &bearer.requester(ip), state.clock.now())
-        .await?;
+    let (recovery, who, now) = (state.recovery.clone(), bearer.requester(ip), state.clock.now());
+    let changed = to_completion(async move {
+        recovery.change(&req.login_id, &req.credential, &req.current, &req.new, &who, now).await
+    })
+    .await?;
     state.wake.notify_one();
     Ok(Json(Changed { changed }).into_response())
 }

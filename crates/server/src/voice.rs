@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use reissue_core::voice::Dialogue;
 use reissue_delivery::voice::twilio::verify_signature;
 use reissue_delivery::voice::twiml;
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -97,8 +97,12 @@ pub async fn pin(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let form = signed(&state, &uri, &headers, &body).await?;
-    let digits = form.get("Digits").unwrap_or("").to_owned();
-    let prompts = state.recovery.pin_entered(&form.call_id, &digits, state.clock.now()).await?;
+    // The PIN digits are a secret from the moment they are read.
+    let digits = SecretString::from(form.get("Digits").unwrap_or(""));
+    // The try is counted before the PIN is checked: finish on a task of its own even if the
+    // provider gives up on this request.
+    let (recovery, call_id, now) = (state.recovery.clone(), form.call_id.clone(), state.clock.now());
+    let prompts = crate::api::to_completion(async move { recovery.pin_entered(&call_id, digits, now).await }).await?;
     state.wake.notify_one();
     Ok(twiml_response(&state, &form.call_id, prompts))
 }

@@ -95,12 +95,12 @@ impl Recovery {
     pub async fn pin_entered(
         &self,
         call_id: &str,
-        digits: &str,
+        digits: SecretString,
         now: OffsetDateTime,
     ) -> Result<Dialogue, RecoveryError> {
         let Some((call, account)) = self.live_call(call_id).await? else { return Ok(Dialogue::hang_up()) };
         let lang = account.profile.language;
-        Ok(Dialogue { lang, prompts: self.pin(call_id, call, account, digits, now).await? })
+        Ok(Dialogue { lang, prompts: self.pin(call_id, call, account, &digits, now).await? })
     }
 
     async fn pin(
@@ -108,7 +108,7 @@ impl Recovery {
         call_id: &str,
         call: Call,
         account: Account,
-        digits: &str,
+        digits: &SecretString,
         now: OffsetDateTime,
     ) -> Result<Vec<Prompt>, RecoveryError> {
         let s = Script { lang: account.profile.language };
@@ -136,9 +136,10 @@ impl Recovery {
                 return self.end_call_locked(call_id, &login, s, now).await;
             }
         }
-        let well_formed = digits.len() == spec.min_length && digits.bytes().all(|b| b.is_ascii_digit());
+        let typed = digits.expose_secret();
+        let well_formed = typed.len() == spec.min_length && typed.bytes().all(|b| b.is_ascii_digit());
         let verification = if well_formed {
-            self.hashing.verify(SecretString::from(digits.to_owned()), cred.hash.clone(), HashPriority::Public).await?
+            self.hashing.verify(digits.clone(), cred.hash.clone(), HashPriority::Public).await?
         } else {
             Verification::Mismatch
         };

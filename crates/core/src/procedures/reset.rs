@@ -23,7 +23,7 @@ impl Recovery {
         &self,
         channel: CodeChannel,
         login_id: &str,
-        code: &str,
+        code: &SecretString,
         who: &Requester,
         now: OffsetDateTime,
     ) -> Result<OpenedSession, RecoveryError> {
@@ -32,7 +32,7 @@ impl Recovery {
             CodeChannel::Postal => "code_entry_postal",
         };
         let login_id = LoginId::parse(login_id).ok();
-        let code = ResetCode::parse(code, self.rules.code_digits);
+        let code = ResetCode::parse(code.expose_secret(), self.rules.code_digits);
         let found = match &login_id {
             Some(l) => self.store.code_entry(l, channel).await?,
             None => None,

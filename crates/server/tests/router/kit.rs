@@ -12,12 +12,12 @@ use reissue_core::account::{
 };
 use reissue_core::audit::AuditDraft;
 use reissue_core::credential::CredentialSet;
-use reissue_core::hashing::{Argon2Cost, MacKey, SecretHasher};
+use reissue_core::hashing::{Argon2Cost, HashError, MacKey, SecretHasher, Verification};
 use reissue_core::keys::Keys;
 use reissue_core::mail::Institution;
 use reissue_core::model::ImportedAccount;
 use reissue_core::outbox::MessageBody;
-use reissue_core::procedures::{Hashing, Recovery, RecoveryParts};
+use reissue_core::procedures::{HashPriority, Hashing, Recovery, RecoveryParts};
 use reissue_core::rules::Rules;
 use reissue_core::secret::testing::SeededRandomness;
 use reissue_core::store::Store;
@@ -54,6 +54,25 @@ impl Clock for TestClock {
     }
 }
 
+/// Hashing that takes at least `delay`: the time in which a client can go away.
+struct SlowHashing {
+    inner: Arc<dyn Hashing>,
+    delay: std::time::Duration,
+}
+
+#[async_trait::async_trait]
+impl Hashing for SlowHashing {
+    async fn hash(&self, secret: SecretString, p: HashPriority) -> Result<String, HashError> {
+        tokio::time::sleep(self.delay).await;
+        self.inner.hash(secret, p).await
+    }
+
+    async fn verify(&self, secret: SecretString, stored: String, p: HashPriority) -> Result<Verification, HashError> {
+        tokio::time::sleep(self.delay).await;
+        self.inner.verify(secret, stored, p).await
+    }
+}
+
 pub struct Kit {
     pub app: Router,
     background: reissue_server::background::Background,
@@ -66,13 +85,26 @@ impl Kit {
     /// A fresh router with one English-speaking account holding a login password and a
     /// cash-card PIN, under `rules`.
     pub async fn new(rules: Rules) -> Self {
+        Self::build(rules, None).await
+    }
+
+    /// The same, with every hash taking at least `delay` (so a test can drop a request while
+    /// its secret is being checked).
+    pub async fn with_slow_hashing(rules: Rules, delay: std::time::Duration) -> Self {
+        Self::build(rules, Some(delay)).await
+    }
+
+    async fn build(rules: Rules, delay: Option<std::time::Duration>) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("reissue.db").display());
         let store = Arc::new(SqlStore::connect(&url).await.unwrap());
         let rng = Arc::new(SeededRandomness::new(42));
         let cost = Argon2Cost { memory_kib: 64, iterations: 1, parallelism: 1 };
         let hasher = Arc::new(SecretHasher::new(vec![3; 32], cost).unwrap());
-        let hashing: Arc<dyn Hashing> = Arc::new(BlockingHashing::new(hasher.clone(), rng.clone(), 2));
+        let mut hashing: Arc<dyn Hashing> = Arc::new(BlockingHashing::new(hasher.clone(), rng.clone(), 2));
+        if let Some(delay) = delay {
+            hashing = Arc::new(SlowHashing { inner: hashing, delay });
+        }
         let clock = Arc::new(TestClock(Mutex::new(OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap())));
         let hash = |s: &str| hasher.hash(&SecretString::from(s.to_owned()), rng.as_ref()).unwrap();
         let profile = Profile {
@@ -132,6 +164,18 @@ impl Kit {
         (status, String::from_utf8(body.to_vec()).unwrap())
     }
 
+    /// A JSON POST that the client abandons after `after`, as a browser or an integrator that
+    /// times out would.
+    pub async fn post_and_go_away(&self, path: &str, token: &str, body: Value, after: std::time::Duration) {
+        let req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        let abandoned = tokio::time::timeout(after, self.app.clone().oneshot(req)).await;
+        assert!(abandoned.is_err(), "the request finished before the client went away");
+    }
+
     /// A JSON POST, with a bearer token when given.
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (u16, Value) {
         let mut req = Request::post(path).header(header::CONTENT_TYPE, "application/json");
@@ -139,6 +183,14 @@ impl Kit {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
         let (status, text) = self.send(req.body(Body::from(body.to_string())).unwrap()).await;
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// A GET with a bearer token.
+    pub async fn get(&self, path: &str, token: &str) -> (u16, Value) {
+        let req =
+            Request::get(path).header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).unwrap();
+        let (status, text) = self.send(req).await;
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 

@@ -1,6 +1,11 @@
 //! Router tests: the whole `app(state)` driven through `oneshot` without a socket, on a real
 //! SQLite store, with a clock the test moves. Lifetimes are tested here at `now + ttl` instead
 //! of by sleeping.
+//!
+//! The clock and sleep bans of `clippy.toml` hold here too, but for the slow-hashing double and
+//! waiting for the tasks of requests a client abandoned.
+#![allow(clippy::disallowed_methods)]
 
+mod attempts;
 mod expiry;
 mod kit;

@@ -1,0 +1,34 @@
+//! An attempt counted before its secret is checked is always settled: a client that goes away
+//! half way through a check leaves no attempt "in progress" for ever.
+
+use std::time::Duration;
+
+use reissue_core::rules::Rules;
+use serde_json::json;
+
+use crate::kit::{ADMIN_TOKEN, Kit, LOGIN, PASSWORD};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn abandoned_checks_are_settled_and_audited_not_left_in_progress() {
+    let kit = Kit::with_slow_hashing(Rules::default(), Duration::from_millis(150)).await;
+    let wrong = json!({"login_id": LOGIN, "credential": "login_password", "secret": "a wrong guess"});
+    // Ten integrator checks whose client goes away while the secret is being checked.
+    for _ in 0..10 {
+        kit.post_and_go_away("/api/v1/credentials/verify", ADMIN_TOKEN, wrong.clone(), Duration::from_millis(20)).await;
+    }
+    // The checks finish on their own tasks: ten wrong guesses, so the password is locked, and
+    // every one of them is in the audit log.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let (s, audit) = kit.get(&format!("/api/v1/audit?login_id={LOGIN}"), ADMIN_TOKEN).await;
+    assert_eq!(s, 200);
+    let settled = audit["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "credential_verify" && (e["outcome"] == "wrong" || e["outcome"] == "locked"))
+        .count();
+    assert_eq!(settled, 10, "{audit}");
+    let right = json!({"login_id": LOGIN, "credential": "login_password", "secret": PASSWORD});
+    let (s, v) = kit.post("/api/v1/credentials/verify", Some(ADMIN_TOKEN), right).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (423, Some("locked")), "settled, not stuck in progress: {v}");
+}
