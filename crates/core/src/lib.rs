@@ -11,9 +11,13 @@ pub mod keys;
 pub mod mail;
 pub mod model;
 pub mod outbox;
+pub mod ports;
 pub mod recovery;
 pub mod rules;
 pub mod secret;
-pub mod store;
 pub mod text;
 pub mod voice;
+
+/// The ports' old single-module path, kept so that code written against `core::store` still
+/// compiles while the procedures move to `core::procedures`; new code names `ports`.
+pub use ports as store;

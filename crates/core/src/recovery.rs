@@ -20,12 +20,12 @@ use crate::keys::Keys;
 use crate::mail::{self, Institution};
 use crate::model::{Account, Call, CallState, CodeState, NewCode, Role};
 use crate::outbox::{MessageBody, OutboxMessage};
-use crate::rules::{CodeChannel, Rules};
-use crate::secret::{Randomness, ResetCode, random_password, random_token};
-use crate::store::{
+use crate::ports::{
     Attempt, CompletedReset, Initialization, IssuedVoiceCode, OpenSession, PinTry, Store, StoreError, VoiceApplication,
     VoiceApplicationOutcome,
 };
+use crate::rules::{CodeChannel, Rules};
+use crate::secret::{Randomness, ResetCode, random_password, random_token};
 use crate::voice::{Dialogue, Prompt, Script, Step};
 
 /// Argon2 hashing, run wherever the server decides (a bounded blocking pool in production).

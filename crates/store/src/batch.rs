@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use reissue_core::audit::AuditDraft;
-use reissue_core::store::StoreError;
+use reissue_core::ports::StoreError;
 use sqlx::Row;
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};

@@ -1,4 +1,4 @@
-//! The store: one implementation of `reissue_core::store::Store` over SQLite (embedded, the
+//! The store: one implementation of `reissue_core::ports` over SQLite (embedded, the
 //! default) and PostgreSQL (for several instances), through sqlx's `Any` driver.
 //!
 //! Each backend has its own migrations. Queries are shared where the dialects agree
@@ -20,11 +20,12 @@ use reissue_core::model::{
     Account, Call, CallState, CodeState, CredentialState, ImportedAccount, OutboxItem, ResetSession, Role, StoredCode,
 };
 use reissue_core::outbox::OutboxMessage;
-use reissue_core::rules::CodeChannel;
-use reissue_core::store::{
-    Attempt, CompletedReset, CredentialFailure, ImportError, Initialization, IssuedVoiceCode, OpenSession, PinTry,
-    ReminderBuilder, Store, StoreError, VoiceApplication, VoiceApplicationOutcome, WrongPin,
+use reissue_core::ports::{
+    Accounts, Attempt, AuditLog, Calls, CompletedReset, CredentialFailure, Credentials, Health, IdentityRequests,
+    ImportError, Initialization, IssuedVoiceCode, Limits, OpenSession, Outbox, PinTry, ReminderBuilder, Resets,
+    StoreError, Tokens, VoiceApplication, VoiceApplicationOutcome, WrongPin,
 };
+use reissue_core::rules::CodeChannel;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, AssertSqlSafe, Executor, Row, Transaction};
 
@@ -388,7 +389,7 @@ impl SqlStore {
 }
 
 #[async_trait]
-impl Store for SqlStore {
+impl Accounts for SqlStore {
     async fn import_accounts(
         &self,
         accounts: Vec<ImportedAccount>,
@@ -587,7 +588,10 @@ impl Store for SqlStore {
         }
         Ok(out)
     }
+}
 
+#[async_trait]
+impl IdentityRequests for SqlStore {
     async fn record_initialization(
         &self,
         init: Initialization,
@@ -697,7 +701,10 @@ impl Store for SqlStore {
         self.finish(tx, now, &[], &audit).await?;
         Ok(true)
     }
+}
 
+#[async_trait]
+impl AuditLog for SqlStore {
     async fn append_audit(&self, now: OffsetDateTime, audit: AuditDraft) -> Result<(), StoreError> {
         if let Some(b) = &self.batch {
             return batch::submit_audit(b, now, audit).await;
@@ -707,6 +714,53 @@ impl Store for SqlStore {
         tx.commit().await.map_err(db)
     }
 
+    async fn audit_events(
+        &self,
+        login_id: Option<&str>,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>, StoreError> {
+        let cols = "seq, at, actor, action, login_id, outcome, client_ip, detail, prev_hash, hash";
+        let rows = match login_id {
+            Some(l) => sqlx::query(AssertSqlSafe(format!(
+                "SELECT {cols} FROM audit_events WHERE login_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"
+            )))
+            .bind(l.to_owned())
+            .bind(after_seq)
+            .bind(i64::from(limit)),
+            None => sqlx::query(AssertSqlSafe(format!(
+                "SELECT {cols} FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2"
+            )))
+            .bind(after_seq)
+            .bind(i64::from(limit)),
+        }
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter()
+            .map(|r| {
+                let detail: String = r.try_get(7).map_err(db)?;
+                Ok(AuditEvent {
+                    seq: r.try_get(0).map_err(db)?,
+                    at: from_ms(r.try_get(1).map_err(db)?)?,
+                    draft: AuditDraft {
+                        actor: r.try_get(2).map_err(db)?,
+                        action: r.try_get(3).map_err(db)?,
+                        login_id: r.try_get(4).map_err(db)?,
+                        outcome: r.try_get(5).map_err(db)?,
+                        client_ip: r.try_get(6).map_err(db)?,
+                        detail: serde_json::from_str(&detail).map_err(corrupt)?,
+                    },
+                    prev_hash: r.try_get(8).map_err(db)?,
+                    hash: r.try_get(9).map_err(db)?,
+                })
+            })
+            .collect()
+    }
+}
+
+#[async_trait]
+impl Calls for SqlStore {
     async fn record_voice_application(
         &self,
         app: VoiceApplication,
@@ -994,7 +1048,10 @@ impl Store for SqlStore {
         self.finish(tx, now, &issued.messages, &audit).await?;
         Ok(true)
     }
+}
 
+#[async_trait]
+impl Resets for SqlStore {
     async fn code_entry(
         &self,
         login_id: &LoginId,
@@ -1199,7 +1256,10 @@ impl Store for SqlStore {
         self.finish(tx, now, &reset.messages, &audit).await?;
         Ok(true)
     }
+}
 
+#[async_trait]
+impl Credentials for SqlStore {
     async fn reserve_credential_attempt(
         &self,
         account_id: i64,
@@ -1318,7 +1378,10 @@ impl Store for SqlStore {
         self.finish(tx, now, &messages, &audit).await?;
         Ok(true)
     }
+}
 
+#[async_trait]
+impl Tokens for SqlStore {
     async fn create_token(
         &self,
         name: &str,
@@ -1350,51 +1413,10 @@ impl Store for SqlStore {
         let role: String = r.try_get(1).map_err(db)?;
         Ok(Some((r.try_get(0).map_err(db)?, Role::parse(&role).ok_or_else(|| corrupt(format!("role {role:?}")))?)))
     }
+}
 
-    async fn audit_events(
-        &self,
-        login_id: Option<&str>,
-        after_seq: i64,
-        limit: u32,
-    ) -> Result<Vec<AuditEvent>, StoreError> {
-        let cols = "seq, at, actor, action, login_id, outcome, client_ip, detail, prev_hash, hash";
-        let rows = match login_id {
-            Some(l) => sqlx::query(AssertSqlSafe(format!(
-                "SELECT {cols} FROM audit_events WHERE login_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"
-            )))
-            .bind(l.to_owned())
-            .bind(after_seq)
-            .bind(i64::from(limit)),
-            None => sqlx::query(AssertSqlSafe(format!(
-                "SELECT {cols} FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2"
-            )))
-            .bind(after_seq)
-            .bind(i64::from(limit)),
-        }
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
-        rows.iter()
-            .map(|r| {
-                let detail: String = r.try_get(7).map_err(db)?;
-                Ok(AuditEvent {
-                    seq: r.try_get(0).map_err(db)?,
-                    at: from_ms(r.try_get(1).map_err(db)?)?,
-                    draft: AuditDraft {
-                        actor: r.try_get(2).map_err(db)?,
-                        action: r.try_get(3).map_err(db)?,
-                        login_id: r.try_get(4).map_err(db)?,
-                        outcome: r.try_get(5).map_err(db)?,
-                        client_ip: r.try_get(6).map_err(db)?,
-                        detail: serde_json::from_str(&detail).map_err(corrupt)?,
-                    },
-                    prev_hash: r.try_get(8).map_err(db)?,
-                    hash: r.try_get(9).map_err(db)?,
-                })
-            })
-            .collect()
-    }
-
+#[async_trait]
+impl Limits for SqlStore {
     async fn count_ip_request(&self, ip: &str, window_start: OffsetDateTime) -> Result<u32, StoreError> {
         if let Some(b) = &self.batch {
             return batch::submit_ip(b, ip, window_start).await;
@@ -1411,6 +1433,18 @@ impl Store for SqlStore {
         u32::try_from(r.try_get::<i64, _>(0).map_err(db)?).map_err(corrupt)
     }
 
+    async fn prune(&self, now: OffsetDateTime) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM ip_budget WHERE window_start < $1")
+            .bind(ms(now) - 3_600_000)
+            .execute(&self.writer)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Outbox for SqlStore {
     async fn claim_outbox(
         &self,
         worker: &str,
@@ -1498,16 +1532,10 @@ impl Store for SqlStore {
             .try_get(0)
             .map_err(db)
     }
+}
 
-    async fn prune(&self, now: OffsetDateTime) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM ip_budget WHERE window_start < $1")
-            .bind(ms(now) - 3_600_000)
-            .execute(&self.writer)
-            .await
-            .map_err(db)?;
-        Ok(())
-    }
-
+#[async_trait]
+impl Health for SqlStore {
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db)?;
         Ok(())
