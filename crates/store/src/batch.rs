@@ -112,7 +112,7 @@ async fn write(store: &SqlStore, jobs: &[Job]) -> Result<HashMap<usize, u32>, St
         .fetch_one(&mut *tx)
         .await
         .map_err(db)?
-        .try_get(0)
+        .try_get("count")
         .map_err(db)?;
         // Requests in one batch are counted in the order they arrived.
         for (k, i) in members.iter().enumerate() {
