@@ -63,23 +63,12 @@ impl Accounts for SqlStore {
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<usize, ImportError> {
-        let mut tx = self.begin().await?;
-        let mut existing = std::collections::HashSet::new();
-        for chunk in accounts.chunks(500) {
-            let ph: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let sql = format!("SELECT login_id FROM accounts WHERE login_id IN ({})", ph.join(", "));
-            let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
-            for a in chunk {
-                q = q.bind(a.profile.login_id.as_str());
-            }
-            for r in q.fetch_all(&mut *tx).await.map_err(db)? {
-                existing.insert(r.try_get::<String, _>("login_id").map_err(db)?);
-            }
-        }
+        let logins: Vec<&str> = accounts.iter().map(|a| a.profile.login_id.as_str()).collect();
+        let (mut tx, existing) = self.import_tx(&logins).await?;
         if !update && !existing.is_empty() {
             let mut clashes: Vec<(usize, String)> = accounts
                 .iter()
-                .filter(|a| existing.contains(a.profile.login_id.as_str()))
+                .filter(|a| existing.contains_key(a.profile.login_id.as_str()))
                 .map(|a| (a.line, a.profile.login_id.to_string()))
                 .collect();
             clashes.sort();
@@ -107,7 +96,7 @@ impl Accounts for SqlStore {
         };
         let mut ids = std::collections::HashMap::new();
         let (fresh, known): (Vec<&ImportedAccount>, Vec<&ImportedAccount>) =
-            accounts.iter().partition(|a| !existing.contains(a.profile.login_id.as_str()));
+            accounts.iter().partition(|a| !existing.contains_key(a.profile.login_id.as_str()));
         for chunk in fresh.chunks(200) {
             let sql = format!(
                 "INSERT INTO accounts (login_id, kind, status, organization_name, family_name, given_name, birth_date, \

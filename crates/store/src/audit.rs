@@ -3,7 +3,8 @@
 use async_trait::async_trait;
 use reissue_core::audit::{AuditDraft, AuditEvent, GENESIS, event_hash};
 use reissue_core::ports::{AuditLog, StoreError};
-use sqlx::{Any, AssertSqlSafe, Row, Transaction};
+use sqlx::AnyConnection;
+use sqlx::{AssertSqlSafe, Row};
 use time::OffsetDateTime;
 
 use crate::{SqlStore, batch, corrupt, db, from_ms, ms};
@@ -12,7 +13,7 @@ impl SqlStore {
     /// Appends an audit event as the last write of a transaction.
     pub(crate) async fn audit(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut AnyConnection,
         now: OffsetDateTime,
         draft: &AuditDraft,
     ) -> Result<(), StoreError> {
@@ -23,14 +24,14 @@ impl SqlStore {
     /// lock orders the chain across instances; it is held only until the commit that follows.
     pub(crate) async fn audit_many(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut AnyConnection,
         events: &[(OffsetDateTime, &AuditDraft)],
     ) -> Result<(), StoreError> {
         if let Some(sql) = self.backend.audit_chain_lock_sql() {
-            sqlx::query(sql).execute(&mut **tx).await.map_err(db)?;
+            sqlx::query(sql).execute(&mut *tx).await.map_err(db)?;
         }
         let last = sqlx::query("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *tx)
             .await
             .map_err(db)?;
         let (mut seq, mut prev) = match last {
@@ -69,7 +70,7 @@ impl SqlStore {
                     .bind(prev.clone())
                     .bind(hash.clone());
             }
-            q.execute(&mut **tx).await.map_err(db)?;
+            q.execute(&mut *tx).await.map_err(db)?;
         }
         Ok(())
     }
@@ -81,7 +82,7 @@ impl AuditLog for SqlStore {
         if let Some(b) = &self.batch {
             return batch::submit_audit(b, now, audit).await;
         }
-        let mut tx = self.begin().await?;
+        let mut tx = self.global_tx().await?;
         self.audit(&mut tx, now, &audit).await?;
         tx.commit().await.map_err(db)
     }

@@ -10,11 +10,14 @@ use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 use time::OffsetDateTime;
 
-use crate::dialect::Key;
+use crate::tx::Key;
 use crate::{SqlStore, corrupt, db, from_ms, ms};
 
 const CALL_COLUMNS: &str = "c.id AS id, c.account_id AS account_id, a.login_id AS login_id, c.state AS state, c.pin_tries AS pin_tries, \
      c.provider_sid AS provider_sid, c.sealed_code AS sealed_code, c.created_at AS created_at";
+
+/// Finds the account a call belongs to, so that it can be locked before the call's row.
+const CALL_ACCOUNT: &str = "SELECT account_id FROM calls WHERE id = $1";
 
 impl SqlStore {
     pub(crate) fn call_from_row(r: &AnyRow) -> Result<Call, StoreError> {
@@ -40,8 +43,7 @@ impl Calls for SqlStore {
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<VoiceApplicationOutcome, StoreError> {
-        let mut tx = self.begin().await?;
-        self.lock_account(&mut tx, app.account_id).await?;
+        let mut tx = self.account_tx(app.account_id).await?;
         let count: i64 =
             sqlx::query("SELECT COUNT(*) AS n FROM voice_applications WHERE account_id = $1 AND created_at >= $2")
                 .bind(app.account_id)
@@ -119,7 +121,7 @@ impl Calls for SqlStore {
         call_id: &str,
         now: OffsetDateTime,
     ) -> Result<Option<(Call, Option<OffsetDateTime>)>, StoreError> {
-        let mut tx = self.begin().await?;
+        let Some(mut tx) = self.account_tx_of(CALL_ACCOUNT, Key::Text(call_id)).await? else { return Ok(None) };
         let r = sqlx::query(AssertSqlSafe(format!(
             "SELECT {CALL_COLUMNS}, c.place_attempted_at AS place_attempted_at FROM calls c JOIN accounts a ON a.id = c.account_id WHERE c.id = $1"
         )))
@@ -141,6 +143,7 @@ impl Calls for SqlStore {
     }
 
     async fn mark_call_placed(&self, call_id: &str, provider_sid: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+        let Some(mut tx) = self.account_tx_of(CALL_ACCOUNT, Key::Text(call_id)).await? else { return Ok(()) };
         sqlx::query(
             "UPDATE calls SET provider_sid = $2, state = CASE WHEN state = 'pending' THEN 'placed' ELSE state END, \
              updated_at = $3 WHERE id = $1",
@@ -148,10 +151,10 @@ impl Calls for SqlStore {
         .bind(call_id)
         .bind(provider_sid)
         .bind(ms(now))
-        .execute(&self.writer)
+        .execute(&mut *tx)
         .await
         .map_err(db)?;
-        Ok(())
+        tx.commit().await.map_err(db)
     }
 
     async fn record_call_status(
@@ -162,7 +165,15 @@ impl Calls for SqlStore {
         now: OffsetDateTime,
         audit: Option<AuditDraft>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
+        let Some(mut tx) = self.account_tx_of(CALL_ACCOUNT, Key::Text(call_id)).await? else {
+            // An unknown call changes nothing; what was reported is still recorded.
+            if let Some(a) = audit {
+                let mut tx = self.global_tx().await?;
+                self.audit(&mut tx, now, &a).await?;
+                tx.commit().await.map_err(db)?;
+            }
+            return Ok(());
+        };
         let sql = if terminal {
             "UPDATE calls SET last_status = $2, updated_at = $3, state = 'ended', sealed_code = NULL WHERE id = $1"
         } else {
@@ -184,12 +195,10 @@ impl Calls for SqlStore {
         max_tries: u32,
         now: OffsetDateTime,
     ) -> Result<PinTry, StoreError> {
-        let mut tx = self.begin().await?;
-        let Some(account_id) =
-            self.account_of(&mut tx, "SELECT account_id FROM calls WHERE id = $1", Key::Text(call_id)).await?
-        else {
+        let Some(mut tx) = self.account_tx_of(CALL_ACCOUNT, Key::Text(call_id)).await? else {
             return Ok(PinTry::CallOver);
         };
+        let account_id = tx.account_id();
         let call = sqlx::query(
             "UPDATE calls SET pin_tries = pin_tries + 1, updated_at = $2 \
              WHERE id = $1 AND state IN ('placed', 'in_progress') AND pin_tries < $3 RETURNING pin_tries",
@@ -229,11 +238,11 @@ impl Calls for SqlStore {
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<WrongPin, StoreError> {
-        let mut tx = self.begin().await?;
-        let account_id = self
-            .account_of(&mut tx, "SELECT account_id FROM calls WHERE id = $1", Key::Text(call_id))
+        let mut tx = self
+            .account_tx_of(CALL_ACCOUNT, Key::Text(call_id))
             .await?
             .ok_or_else(|| corrupt(format!("call {call_id} vanished")))?;
+        let account_id = tx.account_id();
         let tries: i64 = sqlx::query("SELECT pin_tries FROM calls WHERE id = $1")
             .bind(call_id)
             .fetch_one(&mut *tx)
@@ -268,8 +277,7 @@ impl Calls for SqlStore {
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.begin().await?;
-        self.lock_account(&mut tx, issued.code.account_id).await?;
+        let mut tx = self.account_tx(issued.code.account_id).await?;
         let live = sqlx::query(
             "UPDATE calls SET state = 'code_issued', sealed_code = $2, updated_at = $3 \
              WHERE id = $1 AND state IN ('placed', 'in_progress') RETURNING id",

@@ -17,6 +17,7 @@ impl Credentials for SqlStore {
         credential: &str,
         max_failures: u32,
     ) -> Result<Attempt, StoreError> {
+        let mut tx = self.account_tx(account_id).await?;
         let r = sqlx::query(
             "UPDATE credentials SET failures = failures + 1 \
              WHERE account_id = $1 AND name = $2 AND locked = 0 AND failures < $3 RETURNING failures",
@@ -24,16 +25,17 @@ impl Credentials for SqlStore {
         .bind(account_id)
         .bind(credential)
         .bind(i64::from(max_failures))
-        .fetch_optional(&self.writer)
+        .fetch_optional(&mut *tx)
         .await
         .map_err(db)?;
         if r.is_some() {
+            tx.commit().await.map_err(db)?;
             return Ok(Attempt::Reserved);
         }
         let locked = sqlx::query("SELECT locked FROM credentials WHERE account_id = $1 AND name = $2")
             .bind(account_id)
             .bind(credential)
-            .fetch_optional(&self.writer)
+            .fetch_optional(&mut *tx)
             .await
             .map_err(db)?
             .map(|r| r.try_get::<i64, _>("locked"))
@@ -50,8 +52,7 @@ impl Credentials for SqlStore {
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<CredentialFailure, StoreError> {
-        let mut tx = self.begin().await?;
-        self.lock_account(&mut tx, account_id).await?;
+        let mut tx = self.account_tx(account_id).await?;
         let r = sqlx::query(
             "UPDATE credentials SET locked = CASE WHEN failures >= $3 THEN 1 ELSE locked END \
              WHERE account_id = $1 AND name = $2 RETURNING locked",
@@ -80,8 +81,7 @@ impl Credentials for SqlStore {
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.begin().await?;
-        self.lock_account(&mut tx, account_id).await?;
+        let mut tx = self.account_tx(account_id).await?;
         let r = sqlx::query(
             "UPDATE credentials SET failures = 0, hash = COALESCE($3, hash) \
              WHERE account_id = $1 AND name = $2 AND locked = 0 RETURNING failures",
@@ -109,8 +109,7 @@ impl Credentials for SqlStore {
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.begin().await?;
-        self.lock_account(&mut tx, account_id).await?;
+        let mut tx = self.account_tx(account_id).await?;
         let r = sqlx::query(
             "UPDATE credentials SET hash = $3, failures = 0, locked = 0, must_change = 0, changed_at = $4, \
              hash_expires_at = NULL, temp_hash = NULL, temp_expires_at = NULL \

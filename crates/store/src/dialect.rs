@@ -10,16 +10,6 @@
 //! | outbox claim | serialized by that database lock | `FOR UPDATE SKIP LOCKED`, so workers never wait on each other |
 
 use reissue_core::ports::StoreError;
-use sqlx::{Any, Row, Transaction};
-
-use crate::{SqlStore, db};
-
-/// The key of a row whose account is looked up.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Key<'a> {
-    Id(i64),
-    Text(&'a str),
-}
 
 /// Which database is behind the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,11 +33,22 @@ impl Backend {
         }
     }
 
-    /// The statement that locks one account row until the transaction ends (`$1` its ID).
-    /// SQLite needs none: `BEGIN IMMEDIATE` already holds the database.
-    pub(crate) fn lock_account_sql(self) -> Option<&'static str> {
+    /// The statement that starts a write transaction. SQLite takes its write lock at the
+    /// start (`BEGIN IMMEDIATE`), so a transaction never fails half-way on a lock upgrade,
+    /// and being on the one writer connection, holds the whole database until it ends.
+    pub(crate) fn begin_sql(self) -> &'static str {
         match self {
-            Backend::Postgres => Some("SELECT id FROM accounts WHERE id = $1 FOR UPDATE"),
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        }
+    }
+
+    /// The statement that locks account rows, in ID order, until the transaction ends; `{ids}`
+    /// is replaced with the placeholders of their IDs. SQLite needs none: the database is
+    /// already held.
+    pub(crate) fn lock_accounts_sql(self) -> Option<&'static str> {
+        match self {
+            Backend::Postgres => Some("SELECT id FROM accounts WHERE id IN ({ids}) ORDER BY id FOR UPDATE"),
             Backend::Sqlite => None,
         }
     }
@@ -67,49 +68,5 @@ impl Backend {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         }
-    }
-}
-
-impl SqlStore {
-    /// Starts a write transaction. SQLite takes its write lock at the start (`BEGIN
-    /// IMMEDIATE`), so a transaction never fails half-way on a lock upgrade.
-    pub(crate) async fn begin(&self) -> Result<Transaction<'static, Any>, StoreError> {
-        match self.backend {
-            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(db),
-            Backend::Postgres => self.writer.begin().await.map_err(db),
-        }
-    }
-
-    /// Serializes writers of one account (PostgreSQL row lock; SQLite holds the database lock).
-    pub(crate) async fn lock_account(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        account_id: i64,
-    ) -> Result<(), StoreError> {
-        if let Some(sql) = self.backend.lock_account_sql() {
-            sqlx::query(sql).bind(account_id).execute(&mut **tx).await.map_err(db)?;
-        }
-        Ok(())
-    }
-
-    /// The account a row belongs to, read inside the transaction so that it can be locked
-    /// first: every write transaction that touches an account's rows locks the account row
-    /// before any other, so PostgreSQL never sees two of them wait on each other.
-    pub(crate) async fn account_of(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        sql: &'static str,
-        key: Key<'_>,
-    ) -> Result<Option<i64>, StoreError> {
-        let q = sqlx::query(sql);
-        let q = match key {
-            Key::Id(id) => q.bind(id),
-            Key::Text(t) => q.bind(t.to_owned()),
-        };
-        let r = q.fetch_optional(&mut **tx).await.map_err(db)?;
-        let Some(r) = r else { return Ok(None) };
-        let account_id: i64 = r.try_get("account_id").map_err(db)?;
-        self.lock_account(tx, account_id).await?;
-        Ok(Some(account_id))
     }
 }

@@ -17,8 +17,7 @@ impl IdentityRequests for SqlStore {
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.begin().await?;
-        self.lock_account(&mut tx, init.account_id).await?;
+        let mut tx = self.account_tx(init.account_id).await?;
         let count: i64 = sqlx::query(
             "SELECT COUNT(*) AS n FROM identity_requests WHERE account_id = $1 AND kind = 'initialization' AND created_at >= $2",
         )
@@ -60,12 +59,11 @@ impl IdentityRequests for SqlStore {
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<Vec<String>, StoreError> {
-        let mut tx = self.begin().await?;
-        let mut allowed = Vec::new();
         let mut sorted = accounts;
         sorted.sort();
+        let mut tx = self.accounts_tx(sorted.iter().map(|(id, _)| *id).collect()).await?;
+        let mut allowed = Vec::new();
         for (account_id, login) in sorted {
-            self.lock_account(&mut tx, account_id).await?;
             let count: i64 = sqlx::query(
                 "SELECT COUNT(*) AS n FROM identity_requests WHERE account_id = $1 AND kind = 'reminder' AND created_at >= $2",
             )
@@ -100,8 +98,7 @@ impl IdentityRequests for SqlStore {
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.begin().await?;
-        self.lock_account(&mut tx, account_id).await?;
+        let mut tx = self.account_tx(account_id).await?;
         let r = sqlx::query(
             "UPDATE credentials SET hash = temp_hash, hash_expires_at = temp_expires_at, must_change = 1, \
              temp_hash = NULL, temp_expires_at = NULL, failures = 0 \

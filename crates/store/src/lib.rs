@@ -12,11 +12,9 @@ use std::str::FromStr;
 use std::time::Duration as StdDuration;
 
 use async_trait::async_trait;
-use reissue_core::audit::AuditDraft;
-use reissue_core::outbox::OutboxMessage;
 use reissue_core::ports::{Health, StoreError};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, AssertSqlSafe, Executor, Row, Transaction};
+use sqlx::{AnyPool, AssertSqlSafe, Executor, Row};
 use time::OffsetDateTime;
 
 mod accounts;
@@ -30,6 +28,7 @@ mod limits;
 mod outbox;
 mod reset;
 mod tokens;
+mod tx;
 
 pub use dialect::Backend;
 
@@ -131,20 +130,6 @@ impl SqlStore {
         &self.pool
     }
 
-    /// Ends a write transaction: its outbox messages, then its audit event, then the commit.
-    pub(crate) async fn finish(
-        &self,
-        mut tx: Transaction<'static, Any>,
-        now: OffsetDateTime,
-        messages: &[OutboxMessage],
-        audit: &AuditDraft,
-    ) -> Result<(), StoreError> {
-        for m in messages {
-            self.enqueue(&mut tx, now, m).await?;
-        }
-        self.audit(&mut tx, now, audit).await?;
-        tx.commit().await.map_err(db)
-    }
     /// Test support: every byte the store holds, as text, to check that no secret is stored.
     pub async fn dump_text(&self) -> Result<String, StoreError> {
         let tables = [

@@ -4,7 +4,8 @@ use async_trait::async_trait;
 use reissue_core::model::OutboxItem;
 use reissue_core::outbox::OutboxMessage;
 use reissue_core::ports::{Outbox, StoreError};
-use sqlx::{Any, AssertSqlSafe, Row, Transaction};
+use sqlx::AnyConnection;
+use sqlx::{AssertSqlSafe, Row};
 use time::OffsetDateTime;
 
 use crate::{SqlStore, corrupt, db, ms};
@@ -12,7 +13,7 @@ use crate::{SqlStore, corrupt, db, ms};
 impl SqlStore {
     pub(crate) async fn enqueue(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut AnyConnection,
         now: OffsetDateTime,
         m: &OutboxMessage,
     ) -> Result<(), StoreError> {
@@ -25,7 +26,7 @@ impl SqlStore {
         .bind(m.body.kind())
         .bind(payload)
         .bind(ms(now))
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await
         .map_err(db)?;
         Ok(())
@@ -48,7 +49,7 @@ impl Outbox for SqlStore {
              AND (lease_until IS NULL OR lease_until < $3) ORDER BY id LIMIT $4 {lock}) \
              RETURNING id, attempts, payload"
         );
-        let mut tx = self.begin().await?;
+        let mut tx = self.global_tx().await?;
         let rows = sqlx::query(AssertSqlSafe(sql.clone()))
             .bind(worker)
             .bind(ms(lease_until))

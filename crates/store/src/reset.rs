@@ -9,7 +9,7 @@ use reissue_core::rules::CodeChannel;
 use sqlx::Row;
 use time::OffsetDateTime;
 
-use crate::dialect::Key;
+use crate::tx::Key;
 use crate::{SqlStore, corrupt, db, from_ms, ms};
 
 #[async_trait]
@@ -61,8 +61,7 @@ impl Resets for SqlStore {
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        self.lock_account(&mut tx, account_id).await?;
+        let mut tx = self.account_tx(account_id).await?;
         // The condition makes concurrent wrong entries count exactly up to `max`: each one
         // re-reads the row under its lock, and the last one turns the code dead.
         let r = sqlx::query(
@@ -108,14 +107,11 @@ impl Resets for SqlStore {
         audit: AuditDraft,
     ) -> Result<bool, StoreError> {
         let OpenSession { code_id, token_mac, max_failures, account_max_failures, expires_at } = open;
-        let mut tx = self.begin().await?;
-        if self
-            .account_of(&mut tx, "SELECT account_id FROM reset_codes WHERE id = $1", Key::Id(code_id))
-            .await?
-            .is_none()
-        {
+        let Some(mut tx) =
+            self.account_tx_of("SELECT account_id FROM reset_codes WHERE id = $1", Key::Id(code_id)).await?
+        else {
             return Ok(false);
-        }
+        };
         let r = sqlx::query(
             "UPDATE reset_codes SET state = state WHERE id = $1 AND state = 'active' AND failures < $2 AND expires_at > $3 \
              AND (SELECT code_failures FROM accounts WHERE accounts.id = reset_codes.account_id) < $4 \
@@ -175,10 +171,18 @@ impl Resets for SqlStore {
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.begin().await?;
+        // The account first, then the session, the code and the credentials: the order every
+        // writer of an account keeps (see `tx`).
+        let Some(mut tx) = self
+            .account_tx_of("SELECT account_id FROM reset_sessions WHERE id = $1", Key::Id(reset.session_id))
+            .await?
+        else {
+            return Ok(false);
+        };
+        let account_id = tx.account_id();
         let r = sqlx::query(
             "UPDATE reset_sessions SET state = 'spent' WHERE id = $1 AND state = 'open' AND expires_at > $2 \
-             RETURNING account_id, code_id",
+             RETURNING code_id",
         )
         .bind(reset.session_id)
         .bind(ms(now))
@@ -186,7 +190,6 @@ impl Resets for SqlStore {
         .await
         .map_err(db)?;
         let Some(r) = r else { return Ok(false) };
-        let account_id: i64 = r.try_get("account_id").map_err(db)?;
         let code_id: i64 = r.try_get("code_id").map_err(db)?;
         let spent =
             sqlx::query("UPDATE reset_codes SET state = 'spent' WHERE id = $1 AND state = 'active' RETURNING id")

@@ -19,7 +19,7 @@ impl Tokens for SqlStore {
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.global_tx().await?;
         sqlx::query("INSERT INTO api_tokens (name, role, token_mac, created_at) VALUES ($1, $2, $3, $4)")
             .bind(name)
             .bind(role.as_str())
