@@ -8,6 +8,7 @@ use crate::fixtures::Db;
 
 async fn state_columns_refuse_states_the_code_never_writes(db: &Db) {
     let a = db.account("123456789").await;
+    let blob = if db.is_postgres() { "'\\x00'::bytea" } else { "X'00'" };
     let bad = [
         "UPDATE accounts SET status = 'deleted'".to_owned(),
         "UPDATE accounts SET kind = 'robot'".to_owned(),
@@ -19,13 +20,13 @@ async fn state_columns_refuse_states_the_code_never_writes(db: &Db) {
         ),
         format!(
             "INSERT INTO reset_codes (account_id, channel, salt, mac, issued_at, expires_at, failures, state) \
-             VALUES ({}, 'voice', X'00', X'00', 0, 1, 0, 'used')",
+             VALUES ({}, 'voice', {blob}, {blob}, 0, 1, 0, 'used')",
             a.id
         ),
         "INSERT INTO outbox (idempotency_key, kind, payload, state, attempts, next_attempt_at, created_at) \
          VALUES ('k', 'email', '{}', 'sent', 0, 0, 0)"
             .to_owned(),
-        "INSERT INTO api_tokens (name, role, token_mac, created_at) VALUES ('t', 'root', X'01', 0)".to_owned(),
+        format!("INSERT INTO api_tokens (name, role, token_mac, created_at) VALUES ('t', 'root', {blob}, 0)"),
         format!("INSERT INTO identity_requests (account_id, kind, created_at) VALUES ({}, 'unlock', 0)", a.id),
     ];
     for sql in &bad {

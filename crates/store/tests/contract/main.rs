@@ -6,7 +6,15 @@
 
 mod fixtures;
 
+mod accounts;
+mod atomicity;
+mod audit;
 mod constraints;
+mod credentials;
+mod limits;
+mod lock_order;
+mod outbox;
+mod reset;
 
 /// Runs an `async fn(&Db)` once per backend.
 macro_rules! contract {
@@ -15,6 +23,12 @@ macro_rules! contract {
             #[tokio::test(flavor = "multi_thread")]
             async fn on_sqlite() {
                 let db = crate::fixtures::Db::sqlite().await;
+                super::$name(&db).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread")]
+            async fn on_postgres() {
+                let db = crate::fixtures::Db::postgres().await;
                 super::$name(&db).await;
             }
         }
