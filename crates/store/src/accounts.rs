@@ -122,8 +122,29 @@ impl Accounts for SqlStore {
                 ids.insert(r.try_get::<String, _>("login_id").map_err(db)?, r.try_get::<i64, _>("id").map_err(db)?);
             }
         }
+        // What the known accounts hold now, so that a contact detail the file changes counts
+        // as changed at this import, whatever older time the file gives.
+        let mut stored = std::collections::HashMap::new();
+        let known_ids: Vec<i64> =
+            known.iter().filter_map(|a| existing.get(a.profile.login_id.as_str()).copied()).collect();
+        for chunk in known_ids.chunks(500) {
+            let ph: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id IN ({})", ph.join(", "));
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for r in q.fetch_all(&mut *tx).await.map_err(db)? {
+                let (_, profile, _) = Self::account_from_row(&r)?;
+                stored.insert(profile.login_id.to_string(), profile);
+            }
+        }
         for a in &known {
-            let v = profile_values(&a.profile)?;
+            let mut profile = a.profile.clone();
+            if let Some(before) = stored.get(a.profile.login_id.as_str()) {
+                profile.changed_at = ChangedAt::after_update(before, &a.profile, now);
+            }
+            let v = profile_values(&profile)?;
             let r = sqlx::query(
                 "UPDATE accounts SET kind = $2, status = $3, organization_name = $4, family_name = $5, given_name = $6, \
                  birth_date = $7, email = $8, phone = $9, language = $10, address = $11, changed_at = $12, updated_at = $13 \
