@@ -227,6 +227,27 @@ pub struct ChangedAt {
     pub address: Option<OffsetDateTime>,
 }
 
+impl ChangedAt {
+    /// The times to store when an import replaces the `stored` profile with `imported` at
+    /// `now`. A contact detail (e-mail, phone, name, address) that differs counts as changed
+    /// at `now`, unless the file gives a later time; one that is the same keeps the later of
+    /// the stored and the given time. So a re-import can never make a change look older than
+    /// it is, and the cooldown after a contact change applies to changes made by import too.
+    pub fn after_update(stored: &Profile, imported: &Profile, now: OffsetDateTime) -> ChangedAt {
+        let later = |a: Option<OffsetDateTime>, b: Option<OffsetDateTime>| a.max(b);
+        let pick = |differs: bool, stored_at, given_at| {
+            if differs { later(Some(now), given_at) } else { later(stored_at, given_at) }
+        };
+        let (s, i) = (&stored.changed_at, &imported.changed_at);
+        ChangedAt {
+            email: pick(stored.email != imported.email, s.email, i.email),
+            phone: pick(stored.phone != imported.phone, s.phone, i.phone),
+            name: pick(stored.name != imported.name, s.name, i.name),
+            address: pick(stored.address != imported.address, s.address, i.address),
+        }
+    }
+}
+
 /// An account's profile: everything but its credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
@@ -272,6 +293,35 @@ mod tests {
         assert!(PhoneNumber::parse_e164("09012345678").is_err());
         assert!(PhoneNumber::parse_e164("+0123456789").is_err());
         assert!(PhoneNumber::parse_e164("+81").is_err());
+    }
+
+    #[test]
+    fn a_detail_changed_by_import_counts_as_changed_then_unless_the_file_says_later() {
+        let at = |y: i32| time::Date::from_calendar_date(y, time::Month::January, 1).unwrap().midnight().assume_utc();
+        let stored = Profile {
+            login_id: LoginId::parse("123456789").unwrap(),
+            kind: AccountKind::Individual,
+            status: AccountStatus::Active,
+            organization_name: None,
+            name: PersonName::new("Koku", "Taro").unwrap(),
+            birth_date: None,
+            email: Some(Email::parse("taro@example.jp").unwrap()),
+            phone: Some(PhoneNumber::parse_e164("+819012345678").unwrap()),
+            language: Language::Ja,
+            address: None,
+            changed_at: ChangedAt { email: Some(at(2021)), phone: Some(at(2020)), name: None, address: None },
+        };
+        let now = at(2030);
+        let mut imported = stored.clone();
+        imported.phone = Some(PhoneNumber::parse_e164("+819099998888").unwrap());
+        imported.name = PersonName::new("Koku", "Hanako").unwrap();
+        imported.changed_at =
+            ChangedAt { email: Some(at(2019)), phone: Some(at(2019)), name: Some(at(2031)), address: None };
+        let c = ChangedAt::after_update(&stored, &imported, now);
+        assert_eq!(c.phone, Some(now), "a new phone with an older time counts as changed now");
+        assert_eq!(c.name, Some(at(2031)), "a later time in the file is kept");
+        assert_eq!(c.email, Some(at(2021)), "an unchanged e-mail keeps the later of stored and given");
+        assert_eq!(c.address, None, "an address absent before and after has no time");
     }
 
     #[test]

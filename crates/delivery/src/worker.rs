@@ -8,7 +8,7 @@ use std::time::Duration as StdDuration;
 use reissue_core::lifecycle::call::{EndReason, may_still_ring};
 use reissue_core::model::{CallState, OutboxItem};
 use reissue_core::outbox::MessageBody;
-use reissue_core::store::Store;
+use reissue_core::ports::{Store, StoreError};
 use time::{Duration, OffsetDateTime};
 use tokio::sync::Notify;
 
@@ -65,7 +65,7 @@ impl Worker {
     }
 
     /// Delivers everything due, then returns how many messages it handled.
-    pub async fn run_once(&self) -> Result<usize, reissue_core::store::StoreError> {
+    pub async fn run_once(&self) -> Result<usize, StoreError> {
         let t = now();
         let items = self.store.claim_outbox(&self.id, 16, t, t + self.lease).await?;
         let n = items.len();
@@ -75,7 +75,7 @@ impl Worker {
         Ok(n)
     }
 
-    async fn handle(&self, item: OutboxItem) -> Result<(), reissue_core::store::StoreError> {
+    async fn handle(&self, item: OutboxItem) -> Result<(), StoreError> {
         let kind = item.message.body.kind();
         match self.deliver(&item).await {
             Ok(Outcome::Done) => {

@@ -1,12 +1,12 @@
 //! Group commit: audit appends and per-IP request counts that stand alone are queued to one
 //! task, which writes whatever has queued meanwhile in a single transaction — one read of the
-//! chain head, one multi-row insert, one upsert per client address — and then answers each
-//! request. A request is answered only after its write has committed.
+//! chain head, one multi-row insert, one upsert per client address in key order — and then
+//! answers each request. A request is answered only after its write has committed.
 
 use std::collections::HashMap;
 
 use reissue_core::audit::AuditDraft;
-use reissue_core::store::StoreError;
+use reissue_core::ports::StoreError;
 use sqlx::Row;
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
@@ -88,7 +88,7 @@ pub(crate) async fn run(store: SqlStore, mut rx: mpsc::UnboundedReceiver<Job>) {
 
 /// Writes one batch; returns the count each IP job sees, by its position in the batch.
 async fn write(store: &SqlStore, jobs: &[Job]) -> Result<HashMap<usize, u32>, StoreError> {
-    let mut tx = store.begin().await?;
+    let mut tx = store.global_tx().await?;
     let mut groups: Vec<((&str, i64), Vec<usize>)> = Vec::new();
     for (i, job) in jobs.iter().enumerate() {
         if let Job::Ip { ip, window_start, .. } = job {
@@ -99,6 +99,9 @@ async fn write(store: &SqlStore, jobs: &[Job]) -> Result<HashMap<usize, u32>, St
             }
         }
     }
+    // Upserted in key order, so that two instances' batches lock the same budget rows in the
+    // same order and never wait on each other in a cycle.
+    groups.sort_by_key(|(key, _)| *key);
     let mut counts = HashMap::new();
     for ((ip, window), members) in &groups {
         let n = members.len() as i64;
@@ -112,7 +115,7 @@ async fn write(store: &SqlStore, jobs: &[Job]) -> Result<HashMap<usize, u32>, St
         .fetch_one(&mut *tx)
         .await
         .map_err(db)?
-        .try_get(0)
+        .try_get("count")
         .map_err(db)?;
         // Requests in one batch are counted in the order they arrived.
         for (k, i) in members.iter().enumerate() {

@@ -12,9 +12,9 @@ use crate::lifecycle::call::{CallEvent, EndReason, ProviderStatus};
 use crate::mail::{self};
 use crate::model::{Account, Call, CallState, NewCode};
 use crate::outbox::{MessageBody, OutboxMessage};
+use crate::ports::{IssuedVoiceCode, PinTry};
 use crate::rules::CodeChannel;
 use crate::secret::ResetCode;
-use crate::store::{IssuedVoiceCode, PinTry};
 use crate::voice::{Dialogue, MAX_CODE_HEARINGS, Prompt, Script, Step};
 
 impl Recovery {

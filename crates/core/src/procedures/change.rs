@@ -8,7 +8,7 @@ use crate::account::{AccountStatus, LoginId};
 use crate::credential::{HolderContext, normalize_password};
 use crate::hashing::Verification;
 use crate::model::Account;
-use crate::store::Attempt;
+use crate::ports::Attempt;
 
 impl Recovery {
     async fn check_current(

@@ -9,8 +9,8 @@ use crate::account::LoginId;
 use crate::credential::normalize_password;
 use crate::mail::{self};
 use crate::outbox::{MessageBody, OutboxMessage};
+use crate::ports::Initialization;
 use crate::secret::random_password;
-use crate::store::Initialization;
 
 impl Recovery {
     /// P5: when login ID, name, phone and e-mail all match, e-mail a temporary password to the

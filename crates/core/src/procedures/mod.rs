@@ -30,9 +30,9 @@ use crate::keys::Keys;
 use crate::mail::{self, Institution};
 use crate::model::Account;
 use crate::outbox::{MessageBody, OutboxMessage};
+use crate::ports::{Store, StoreError};
 use crate::rules::Rules;
 use crate::secret::Randomness;
-use crate::store::{Store, StoreError};
 
 /// Whose work a hash is. The server's pool serves integrators first and sheds public work
 /// first, so that a flood of public requests (each costing a hash) cannot starve sign-in.

@@ -33,7 +33,7 @@ impl Recovery {
         let institution = self.institution.clone();
         let key = self.key(&["reminder"]);
         let to = profile.email.as_ref().map(|e| e.as_str().to_owned()).unwrap_or_default();
-        let build: crate::store::ReminderBuilder = Box::new(move |logins: &[String]| {
+        let build: crate::ports::ReminderBuilder = Box::new(move |logins: &[String]| {
             if logins.is_empty() {
                 return None;
             }

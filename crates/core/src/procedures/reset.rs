@@ -13,9 +13,9 @@ use crate::credential::HolderContext;
 use crate::lifecycle::code;
 use crate::lifecycle::reset_session::{self, SessionState};
 use crate::model::Account;
+use crate::ports::{CompletedReset, OpenSession};
 use crate::rules::CodeChannel;
 use crate::secret::{ResetCode, random_token};
-use crate::store::{CompletedReset, OpenSession};
 
 impl Recovery {
     /// P3 step 1: a login ID and a code. Every failure is the same `InvalidCode`.

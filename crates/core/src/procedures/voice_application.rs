@@ -6,7 +6,7 @@ use super::{Recovery, RecoveryError, Requester};
 use crate::account::{LoginId, parse_date};
 use crate::model::Account;
 use crate::outbox::{MessageBody, OutboxMessage};
-use crate::store::{VoiceApplication, VoiceApplicationOutcome};
+use crate::ports::{VoiceApplication, VoiceApplicationOutcome};
 
 impl Recovery {
     /// P1: apply for a voice reset code. Always succeeds from the caller's point of view; what

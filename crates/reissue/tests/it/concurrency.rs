@@ -134,3 +134,67 @@ async fn parallel_guesses_cannot_outrun_the_lock_on_sqlite() {
 async fn parallel_guesses_cannot_outrun_the_lock_on_postgres() {
     parallel_guesses_check_no_more_than_the_lock_allows(Db::Postgres).await;
 }
+
+/// Completing a reset and a wrong code entry for the same account, raced 500 times on
+/// PostgreSQL: every answer is one the API promises (the reset completes, the wrong code is
+/// refused), never a 5xx from two transactions that lock the same rows in opposite orders.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reset_completed_while_a_wrong_code_is_entered_never_fails_on_postgres() {
+    let env = Env::new(Db::Postgres);
+    let server = env.server(
+        true,
+        "[rules]\nuniform_response_ms = 10\nvoice_applications_per_day = 100000\naccount_max_code_failures = 100000\n",
+    );
+    let api = Api::new(&server.base);
+    // Where the wrong entry lands relative to the completion's write: aimed at the end of
+    // its hashing, which `estimate` follows, and spread around it.
+    let mut estimate = 30.0_f64;
+    for i in 0..500 {
+        let (s, _) =
+            api.post("/api/v1/voice-applications", json!({"login_id": LOGIN, "birth_date": "1980-04-01"})).await;
+        assert_eq!(s, 202);
+        let sid = api.wait_for_call(i + 1).await;
+        let code = api.call_and_get_code(&sid, "4826").await;
+        let (s, _) = api.post(&format!("/demo/calls/{sid}/hangup"), json!({})).await;
+        assert_eq!(s, 200);
+        let (s, v) = api.post("/api/v1/resets", json!({"channel": "voice", "login_id": LOGIN, "code": code})).await;
+        assert_eq!(s, 201, "{v}");
+        let token = v["reset_token"].as_str().expect("reset_token").to_owned();
+        let wrong = if code.starts_with('0') { "1111111111" } else { "0000000000" };
+        let offset = (estimate + (i % 9) as f64 - 6.0).max(0.0);
+        let (http, base) = (api.http.clone(), server.base.clone());
+        let complete = tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            let pin = ["5917", "3917"][i % 2];
+            let r = http
+                .post(format!("{base}/api/v1/resets/complete"))
+                .json(&json!({"reset_token": token, "credentials": {"telephone_pin": pin}}))
+                .send()
+                .await
+                .expect("complete");
+            let status = r.status().as_u16();
+            (status, r.text().await.unwrap_or_default(), started.elapsed().as_secs_f64() * 1000.0)
+        });
+        let (http, base) = (api.http.clone(), server.base.clone());
+        let entry = tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_micros((offset * 1000.0) as u64)).await;
+            let r = http
+                .post(format!("{base}/api/v1/resets"))
+                .json(&json!({"channel": "voice", "login_id": LOGIN, "code": wrong}))
+                .send()
+                .await
+                .expect("code entry");
+            let status = r.status().as_u16();
+            (status, r.text().await.unwrap_or_default())
+        });
+        let (completed, body, took) = complete.await.unwrap();
+        let (entered, entry_body) = entry.await.unwrap();
+        let errors = || {
+            let log = server.log_text();
+            log.lines().filter(|l| l.contains("ERROR") || l.contains("WARN")).collect::<Vec<_>>().join("\n")
+        };
+        assert_eq!(completed, 200, "iteration {i}: completion answered {completed} {body}\n{}", errors());
+        assert_eq!(entered, 400, "iteration {i}: wrong code answered {entered} {entry_body}\n{}", errors());
+        estimate = 0.8 * estimate + 0.2 * took;
+    }
+}

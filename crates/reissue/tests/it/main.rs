@@ -9,6 +9,7 @@ mod concurrency;
 mod crash;
 mod harness;
 mod identity;
+mod reimport;
 mod rules;
 mod twilio;
 mod voice_reset;

@@ -1,0 +1,69 @@
+//! Credentials: verification attempts counted before the secret is checked, and changes with
+//! the current secret.
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+use super::StoreError;
+use crate::audit::AuditDraft;
+use crate::outbox::OutboxMessage;
+
+/// Whether a credential attempt may be checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    Reserved,
+    Locked,
+    /// Attempts already being checked fill the credential's remaining budget.
+    Busy,
+}
+
+/// What a wrong credential did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CredentialFailure {
+    pub locked: bool,
+}
+
+#[async_trait]
+pub trait Credentials: Send + Sync {
+    /// Counts an attempt on a credential before the secret is checked. A right secret then
+    /// clears the count.
+    async fn reserve_credential_attempt(
+        &self,
+        account_id: i64,
+        credential: &str,
+        max_failures: u32,
+    ) -> Result<Attempt, StoreError>;
+
+    /// The reserved attempt was wrong: locks the credential when its failures reached `max`.
+    async fn record_credential_failure(
+        &self,
+        account_id: i64,
+        credential: &str,
+        max_failures: u32,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<CredentialFailure, StoreError>;
+
+    /// The reserved attempt was right: clears the failure count and can replace the hash.
+    /// False (nothing changed) when the credential was locked in the meantime.
+    async fn record_credential_success(
+        &self,
+        account_id: i64,
+        credential: &str,
+        rehash: Option<String>,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<bool, StoreError>;
+
+    /// Replaces a credential after a change with the current secret, with its messages.
+    /// False (nothing changed) when the credential was locked in the meantime.
+    async fn change_credential(
+        &self,
+        account_id: i64,
+        credential: &str,
+        hash: String,
+        messages: Vec<OutboxMessage>,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<bool, StoreError>;
+}

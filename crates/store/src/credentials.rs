@@ -1,0 +1,131 @@
+//! Credentials: attempts counted before a secret is checked, failures, locks and changes.
+
+use async_trait::async_trait;
+use reissue_core::audit::AuditDraft;
+use reissue_core::outbox::OutboxMessage;
+use reissue_core::ports::{Attempt, CredentialFailure, Credentials, StoreError};
+use sqlx::Row;
+use time::OffsetDateTime;
+
+use crate::{SqlStore, db, ms};
+
+#[async_trait]
+impl Credentials for SqlStore {
+    async fn reserve_credential_attempt(
+        &self,
+        account_id: i64,
+        credential: &str,
+        max_failures: u32,
+    ) -> Result<Attempt, StoreError> {
+        let mut tx = self.account_tx(account_id).await?;
+        let r = sqlx::query(
+            "UPDATE credentials SET failures = failures + 1 \
+             WHERE account_id = $1 AND name = $2 AND locked = 0 AND failures < $3 RETURNING failures",
+        )
+        .bind(account_id)
+        .bind(credential)
+        .bind(i64::from(max_failures))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        if r.is_some() {
+            tx.commit().await.map_err(db)?;
+            return Ok(Attempt::Reserved);
+        }
+        let locked = sqlx::query("SELECT locked FROM credentials WHERE account_id = $1 AND name = $2")
+            .bind(account_id)
+            .bind(credential)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db)?
+            .map(|r| r.try_get::<i64, _>("locked"))
+            .transpose()
+            .map_err(db)?;
+        Ok(if locked == Some(0) { Attempt::Busy } else { Attempt::Locked })
+    }
+
+    async fn record_credential_failure(
+        &self,
+        account_id: i64,
+        credential: &str,
+        max_failures: u32,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<CredentialFailure, StoreError> {
+        let mut tx = self.account_tx(account_id).await?;
+        let r = sqlx::query(
+            "UPDATE credentials SET locked = CASE WHEN failures >= $3 THEN 1 ELSE locked END \
+             WHERE account_id = $1 AND name = $2 RETURNING locked",
+        )
+        .bind(account_id)
+        .bind(credential)
+        .bind(i64::from(max_failures))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        let locked = match r {
+            Some(r) => r.try_get::<i64, _>("locked").map_err(db)? != 0,
+            None => true,
+        };
+        let audit = if locked { audit.outcome("locked") } else { audit };
+        self.audit(&mut tx, now, &audit).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(CredentialFailure { locked })
+    }
+
+    async fn record_credential_success(
+        &self,
+        account_id: i64,
+        credential: &str,
+        rehash: Option<String>,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.account_tx(account_id).await?;
+        let r = sqlx::query(
+            "UPDATE credentials SET failures = 0, hash = COALESCE($3, hash) \
+             WHERE account_id = $1 AND name = $2 AND locked = 0 RETURNING failures",
+        )
+        .bind(account_id)
+        .bind(credential)
+        .bind(rehash)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        if r.is_none() {
+            return Ok(false);
+        }
+        self.audit(&mut tx, now, &audit).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(true)
+    }
+
+    async fn change_credential(
+        &self,
+        account_id: i64,
+        credential: &str,
+        hash: String,
+        messages: Vec<OutboxMessage>,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.account_tx(account_id).await?;
+        let r = sqlx::query(
+            "UPDATE credentials SET hash = $3, failures = 0, locked = 0, must_change = 0, changed_at = $4, \
+             hash_expires_at = NULL, temp_hash = NULL, temp_expires_at = NULL \
+             WHERE account_id = $1 AND name = $2 AND locked = 0 RETURNING failures",
+        )
+        .bind(account_id)
+        .bind(credential)
+        .bind(hash)
+        .bind(ms(now))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        if r.is_none() {
+            return Ok(false);
+        }
+        self.finish(tx, now, &messages, &audit).await?;
+        Ok(true)
+    }
+}
