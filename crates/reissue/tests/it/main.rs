@@ -4,6 +4,7 @@ mod card;
 mod concurrency;
 mod crash;
 mod harness;
+mod hermetic;
 mod identity;
 mod rules;
 mod twilio;

@@ -1,7 +1,7 @@
 //! The voice procedure against a Twilio stand-in and a real SMTP server on loopback.
 //!
 //! The stand-in speaks Twilio's REST API: it checks HTTP Basic auth and validates every
-//! `Calls.json` request against Twilio's own OpenAPI description (`shared/specs`), then rings
+//! `Calls.json` request against Twilio's own OpenAPI description (`tests/fixtures`), then rings
 //! the call in the phone network, which fetches TwiML from our webhooks and signs every
 //! request with the auth token, as Twilio does. The SMTP server is Debian's aiosmtpd writing
 //! a Maildir.
@@ -26,9 +26,9 @@ const SID: &str = "AC0123456789abcdef0123456789abcdef";
 const TOKEN: &str = "twilio-auth-token-for-tests";
 const LOGIN: &str = "123456789";
 
-/// Twilio's OpenAPI description, from `shared/specs` beside the repository.
+/// Twilio's OpenAPI description, kept in the repository (`tests/fixtures`, Apache 2.0).
 fn spec() -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs/twilio_api_v2010.json");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/twilio_api_v2010.json");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).expect("spec JSON")
 }
