@@ -11,6 +11,9 @@ mod env;
 mod env_tests;
 #[cfg(test)]
 mod probe;
+#[cfg(test)]
+#[allow(clippy::result_large_err)]
+mod voice_tests;
 
 use std::path::{Path, PathBuf};
 
@@ -122,13 +125,70 @@ pub enum VoiceProviderName {
     Twilio,
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct VoiceConfig {
     pub provider: VoiceProviderName,
     pub twilio: Option<TwilioConfig>,
     /// Seconds a call rings before "no-answer".
     pub ring_timeout_secs: Option<u32>,
+    /// The longest an answered call may last, in seconds; the provider hangs up then.
+    pub max_call_secs: u32,
+}
+
+impl Default for VoiceConfig {
+    fn default() -> Self {
+        Self { provider: VoiceProviderName::default(), twilio: None, ring_timeout_secs: None, max_call_secs: 300 }
+    }
+}
+
+/// The most Twilio allows for `TimeLimit`: four hours.
+const TWILIO_MAX_CALL_SECS: u32 = 4 * 3600;
+
+impl VoiceConfig {
+    /// Refuses settings a provider cannot honour, and a Twilio set-up whose webhooks would
+    /// carry the caller's PIN digits and the spoken code over plain HTTP.
+    fn check(&self, public_url: &str) -> Result<(), String> {
+        if !(1..=TWILIO_MAX_CALL_SECS).contains(&self.max_call_secs) {
+            return Err(format!("voice.max_call_secs must be between 1 and {TWILIO_MAX_CALL_SECS}"));
+        }
+        if self.provider == VoiceProviderName::Twilio {
+            if self.twilio.is_none() {
+                return Err(
+                    "voice.provider = \"twilio\" needs [voice.twilio] with account_sid, auth_token and from".into()
+                );
+            }
+            if !is_https_or_loopback(public_url) {
+                return Err(format!(
+                    "server.public_url must be an https:// URL when voice.provider = \"twilio\" (it is {public_url:?}): \
+                     Twilio sends the caller's PIN digits to it and fetches the spoken code from it"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether `u` is `https://...`, or any scheme on a loopback host (a test or a local proxy).
+fn is_https_or_loopback(u: &str) -> bool {
+    let Ok(url) = url::Url::parse(u) else { return false };
+    if url.scheme() == "https" {
+        return true;
+    }
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+impl Config {
+    /// The URL the providers and e-mails use: `server.public_url`, or `http://` and the
+    /// listening address.
+    pub fn public_url(&self) -> String {
+        self.server.public_url.clone().unwrap_or_else(|| format!("http://{}", self.server.listen))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -202,9 +262,7 @@ const SETTINGS_NAMED_FILE: &[&str] = &["keys.code_hmac_file", "keys.pepper_file"
 pub fn load(file: Option<&Path>) -> Result<Config, String> {
     let config = read(file, std::env::vars().collect())?;
     config.rules.validate()?;
-    if config.voice.provider == VoiceProviderName::Twilio && config.voice.twilio.is_none() {
-        return Err("voice.provider = \"twilio\" needs [voice.twilio] with account_sid, auth_token and from".into());
-    }
+    config.voice.check(&config.public_url())?;
     Ok(config)
 }
 

@@ -190,7 +190,7 @@ async fn runtime(config: Config) -> Result<Runtime, String> {
     let mut dummy = [0u8; 24];
     rng.fill(&mut dummy);
     let dummy_hash = hasher.hash(&SecretString::from(hex::encode(dummy)), rng.as_ref()).map_err(|e| e.to_string())?;
-    let public_url = config.server.public_url.clone().unwrap_or_else(|| format!("http://{}", config.server.listen));
+    let public_url = config.public_url();
     let recovery = Arc::new(Recovery {
         store: store.clone(),
         hashing,
@@ -409,6 +409,7 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
                         auth_token: t.auth_token.clone(),
                         from: t.from.clone(),
                         ring_timeout_secs: cfg.voice.ring_timeout_secs.unwrap_or(25),
+                        max_call_secs: cfg.voice.max_call_secs,
                     },
                 )),
                 t.auth_token.clone(),
