@@ -19,22 +19,9 @@ use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 use utoipa::{OpenApi, ToSchema};
 
+pub use crate::client::ClientIp;
 use crate::error::{ApiError, ErrorBody};
 use crate::{AppState, now};
-
-/// The client address of a request, for the audit log.
-#[derive(Debug, Clone)]
-pub struct ClientIp(pub Option<String>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(
-            parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string()),
-        ))
-    }
-}
 
 /// A caller holding a bearer token, with its name and role.
 #[derive(Debug, Clone)]
@@ -71,7 +58,7 @@ impl Bearer {
     }
 
     fn requester(&self, ip: ClientIp) -> Requester {
-        Requester { actor: format!("token:{}", self.name), client_ip: ip.0 }
+        Requester { actor: format!("token:{}", self.name), client_ip: ip.audit() }
     }
 }
 
@@ -129,8 +116,10 @@ pub async fn voice_application(
     LoginId::parse(&req.login_id).map_err(|e| ApiError::bad_request("invalid_field", e.reason).field(e.field))?;
     parse_date("birth_date", &req.birth_date)
         .map_err(|e| ApiError::bad_request("invalid_field", e.reason).field(e.field))?;
-    let result =
-        state.recovery.apply_for_voice_code(&req.login_id, &req.birth_date, &Requester::public(ip.0), now()).await;
+    let result = state
+        .recovery
+        .apply_for_voice_code(&req.login_id, &req.birth_date, &Requester::public(ip.audit()), now())
+        .await;
     accepted_at_deadline(&state, started, result).await
 }
 
@@ -184,7 +173,7 @@ pub async fn password_initialization(
     let req = body(payload)?;
     let login_id = LoginId::parse(&req.login_id).map_err(invalid)?;
     let who = identity(&req.name, &req.phone_country, &req.phone_number, &req.email)?;
-    let result = state.recovery.initialize_password(&login_id, &who, &Requester::public(ip.0), now()).await;
+    let result = state.recovery.initialize_password(&login_id, &who, &Requester::public(ip.audit()), now()).await;
     accepted_at_deadline(&state, started, result).await
 }
 
@@ -201,7 +190,7 @@ pub async fn login_id_notification(
     let started = Instant::now();
     let req = body(payload)?;
     let who = identity(&req.name, &req.phone_country, &req.phone_number, &req.email)?;
-    let result = state.recovery.remind_login_ids(&who, &Requester::public(ip.0), now()).await;
+    let result = state.recovery.remind_login_ids(&who, &Requester::public(ip.audit()), now()).await;
     accepted_at_deadline(&state, started, result).await
 }
 
@@ -246,7 +235,8 @@ pub async fn enter_code(
         ChannelName::Voice => CodeChannel::Voice,
         ChannelName::Postal => CodeChannel::Postal,
     };
-    let result = state.recovery.enter_code(channel, &req.login_id, &req.code, &Requester::public(ip.0), now()).await;
+    let result =
+        state.recovery.enter_code(channel, &req.login_id, &req.code, &Requester::public(ip.audit()), now()).await;
     answer_at_deadline(started, state.recovery.rules.code_entry_response_ms).await;
     let opened = result?;
     let resp = ResetSessionResponse {
@@ -282,7 +272,7 @@ pub async fn complete_reset(
 ) -> Result<Response, ApiError> {
     let req = body(payload)?;
     let changed =
-        state.recovery.complete_reset(&req.reset_token, req.credentials, &Requester::public(ip.0), now()).await?;
+        state.recovery.complete_reset(&req.reset_token, req.credentials, &Requester::public(ip.audit()), now()).await?;
     state.wake.notify_one();
     Ok(Json(Changed { changed }).into_response())
 }
@@ -341,7 +331,7 @@ pub async fn change_credential(
     let req = body(payload)?;
     let result = state
         .recovery
-        .change(&req.login_id, &req.credential, &req.current, &req.new, &Requester::public(ip.0), now())
+        .change(&req.login_id, &req.credential, &req.current, &req.new, &Requester::public(ip.audit()), now())
         .await;
     state.wake.notify_one();
     answer_at_deadline(started, state.recovery.rules.uniform_response_ms).await;

@@ -1,6 +1,7 @@
 //! The integration tests of the `reissue` binary, in one test binary.
 
 mod card;
+mod client_address;
 mod concurrency;
 mod crash;
 mod harness;
