@@ -3,6 +3,7 @@
 
 mod config;
 mod import;
+mod import_progress;
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -320,7 +321,10 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
 }
 
 async fn import_accounts(rt: &Runtime, input: &str, update: bool) -> Result<ExitCode, String> {
-    let accounts = match import::parse_all(input, &rt.recovery.credentials, rt.recovery.hashing.clone()).await {
+    let lines = input.lines().filter(|l| !l.trim().is_empty()).count();
+    let mut progress = import_progress::Progress::on_terminal(lines);
+    let parsed = import::parse_all(input, &rt.recovery.credentials, rt.recovery.hashing.clone(), &mut progress).await;
+    let accounts = match parsed {
         Ok(a) => a,
         Err(errors) => {
             for e in &errors {
@@ -331,7 +335,14 @@ async fn import_accounts(rt: &Runtime, input: &str, update: bool) -> Result<Exit
         }
     };
     let audit = AuditDraft::new("cli", "account_import", None, "imported");
-    match rt.store.import_accounts(accounts, update, now(), audit).await {
+    progress.counts.stage = import_progress::Stage::Writing;
+    progress.show(true);
+    let written = rt.store.import_accounts(accounts, update, now(), audit).await;
+    if written.is_ok() {
+        progress.counts.stage = import_progress::Stage::Written;
+    }
+    progress.finish();
+    match written {
         Ok(n) => {
             println!("imported {n} account(s)");
             Ok(ExitCode::SUCCESS)
@@ -357,7 +368,8 @@ async fn load_demo(rt: &Runtime) -> Result<(), String> {
     if rt.store.account(&first).await.map_err(|e| e.to_string())?.is_some() {
         return Ok(());
     }
-    let accounts = import::parse_all(DEMO_ACCOUNTS, &rt.recovery.credentials, rt.recovery.hashing.clone())
+    let mut quiet = import_progress::Progress::off();
+    let accounts = import::parse_all(DEMO_ACCOUNTS, &rt.recovery.credentials, rt.recovery.hashing.clone(), &mut quiet)
         .await
         .map_err(|e| e.join("; "))?;
     rt.store

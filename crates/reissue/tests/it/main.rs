@@ -7,6 +7,7 @@ mod crash;
 mod harness;
 mod hermetic;
 mod identity;
+mod import_progress;
 mod rules;
 mod twilio;
 mod voice_reset;
