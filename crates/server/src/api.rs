@@ -90,8 +90,10 @@ fn body<T>(payload: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
 #[serde(deny_unknown_fields)]
 pub struct VoiceApplicationRequest {
     /// Nine digits; full-width digits are accepted.
+    #[schema(pattern = "^[0-9０-９]{9}$", example = "123456789")]
     pub login_id: String,
     /// `YYYY-MM-DD`.
+    #[schema(format = Date, example = "1980-04-01")]
     pub birth_date: String,
 }
 
@@ -127,23 +129,45 @@ pub async fn voice_application(
 #[serde(deny_unknown_fields)]
 pub struct PasswordInitializationRequest {
     /// Nine digits; full-width digits are accepted.
+    #[schema(pattern = "^[0-9０-９]{9}$", example = "123456789")]
     pub login_id: String,
     /// Given and family name in either order, separated by a space.
+    #[schema(
+        min_length = 1,
+        pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]*$",
+        example = "Taro Koku"
+    )]
     pub name: String,
     /// `JP` (ISO 3166 alpha-2) or a calling code such as `+81`.
+    #[schema(pattern = "^\\s*([+＋]?[0-9０-９]{1,3}|[A-Za-zＡ-Ｚａ-ｚ]{2})\\s*$", example = "JP")]
     pub phone_country: String,
-    /// As typed: hyphens, spaces, a leading 0 or a `+81` prefix are fine.
+    /// As typed: hyphens, spaces, a leading 0 or a `+81` prefix are fine; it must be a
+    /// valid number for the country/region.
+    #[schema(min_length = 1, max_length = 40, pattern = "[0-9０-９]", example = "090-1234-5678")]
     pub phone_number: String,
     /// The registered address.
+    #[schema(format = Email, max_length = 254, example = "taro@example.jp")]
     pub email: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginIdNotificationRequest {
+    /// Given and family name in either order, separated by a space.
+    #[schema(
+        min_length = 1,
+        pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]*$",
+        example = "Taro Koku"
+    )]
     pub name: String,
+    /// `JP` (ISO 3166 alpha-2) or a calling code such as `+81`.
+    #[schema(pattern = "^\\s*([+＋]?[0-9０-９]{1,3}|[A-Za-zＡ-Ｚａ-ｚ]{2})\\s*$", example = "JP")]
     pub phone_country: String,
+    /// As typed; it must be a valid number for the country/region.
+    #[schema(min_length = 1, max_length = 40, pattern = "[0-9０-９]", example = "090-1234-5678")]
     pub phone_number: String,
+    /// The registered address.
+    #[schema(format = Email, max_length = 254, example = "taro@example.jp")]
     pub email: String,
 }
 
@@ -199,8 +223,10 @@ pub async fn login_id_notification(
 pub struct EnterCodeRequest {
     /// Which page the code is entered on: `voice` or `postal`.
     pub channel: ChannelName,
+    /// Nine digits; full-width digits are accepted. Any other value is `400 invalid_code`.
     pub login_id: String,
-    /// Full-width digits, spaces and hyphens are accepted.
+    /// Full-width digits, spaces and hyphens are accepted. A wrong, expired or malformed code
+    /// is `400 invalid_code`, whatever the reason.
     pub code: String,
 }
 
@@ -280,7 +306,9 @@ pub async fn complete_reset(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VerifyRequest {
+    /// Any other login ID is `401`, like a wrong secret.
     pub login_id: String,
+    /// One of this server's credential names (the served document lists them).
     pub credential: String,
     #[schema(value_type = String)]
     pub secret: SecretString,
@@ -312,6 +340,8 @@ pub async fn verify_credential(
 #[serde(deny_unknown_fields)]
 pub struct ChangeRequest {
     pub login_id: String,
+    /// One of this server's credentials that can be set online (the served document lists
+    /// them); any other is `422`.
     pub credential: String,
     #[schema(value_type = String)]
     pub current: SecretString,
@@ -341,12 +371,20 @@ pub async fn change_credential(
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
-    pub login_id: Option<String>,
+    /// The account whose events to list: nine digits.
+    #[param(pattern = "^[0-9０-９]{9}$", example = "123456789")]
+    pub login_id: String,
     /// Events after this sequence number.
     pub after: Option<i64>,
+    /// At most this many events (1 to 10,000; 1,000 when not given).
+    #[param(minimum = 1, maximum = 10000)]
     pub limit: Option<u32>,
 }
+
+/// The most events one audit query returns.
+const AUDIT_LIMIT_MAX: u32 = 10_000;
 
 /// The audit events of an account (auditors).
 #[utoipa::path(get, path = "/api/v1/audit", params(AuditQuery), security(("bearer" = [])),
@@ -358,16 +396,16 @@ pub async fn audit(
 ) -> Result<Response, ApiError> {
     bearer.require(Role::Auditor)?;
     let Query(q) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
-    let login = match q.login_id.as_deref() {
-        Some(l) => {
-            Some(LoginId::parse(l).map_err(|e| ApiError::bad_request("invalid_field", e.reason).field(e.field))?)
-        }
-        None => None,
-    };
+    let login =
+        LoginId::parse(&q.login_id).map_err(|e| ApiError::bad_request("invalid_field", e.reason).field(e.field))?;
+    let limit = q.limit.unwrap_or(1000);
+    if !(1..=AUDIT_LIMIT_MAX).contains(&limit) {
+        return Err(ApiError::bad_request("invalid_field", "must be between 1 and 10000").field("limit"));
+    }
     let events = state
         .recovery
         .store
-        .audit_events(login.as_ref().map(LoginId::as_str), q.after.unwrap_or(0), q.limit.unwrap_or(1000).min(10_000))
+        .audit_events(Some(login.as_str()), q.after.unwrap_or(0), limit)
         .await
         .map_err(|e| ApiError::from(reissue_core::recovery::RecoveryError::Store(e)))?;
     Ok(Json(serde_json::json!({ "events": events })).into_response())
@@ -414,6 +452,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
 )]
 pub struct ApiDoc;
 
-pub async fn openapi() -> Response {
-    Json(ApiDoc::openapi()).into_response()
+/// The OpenAPI document, completed for this server (`openapi.rs`).
+pub async fn openapi(State(state): State<AppState>) -> Response {
+    Json(crate::openapi::document(&state.recovery.credentials)).into_response()
 }

@@ -7,6 +7,7 @@ pub mod client;
 pub mod demo;
 pub mod error;
 pub mod hashing;
+pub mod openapi;
 pub mod voice;
 
 use std::sync::Arc;

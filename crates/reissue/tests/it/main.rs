@@ -8,6 +8,7 @@ mod harness;
 mod hermetic;
 mod identity;
 mod import_progress;
+mod openapi;
 mod rules;
 mod twilio;
 mod voice_reset;
