@@ -18,7 +18,8 @@ pub struct Calendar {
 
 impl std::fmt::Debug for Calendar {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("Calendar").field(&self.name).finish()
+        // The zone's name, as configured.
+        write!(f, "{:?}", self.name)
     }
 }
 

@@ -1,11 +1,25 @@
 //! Configuration: defaults, overlaid by a TOML file, overlaid by `REISSUE__SECTION__KEY`
 //! environment variables; `REISSUE__SECTION__KEY_FILE` reads a secret from a file. Unknown
 //! keys are an error that names the key. Secrets never show in `Debug` output.
+//!
+//! The environment's values are text (`env.rs`): a string setting takes it as written, a
+//! numeric or boolean setting parses it.
+
+mod env;
+#[cfg(test)]
+#[allow(clippy::result_large_err)] // figment::Jail's closures return figment::Error by design.
+mod env_tests;
+#[cfg(test)]
+mod probe;
+#[cfg(test)]
+#[allow(clippy::result_large_err)]
+mod voice_tests;
 
 use std::path::{Path, PathBuf};
 
 use figment::Figment;
-use figment::providers::{Env, Format, Toml};
+use figment::error::{Actual, Kind};
+use figment::providers::{Format, Toml};
 use reissue_core::credential::CredentialSpec;
 use reissue_core::hashing::Argon2Cost;
 use reissue_core::mail::Institution;
@@ -111,13 +125,70 @@ pub enum VoiceProviderName {
     Twilio,
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct VoiceConfig {
     pub provider: VoiceProviderName,
     pub twilio: Option<TwilioConfig>,
     /// Seconds a call rings before "no-answer".
     pub ring_timeout_secs: Option<u32>,
+    /// The longest an answered call may last, in seconds; the provider hangs up then.
+    pub max_call_secs: u32,
+}
+
+impl Default for VoiceConfig {
+    fn default() -> Self {
+        Self { provider: VoiceProviderName::default(), twilio: None, ring_timeout_secs: None, max_call_secs: 300 }
+    }
+}
+
+/// The most Twilio allows for `TimeLimit`: four hours.
+const TWILIO_MAX_CALL_SECS: u32 = 4 * 3600;
+
+impl VoiceConfig {
+    /// Refuses settings a provider cannot honour, and a Twilio set-up whose webhooks would
+    /// carry the caller's PIN digits and the spoken code over plain HTTP.
+    fn check(&self, public_url: &str) -> Result<(), String> {
+        if !(1..=TWILIO_MAX_CALL_SECS).contains(&self.max_call_secs) {
+            return Err(format!("voice.max_call_secs must be between 1 and {TWILIO_MAX_CALL_SECS}"));
+        }
+        if self.provider == VoiceProviderName::Twilio {
+            if self.twilio.is_none() {
+                return Err(
+                    "voice.provider = \"twilio\" needs [voice.twilio] with account_sid, auth_token and from".into()
+                );
+            }
+            if !is_https_or_loopback(public_url) {
+                return Err(format!(
+                    "server.public_url must be an https:// URL when voice.provider = \"twilio\" (it is {public_url:?}): \
+                     Twilio sends the caller's PIN digits to it and fetches the spoken code from it"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether `u` is `https://...`, or any scheme on a loopback host (a test or a local proxy).
+fn is_https_or_loopback(u: &str) -> bool {
+    let Ok(url) = url::Url::parse(u) else { return false };
+    if url.scheme() == "https" {
+        return true;
+    }
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+impl Config {
+    /// The URL the providers and e-mails use: `server.public_url`, or `http://` and the
+    /// listening address.
+    pub fn public_url(&self) -> String {
+        self.server.public_url.clone().unwrap_or_else(|| format!("http://{}", self.server.listen))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -182,8 +253,22 @@ impl Default for LogConfig {
     }
 }
 
-/// Loads the configuration from `file` (or `reissue.toml` when present) and the environment.
+/// Settings whose own names end in `_file`: `REISSUE__KEYS__PEPPER_FILE` sets the path,
+/// it does not read the setting from a file.
+const SETTINGS_NAMED_FILE: &[&str] = &["keys.code_hmac_file", "keys.pepper_file", "keys.webhook_signing_file"];
+
+/// Loads the configuration from `file` (or `reissue.toml` when present) and the environment,
+/// and checks it.
 pub fn load(file: Option<&Path>) -> Result<Config, String> {
+    let config = read(file, std::env::vars().collect())?;
+    config.rules.validate()?;
+    config.voice.check(&config.public_url())?;
+    Ok(config)
+}
+
+/// Reads the configuration from `file` (or `reissue.toml`) and `vars`, without checking the
+/// figures.
+fn read(file: Option<&Path>, vars: Vec<(String, String)>) -> Result<Config, String> {
     let mut fig = Figment::new();
     match file {
         Some(f) if !f.exists() => return Err(format!("configuration file {} does not exist", f.display())),
@@ -191,22 +276,35 @@ pub fn load(file: Option<&Path>) -> Result<Config, String> {
         None if Path::new("reissue.toml").exists() => fig = fig.merge(Toml::file("reissue.toml")),
         None => {}
     }
-    fig = fig
-        .merge(Env::prefixed("REISSUE__").split("__").filter(|k| !k.as_str().to_ascii_lowercase().ends_with("_file")));
-    for (key, value) in std::env::vars() {
-        let Some(rest) = key.strip_prefix("REISSUE__") else { continue };
-        let Some(rest) = rest.strip_suffix("_FILE").or_else(|| rest.strip_suffix("_file")) else { continue };
-        let path = rest.to_lowercase().replace("__", ".");
+    let mut direct = Vec::new();
+    let mut files = Figment::new();
+    for (key, value) in vars {
+        let Some(rest) = key.strip_prefix(env::PREFIX) else { continue };
+        let path = env::setting_path(rest);
+        if !env::is_file_reference(rest) || SETTINGS_NAMED_FILE.contains(&path.as_str()) {
+            direct.push((key, value));
+            continue;
+        }
+        let path = path[..path.len() - "_file".len()].to_owned();
         let secret = std::fs::read_to_string(&value).map_err(|e| format!("{key}: cannot read {value}: {e}"))?;
-        fig = fig.merge((path, secret.trim_end_matches(['\n', '\r']).to_owned()));
+        files = files.merge((path, secret.trim_end_matches(['\n', '\r']).to_owned()));
     }
-    let config: Config =
-        fig.extract().map_err(|e| e.into_iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))?;
-    config.rules.validate()?;
-    if config.voice.provider == VoiceProviderName::Twilio && config.voice.twilio.is_none() {
-        return Err("voice.provider = \"twilio\" needs [voice.twilio] with account_sid, auth_token and from".into());
+    let mut env = env::EnvText::from_vars(direct);
+    loop {
+        let merged = fig.clone().merge(env.clone()).merge(files.clone());
+        match merged.extract_lossy::<Config>() {
+            Ok(config) => return Ok(config),
+            Err(e) => {
+                // A list or table given as text: read that variable as one, and try again.
+                let path = e.path.join(".");
+                if matches!(e.kind, Kind::InvalidType(Actual::Str(_), _)) && env.could_be_structured(&path) {
+                    env = env.with_structured(&path);
+                    continue;
+                }
+                return Err(e.into_iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "));
+            }
+        }
     }
-    Ok(config)
 }
 
 #[cfg(test)]

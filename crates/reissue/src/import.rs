@@ -14,6 +14,8 @@ use reissue_core::procedures::{HashPriority, Hashing};
 use secrecy::SecretString;
 use serde::Deserialize;
 
+use crate::import_progress::{Progress, Stage};
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Line {
@@ -116,10 +118,12 @@ fn parse_line(n: usize, text: &str, set: &CredentialSet) -> Result<Parsed, Strin
 }
 
 /// Parses every line; on any error returns all of them, each with its line number.
+/// `progress` counts lines parsed and accounts hashed.
 pub async fn parse_all(
     input: &str,
     set: &CredentialSet,
     hashing: Arc<dyn Hashing>,
+    progress: &mut Progress,
 ) -> Result<Vec<ImportedAccount>, Vec<String>> {
     let mut parsed = Vec::new();
     let mut errors = Vec::new();
@@ -139,10 +143,16 @@ pub async fn parse_all(
             }
             Err(e) => errors.push(format!("line {n}: {e}")),
         }
+        progress.counts.parsed += 1;
+        progress.show(false);
     }
     if !errors.is_empty() {
+        progress.finish();
         return Err(errors);
     }
+    progress.counts.stage = Stage::Hashing;
+    progress.counts.accounts = parsed.len();
+    progress.show(true);
     // Hash clear-text secrets on the bounded pool, several at a time.
     let mut out = Vec::with_capacity(parsed.len());
     for p in parsed {
@@ -162,6 +172,8 @@ pub async fn parse_all(
             creds.push((name, hash));
         }
         out.push(ImportedAccount { line: p.line, profile: p.profile, credentials: creds });
+        progress.counts.hashed += 1;
+        progress.show(false);
     }
     Ok(out)
 }

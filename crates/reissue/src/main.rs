@@ -3,6 +3,7 @@
 
 mod config;
 mod import;
+mod import_progress;
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -199,7 +200,7 @@ async fn runtime(config: Config) -> Result<Runtime, String> {
     let mut dummy = [0u8; 24];
     rng.fill(&mut dummy);
     let dummy_hash = hasher.hash(&SecretString::from(hex::encode(dummy)), rng.as_ref()).map_err(|e| e.to_string())?;
-    let public_url = config.server.public_url.clone().unwrap_or_else(|| format!("http://{}", config.server.listen));
+    let public_url = config.public_url();
     let recovery = Arc::new(Recovery::new(RecoveryParts {
         store: store.clone(),
         hashing,
@@ -329,7 +330,10 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
 }
 
 async fn import_accounts(rt: &Runtime, input: &str, update: bool) -> Result<ExitCode, String> {
-    let accounts = match import::parse_all(input, rt.recovery.credentials(), rt.recovery.hashing()).await {
+    let lines = input.lines().filter(|l| !l.trim().is_empty()).count();
+    let mut progress = import_progress::Progress::on_terminal(lines);
+    let parsed = import::parse_all(input, rt.recovery.credentials(), rt.recovery.hashing(), &mut progress).await;
+    let accounts = match parsed {
         Ok(a) => a,
         Err(errors) => {
             for e in &errors {
@@ -340,7 +344,14 @@ async fn import_accounts(rt: &Runtime, input: &str, update: bool) -> Result<Exit
         }
     };
     let audit = AuditDraft::new("cli", "account_import", None, "imported");
-    match rt.store.import_accounts(accounts, update, now(), audit).await {
+    progress.counts.stage = import_progress::Stage::Writing;
+    progress.show(true);
+    let written = rt.store.import_accounts(accounts, update, now(), audit).await;
+    if written.is_ok() {
+        progress.counts.stage = import_progress::Stage::Written;
+    }
+    progress.finish();
+    match written {
         Ok(n) => {
             println!("imported {n} account(s)");
             Ok(ExitCode::SUCCESS)
@@ -366,7 +377,8 @@ async fn load_demo(rt: &Runtime) -> Result<(), String> {
     if rt.store.account(&first).await.map_err(|e| e.to_string())?.is_some() {
         return Ok(());
     }
-    let accounts = import::parse_all(DEMO_ACCOUNTS, rt.recovery.credentials(), rt.recovery.hashing())
+    let mut quiet = import_progress::Progress::off();
+    let accounts = import::parse_all(DEMO_ACCOUNTS, rt.recovery.credentials(), rt.recovery.hashing(), &mut quiet)
         .await
         .map_err(|e| e.join("; "))?;
     rt.store
@@ -418,6 +430,7 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
                         auth_token: t.auth_token.clone(),
                         from: t.from.clone(),
                         ring_timeout_secs: cfg.voice.ring_timeout_secs.unwrap_or(25),
+                        max_call_secs: cfg.voice.max_call_secs,
                     },
                 )),
                 t.auth_token.clone(),

@@ -20,21 +20,8 @@ use subtle::ConstantTimeEq;
 use utoipa::{OpenApi, ToSchema};
 
 use crate::AppState;
+pub use crate::client::ClientIp;
 use crate::error::{ApiError, ErrorBody};
-
-/// The client address of a request, for the audit log.
-#[derive(Debug, Clone)]
-pub struct ClientIp(pub Option<String>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(
-            parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string()),
-        ))
-    }
-}
 
 /// A caller holding a bearer token, with its name and role.
 #[derive(Debug, Clone)]
@@ -71,7 +58,7 @@ impl Bearer {
     }
 
     fn requester(&self, ip: ClientIp) -> Requester {
-        Requester { actor: format!("token:{}", self.name), client_ip: ip.0 }
+        Requester { actor: format!("token:{}", self.name), client_ip: ip.audit() }
     }
 }
 
@@ -124,8 +111,10 @@ fn body<T>(payload: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
 #[serde(deny_unknown_fields)]
 pub struct VoiceApplicationRequest {
     /// Nine digits; full-width digits are accepted.
+    #[schema(pattern = "^[0-9０-９]{9}$", example = "123456789")]
     pub login_id: String,
     /// `YYYY-MM-DD`.
+    #[schema(format = Date, example = "1980-04-01")]
     pub birth_date: String,
 }
 
@@ -152,7 +141,7 @@ pub async fn voice_application(
         .map_err(|e| ApiError::bad_request("invalid_field", e.reason).field(e.field))?;
     let (recovery, now) = (state.recovery.clone(), state.clock.now());
     let work = async move {
-        recovery.apply_for_voice_code(&req.login_id, &req.birth_date, &Requester::public(ip.0), now).await
+        recovery.apply_for_voice_code(&req.login_id, &req.birth_date, &Requester::public(ip.audit()), now).await
     };
     Ok(accepted_at_deadline(&state, started, "voice_application", work).await)
 }
@@ -161,23 +150,45 @@ pub async fn voice_application(
 #[serde(deny_unknown_fields)]
 pub struct PasswordInitializationRequest {
     /// Nine digits; full-width digits are accepted.
+    #[schema(pattern = "^[0-9０-９]{9}$", example = "123456789")]
     pub login_id: String,
     /// Given and family name in either order, separated by a space.
+    #[schema(
+        min_length = 1,
+        pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]*$",
+        example = "Taro Koku"
+    )]
     pub name: String,
     /// `JP` (ISO 3166 alpha-2) or a calling code such as `+81`.
+    #[schema(pattern = "^\\s*([+＋]?[0-9０-９]{1,3}|[A-Za-zＡ-Ｚａ-ｚ]{2})\\s*$", example = "JP")]
     pub phone_country: String,
-    /// As typed: hyphens, spaces, a leading 0 or a `+81` prefix are fine.
+    /// As typed: hyphens, spaces, a leading 0 or a `+81` prefix are fine; it must be a
+    /// valid number for the country/region.
+    #[schema(min_length = 1, max_length = 40, pattern = "[0-9０-９]", example = "090-1234-5678")]
     pub phone_number: String,
     /// The registered address.
+    #[schema(format = Email, max_length = 254, example = "taro@example.jp")]
     pub email: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginIdNotificationRequest {
+    /// Given and family name in either order, separated by a space.
+    #[schema(
+        min_length = 1,
+        pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]*$",
+        example = "Taro Koku"
+    )]
     pub name: String,
+    /// `JP` (ISO 3166 alpha-2) or a calling code such as `+81`.
+    #[schema(pattern = "^\\s*([+＋]?[0-9０-９]{1,3}|[A-Za-zＡ-Ｚａ-ｚ]{2})\\s*$", example = "JP")]
     pub phone_country: String,
+    /// As typed; it must be a valid number for the country/region.
+    #[schema(min_length = 1, max_length = 40, pattern = "[0-9０-９]", example = "090-1234-5678")]
     pub phone_number: String,
+    /// The registered address.
+    #[schema(format = Email, max_length = 254, example = "taro@example.jp")]
     pub email: String,
 }
 
@@ -208,7 +219,7 @@ pub async fn password_initialization(
     let login_id = LoginId::parse(&req.login_id).map_err(invalid)?;
     let who = identity(&req.name, &req.phone_country, &req.phone_number, &req.email)?;
     let (recovery, now) = (state.recovery.clone(), state.clock.now());
-    let work = async move { recovery.initialize_password(&login_id, &who, &Requester::public(ip.0), now).await };
+    let work = async move { recovery.initialize_password(&login_id, &who, &Requester::public(ip.audit()), now).await };
     Ok(accepted_at_deadline(&state, started, "password_initialization", work).await)
 }
 
@@ -226,7 +237,7 @@ pub async fn login_id_notification(
     let req = body(payload)?;
     let who = identity(&req.name, &req.phone_country, &req.phone_number, &req.email)?;
     let (recovery, now) = (state.recovery.clone(), state.clock.now());
-    let work = async move { recovery.remind_login_ids(&who, &Requester::public(ip.0), now).await };
+    let work = async move { recovery.remind_login_ids(&who, &Requester::public(ip.audit()), now).await };
     Ok(accepted_at_deadline(&state, started, "login_id_reminder", work).await)
 }
 
@@ -235,8 +246,10 @@ pub async fn login_id_notification(
 pub struct EnterCodeRequest {
     /// Which page the code is entered on: `voice` or `postal`.
     pub channel: ChannelName,
+    /// Nine digits; full-width digits are accepted. Any other value is `400 invalid_code`.
     pub login_id: String,
-    /// Full-width digits, spaces and hyphens are accepted.
+    /// Full-width digits, spaces and hyphens are accepted. A wrong, expired or malformed code
+    /// is `400 invalid_code`, whatever the reason.
     #[schema(value_type = String)]
     pub code: SecretString,
 }
@@ -272,8 +285,10 @@ pub async fn enter_code(
         ChannelName::Voice => CodeChannel::Voice,
         ChannelName::Postal => CodeChannel::Postal,
     };
-    let result =
-        state.recovery.enter_code(channel, &req.login_id, &req.code, &Requester::public(ip.0), state.clock.now()).await;
+    let result = state
+        .recovery
+        .enter_code(channel, &req.login_id, &req.code, &Requester::public(ip.audit()), state.clock.now())
+        .await;
     answer_at_deadline(started, state.recovery.rules().code_entry_response_ms).await;
     let opened = result?;
     let resp = ResetSessionResponse {
@@ -310,7 +325,7 @@ pub async fn complete_reset(
     let req = body(payload)?;
     let changed = state
         .recovery
-        .complete_reset(&req.reset_token, req.credentials, &Requester::public(ip.0), state.clock.now())
+        .complete_reset(&req.reset_token, req.credentials, &Requester::public(ip.audit()), state.clock.now())
         .await?;
     state.wake.notify_one();
     Ok(Json(Changed { changed }).into_response())
@@ -319,7 +334,9 @@ pub async fn complete_reset(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VerifyRequest {
+    /// Any other login ID is `401`, like a wrong secret.
     pub login_id: String,
+    /// One of this server's credential names (the served document lists them).
     pub credential: String,
     #[schema(value_type = String)]
     pub secret: SecretString,
@@ -353,6 +370,8 @@ pub async fn verify_credential(
 #[serde(deny_unknown_fields)]
 pub struct ChangeRequest {
     pub login_id: String,
+    /// One of this server's credentials that can be set online (the served document lists
+    /// them); any other is `422`.
     pub credential: String,
     #[schema(value_type = String)]
     pub current: SecretString,
@@ -387,12 +406,20 @@ pub async fn change_credential(
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
-    pub login_id: Option<String>,
+    /// The account whose events to list: nine digits.
+    #[param(pattern = "^[0-9０-９]{9}$", example = "123456789")]
+    pub login_id: String,
     /// Events after this sequence number.
     pub after: Option<i64>,
+    /// At most this many events (1 to 10,000; 1,000 when not given).
+    #[param(minimum = 1, maximum = 10000)]
     pub limit: Option<u32>,
 }
+
+/// The most events one audit query returns.
+const AUDIT_LIMIT_MAX: u32 = 10_000;
 
 /// The audit events of an account (auditors).
 #[utoipa::path(get, path = "/api/v1/audit", params(AuditQuery), security(("bearer" = [])),
@@ -404,14 +431,13 @@ pub async fn audit(
 ) -> Result<Response, ApiError> {
     bearer.require(Role::Auditor)?;
     let Query(q) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
-    let login = match q.login_id.as_deref() {
-        Some(l) => {
-            Some(LoginId::parse(l).map_err(|e| ApiError::bad_request("invalid_field", e.reason).field(e.field))?)
-        }
-        None => None,
-    };
-    let events =
-        state.recovery.audit_events(login.as_ref(), q.after.unwrap_or(0), q.limit.unwrap_or(1000).min(10_000)).await?;
+    let login =
+        LoginId::parse(&q.login_id).map_err(|e| ApiError::bad_request("invalid_field", e.reason).field(e.field))?;
+    let limit = q.limit.unwrap_or(1000);
+    if !(1..=AUDIT_LIMIT_MAX).contains(&limit) {
+        return Err(ApiError::bad_request("invalid_field", "must be between 1 and 10000").field("limit"));
+    }
+    let events = state.recovery.audit_events(Some(&login), q.after.unwrap_or(0), limit).await?;
     Ok(Json(serde_json::json!({ "events": events })).into_response())
 }
 
@@ -456,6 +482,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
 )]
 pub struct ApiDoc;
 
-pub async fn openapi() -> Response {
-    Json(ApiDoc::openapi()).into_response()
+/// The OpenAPI document, completed for this server (`openapi.rs`).
+pub async fn openapi(State(state): State<AppState>) -> Response {
+    Json(crate::openapi::document(state.recovery.credentials())).into_response()
 }

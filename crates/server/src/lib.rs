@@ -4,16 +4,17 @@
 
 pub mod api;
 pub mod background;
+pub mod client;
 pub mod demo;
 pub mod error;
 pub mod hashing;
+pub mod openapi;
 pub mod voice;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -24,6 +25,7 @@ use reissue_delivery::voice::phone::PhoneNetwork;
 use secrecy::SecretString;
 use time::OffsetDateTime;
 
+use crate::client::ClientIp;
 use crate::error::ApiError;
 
 /// Everything a request may need.
@@ -78,37 +80,11 @@ impl Clock for SystemClock {
     }
 }
 
-/// The client's address: the socket's peer, or, when the peer is a trusted proxy, the last
-/// address in `X-Forwarded-For` that is not itself a trusted proxy.
-pub fn client_address(
-    peer: Option<std::net::IpAddr>,
-    headers: &axum::http::HeaderMap,
-    trusted: &[std::net::IpAddr],
-) -> Option<String> {
-    let peer = peer?;
-    if !trusted.contains(&peer) {
-        return Some(peer.to_string());
-    }
-    let forwarded: Vec<std::net::IpAddr> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|a| a.trim().parse().ok())
-        .collect();
-    let client = forwarded.iter().rev().find(|a| !trusted.contains(a)).copied().unwrap_or(peer);
-    Some(client.to_string())
-}
-
-fn client_ip(state: &AppState, req: &Request) -> Option<String> {
-    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-    client_address(peer, req.headers(), &state.trusted_proxies)
-}
-
 /// Counts the request against its client IP's budget for the current minute, in the database
 /// so that the budget holds across instances. Over budget: `429` with `Retry-After`.
-async fn ip_budget(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let ip = client_ip(&state, &req).unwrap_or_else(|| "unknown".into());
+/// An IPv6 client is counted by its /64 (`ClientIp::budget_key`).
+async fn ip_budget(State(state): State<AppState>, client: ClientIp, req: Request, next: Next) -> Response {
+    let ip = client.budget_key();
     let t = state.clock.now();
     let window = t.replace_second(0).and_then(|w| w.replace_nanosecond(0)).unwrap_or(t);
     match state.recovery.count_client_request(&ip, window).await {
@@ -169,20 +145,4 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(16 * 1024))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
-        let lb: std::net::IpAddr = "10.0.0.5".parse().unwrap();
-        let mut h = axum::http::HeaderMap::new();
-        h.insert("x-forwarded-for", "198.51.100.7, 203.0.113.9".parse().unwrap());
-        assert_eq!(client_address(Some(lb), &h, &[lb]).as_deref(), Some("203.0.113.9"));
-        assert_eq!(client_address(Some(lb), &h, &[]).as_deref(), Some("10.0.0.5"), "untrusted peer: header ignored");
-        let direct: std::net::IpAddr = "192.0.2.1".parse().unwrap();
-        assert_eq!(client_address(Some(direct), &h, &[lb]).as_deref(), Some("192.0.2.1"));
-    }
 }

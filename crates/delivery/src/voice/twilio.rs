@@ -67,6 +67,9 @@ pub struct TwilioSettings {
     pub from: String,
     /// Seconds to ring before "no-answer": short enough that voicemail does not pick up.
     pub ring_timeout_secs: u32,
+    /// The longest a call may last once answered (Twilio's `TimeLimit`): a caller who holds
+    /// the line, or a dialogue that goes wrong, cannot keep a call open for hours.
+    pub max_call_secs: u32,
 }
 
 /// Places calls through Twilio's `Calls.json`.
@@ -92,6 +95,7 @@ impl Twilio {
             ("StatusCallback".to_owned(), req.status_url.clone()),
             ("StatusCallbackMethod".to_owned(), "POST".to_owned()),
             ("Timeout".to_owned(), self.settings.ring_timeout_secs.to_string()),
+            ("TimeLimit".to_owned(), self.settings.max_call_secs.to_string()),
             ("Record".to_owned(), "false".to_owned()),
         ];
         for e in ["initiated", "ringing", "answered", "completed"] {

@@ -5,10 +5,14 @@
 #![allow(clippy::disallowed_methods)]
 
 mod card;
+mod client_address;
 mod concurrency;
 mod crash;
 mod harness;
+mod hermetic;
 mod identity;
+mod import_progress;
+mod openapi;
 mod reimport;
 mod rules;
 mod twilio;

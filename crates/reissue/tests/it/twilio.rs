@@ -1,7 +1,7 @@
 //! The voice procedure against a Twilio stand-in and a real SMTP server on loopback.
 //!
 //! The stand-in speaks Twilio's REST API: it checks HTTP Basic auth and validates every
-//! `Calls.json` request against Twilio's own OpenAPI description (`shared/specs`), then rings
+//! `Calls.json` request against Twilio's own OpenAPI description (`tests/fixtures`), then rings
 //! the call in the phone network, which fetches TwiML from our webhooks and signs every
 //! request with the auth token, as Twilio does. The SMTP server is Debian's aiosmtpd writing
 //! a Maildir.
@@ -26,9 +26,9 @@ const SID: &str = "AC0123456789abcdef0123456789abcdef";
 const TOKEN: &str = "twilio-auth-token-for-tests";
 const LOGIN: &str = "123456789";
 
-/// Twilio's OpenAPI description, from `shared/specs` beside the repository.
+/// Twilio's OpenAPI description, kept in the repository (`tests/fixtures`, Apache 2.0).
 fn spec() -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs/twilio_api_v2010.json");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/twilio_api_v2010.json");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).expect("spec JSON")
 }
@@ -275,6 +275,7 @@ async fn voice_reset_through_a_twilio_stand_in_and_real_smtp() {
     assert!(stand_in.violations.lock().unwrap().is_empty(), "{:?}", stand_in.violations.lock().unwrap());
     let form = stand_in.created.lock().unwrap()[1].1.clone();
     assert!(form.contains(&("To".into(), "+819012345678".into())), "the registered phone: {form:?}");
+    assert!(form.contains(&("TimeLimit".into(), "300".into())), "the default call time limit: {form:?}");
     assert!(form.iter().any(|(k, v)| k == "Url" && v.starts_with(&format!("{}/voice/answer?call=", server.base))));
 
     // Japanese dialogue, PIN then hash, the code inside one <Say> as digits.
@@ -329,6 +330,7 @@ fn our_call_request_satisfies_twilios_openapi_description() {
             auth_token: SecretString::from(TOKEN.to_owned()),
             from: "+815012345678".into(),
             ring_timeout_secs: 25,
+            max_call_secs: 240,
         },
     );
     let form = twilio.call_form(&reissue_delivery::voice::CallRequest {
@@ -338,11 +340,16 @@ fn our_call_request_satisfies_twilios_openapi_description() {
         status_url: "https://bank.example/voice/status?call=call-1".into(),
     });
     assert_eq!(validate_call_form(&spec(), SID, &form), Vec::<String>::new());
+    assert_eq!(
+        form.iter().filter(|(k, _)| k == "TimeLimit").collect::<Vec<_>>(),
+        [&("TimeLimit".into(), "240".into())]
+    );
     // The validator itself catches what Twilio would refuse.
     let mut bad = form.clone();
     bad.retain(|(k, _)| k != "To" && k != "Timeout");
     bad.push(("Timeout".into(), "soon".into()));
     bad.push(("Colour".into(), "blue".into()));
+    bad.push(("TimeLimit".into(), "five minutes".into()));
     let v = validate_call_form(&spec(), "ACxyz", &bad);
-    assert_eq!(v.len(), 4, "{v:?}");
+    assert_eq!(v.len(), 6, "{v:?}");
 }
