@@ -220,51 +220,6 @@ impl MacKey {
     }
 }
 
-/// Seals short secrets that must be kept for a while and then read back (a spoken code for
-/// "press 1 to repeat", a temporary password waiting in the outbox): a fresh nonce, the text
-/// XORed with an HMAC-SHA256 keystream in counter mode, and an HMAC tag over both. `context`
-/// binds a sealed value to where it belongs (a call, a message).
-#[derive(Debug)]
-pub struct Sealer(MacKey);
-
-impl Sealer {
-    pub fn new(key: MacKey) -> Self {
-        Self(key)
-    }
-
-    fn keystream(&self, context: &str, nonce: &[u8], len: usize) -> Vec<u8> {
-        let mut out = Vec::with_capacity(len + 32);
-        let mut counter: u64 = 0;
-        while out.len() < len {
-            out.extend_from_slice(&self.0.mac(&[b"stream", context.as_bytes(), nonce, &counter.to_be_bytes()]));
-            counter += 1;
-        }
-        out.truncate(len);
-        out
-    }
-
-    pub fn seal(&self, rng: &dyn Randomness, context: &str, text: &str) -> Vec<u8> {
-        let mut nonce = [0u8; 16];
-        rng.fill(&mut nonce);
-        let ct: Vec<u8> = text.bytes().zip(self.keystream(context, &nonce, text.len())).map(|(c, k)| c ^ k).collect();
-        let tag = self.0.mac(&[b"tag", context.as_bytes(), &nonce, &ct]);
-        [nonce.as_slice(), &ct, &tag].concat()
-    }
-
-    pub fn unseal(&self, context: &str, sealed: &[u8]) -> Option<SecretString> {
-        if sealed.len() < 16 + 32 {
-            return None;
-        }
-        let (nonce, rest) = sealed.split_at(16);
-        let (ct, tag) = rest.split_at(rest.len() - 32);
-        if !self.0.verify(&[b"tag", context.as_bytes(), nonce, ct], tag) {
-            return None;
-        }
-        let text: Vec<u8> = ct.iter().zip(self.keystream(context, nonce, ct.len())).map(|(c, k)| c ^ k).collect();
-        String::from_utf8(text).ok().map(SecretString::from)
-    }
-}
-
 /// HMAC accepts keys of any length, so construction cannot fail.
 fn unreachable_hmac() -> HmacSha256 {
     unreachable!("HMAC-SHA256 accepts keys of any length")
@@ -336,21 +291,6 @@ mod tests {
         assert_eq!(h.verify(&s("django pasS"), &dj).unwrap(), Verification::Mismatch);
         assert!(!SecretHasher::is_known_format("md5$abc"));
         assert_eq!(h.verify(&s("x"), "plain"), Err(HashError::UnknownFormat));
-    }
-
-    #[test]
-    fn sealed_text_of_any_length_opens_only_in_its_context() {
-        let sealer = Sealer::new(MacKey::new(vec![5; 32]));
-        let rng = SeededRandomness::new(9);
-        let text = "仮パスワード: ACDEFGHJKLMNPQRT, and a long line after it to pass one keystream block";
-        let sealed = sealer.seal(&rng, "mail-1", text);
-        assert!(!String::from_utf8_lossy(&sealed).contains("ACDEFGHJ"));
-        assert_eq!(sealer.unseal("mail-1", &sealed).unwrap().expose_secret(), text);
-        assert!(sealer.unseal("mail-2", &sealed).is_none());
-        let mut tampered = sealed.clone();
-        tampered[20] ^= 1;
-        assert!(sealer.unseal("mail-1", &tampered).is_none());
-        assert!(sealer.unseal("mail-1", &sealed[..10]).is_none());
     }
 
     #[test]

@@ -4,8 +4,10 @@
 
 use secrecy::SecretString;
 
-use crate::hashing::{MacKey, Sealer};
+use crate::hashing::MacKey;
+use crate::keyring::KeyRing;
 use crate::rules::CodeChannel;
+use crate::seal::Sealer;
 use crate::secret::Randomness;
 
 /// The server keys the procedures use, each derived for one purpose.
@@ -19,13 +21,15 @@ pub struct Keys {
 }
 
 impl Keys {
-    pub fn from_master(master: &MacKey) -> Self {
+    /// The keys derived from the ring of master keys (the `code_hmac` key file).
+    pub fn new(masters: &KeyRing<MacKey>) -> Self {
+        let (_, current) = masters.current();
         Self {
-            codes: master.derive("reset-codes"),
-            tokens: master.derive("tokens"),
-            seal: Sealer::new(master.derive("call-seal")),
-            fingerprints: master.derive("identity-fingerprints"),
-            outbox: Self::outbox_sealer(master),
+            codes: current.derive("reset-codes"),
+            tokens: current.derive("tokens"),
+            seal: Sealer::new("call-seal", masters.map(|m| m.derive("call-seal"))),
+            fingerprints: current.derive("identity-fingerprints"),
+            outbox: Self::outbox_sealer(masters),
         }
     }
 
@@ -61,8 +65,8 @@ impl Keys {
 
     /// The sealer for e-mails that carry a secret while they wait in the outbox; the outbox
     /// worker holds the same one to open them.
-    pub fn outbox_sealer(master: &MacKey) -> Sealer {
-        Sealer::new(master.derive("outbox-seal"))
+    pub fn outbox_sealer(masters: &KeyRing<MacKey>) -> Sealer {
+        Sealer::new("outbox-seal", masters.map(|m| m.derive("outbox-seal")))
     }
 }
 
@@ -74,7 +78,7 @@ mod tests {
 
     #[test]
     fn a_sealed_code_opens_only_for_its_call() {
-        let keys = Keys::from_master(&MacKey::new(vec![9; 32]));
+        let keys = Keys::new(&KeyRing::single(MacKey::new(vec![9; 32])));
         let rng = SeededRandomness::new(5);
         let sealed = keys.seal(&rng, "call-1", "0123456789");
         assert!(!sealed.windows(10).any(|w| w == b"0123456789"));

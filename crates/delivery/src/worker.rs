@@ -37,7 +37,7 @@ pub struct Worker {
     pub max_attempts: u32,
     pub wake: Arc<Notify>,
     /// Opens e-mails that wait in the outbox sealed.
-    pub sealer: Arc<reissue_core::hashing::Sealer>,
+    pub sealer: Arc<reissue_core::seal::Sealer>,
 }
 
 impl std::fmt::Debug for Worker {

@@ -15,6 +15,7 @@ use reissue_core::account::{LoginId, format_date};
 use reissue_core::audit::{AuditDraft, verify_chain};
 use reissue_core::credential::CredentialSet;
 use reissue_core::hashing::{MacKey, SecretHasher};
+use reissue_core::keyring::KeyRing;
 use reissue_core::keys::Keys;
 use reissue_core::mail::Institution;
 use reissue_core::model::Role;
@@ -169,13 +170,14 @@ struct Runtime {
     store: Arc<SqlStore>,
     recovery: Arc<Recovery>,
     hasher: Arc<SecretHasher>,
-    master: MacKey,
+    masters: KeyRing<MacKey>,
     webhook_key: Vec<u8>,
 }
 
 async fn runtime(config: Config) -> Result<Runtime, String> {
     let data_dir = config.server.data_dir.clone();
-    let master = MacKey::new(key_file(config.keys.code_hmac_file.as_deref(), &data_dir, "code_hmac.key")?);
+    let masters =
+        KeyRing::single(MacKey::new(key_file(config.keys.code_hmac_file.as_deref(), &data_dir, "code_hmac.key")?));
     let pepper = key_file(config.keys.pepper_file.as_deref(), &data_dir, "pepper.key")?;
     let webhook_key = key_file(config.keys.webhook_signing_file.as_deref(), &data_dir, "webhook_signing.key")?;
     let store = Arc::new(SqlStore::connect(&config.database.url).await.map_err(|e| e.to_string())?);
@@ -195,7 +197,7 @@ async fn runtime(config: Config) -> Result<Runtime, String> {
         store: store.clone(),
         hashing,
         rng,
-        keys: Keys::from_master(&master),
+        keys: Keys::new(&masters),
         rules: config.rules.clone().with_profile_applied(),
         credentials,
         institution: config.institution.clone(),
@@ -203,7 +205,7 @@ async fn runtime(config: Config) -> Result<Runtime, String> {
         webhooks: config.webhooks.iter().map(|w| w.url.clone()).collect(),
         dummy_hash,
     });
-    Ok(Runtime { config, store, recovery, hasher, master, webhook_key })
+    Ok(Runtime { config, store, recovery, hasher, masters, webhook_key })
 }
 
 fn init_logging(config: &Config) {
@@ -415,7 +417,9 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
                 None,
             ),
             _ => {
-                let token = SecretString::from(hex::encode(rt.master.derive("simulator-webhooks").mac(&[b"token"])));
+                let token = SecretString::from(hex::encode(
+                    rt.masters.current().1.derive("simulator-webhooks").mac(&[b"token"]),
+                ));
                 let network = PhoneNetwork::new(http.clone(), "AC00000000000000000000000000000000", token.clone());
                 let provider = SimulatedProvider { network: network.clone(), from: "+815000000000".into() };
                 (Arc::new(provider), token, Some(network))
@@ -455,7 +459,7 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
         call_max_age: time::Duration::seconds(rt.recovery.rules.call_silence_timeout_secs),
         max_attempts: cfg.delivery.max_attempts.max(1),
         wake,
-        sealer: Arc::new(Keys::outbox_sealer(&rt.master)),
+        sealer: Arc::new(Keys::outbox_sealer(&rt.masters)),
     });
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker_task = tokio::spawn(worker.run(stop_rx));
