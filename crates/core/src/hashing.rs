@@ -1,15 +1,20 @@
 //! Hashing of secrets: Argon2id with a pepper for passwords and PINs, and keyed HMAC-SHA256
 //! for reset codes and tokens.
 //!
+//! Peppers form a key ring: a hash names its pepper in the PHC `keyid` parameter (a hash
+//! without one was made under pepper 1, before peppers had IDs), new hashes use the newest
+//! pepper, and a secret that verifies under an older pepper asks for a re-hash.
+//!
 //! Everything here is pure computation; the server runs the slow Argon2 calls on a bounded
 //! blocking pool. Comparisons of MACs are constant-time.
 
-use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, Version};
+use argon2::{Algorithm, Argon2, Params, ParamsBuilder, PasswordHash, PasswordHasher, Version};
 use hmac::{KeyInit, Mac};
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
+use crate::keyring::{KeyId, KeyRing};
 use crate::secret::Randomness;
 
 /// Argon2id cost parameters.
@@ -38,6 +43,8 @@ pub enum HashError {
     Pepper,
     #[error("stored hash is not in a format this server reads")]
     UnknownFormat,
+    #[error("stored hash was made under pepper key {0}, which this server does not hold")]
+    UnknownPepper(KeyId),
     #[error("hashing failed: {0}")]
     Failed(String),
 }
@@ -55,7 +62,8 @@ pub enum Verification {
 
 /// Hashes and verifies passwords and PINs with Argon2id and a server-wide pepper.
 pub struct SecretHasher {
-    pepper: SecretBox<[u8]>,
+    peppers: KeyRing<SecretBox<[u8]>>,
+    /// The cost, and the current pepper's key ID.
     params: Params,
     cost: Argon2Cost,
 }
@@ -67,17 +75,42 @@ impl std::fmt::Debug for SecretHasher {
 }
 
 impl SecretHasher {
+    /// A hasher with one pepper, key 1.
     pub fn new(pepper: Vec<u8>, cost: Argon2Cost) -> Result<Self, HashError> {
-        let params = Params::new(cost.memory_kib, cost.iterations, cost.parallelism, None)
-            .map_err(|e| HashError::Parameters(e.to_string()))?;
-        if pepper.len() > 64 {
+        Self::with_peppers(KeyRing::single(pepper), cost)
+    }
+
+    /// A hasher with a ring of peppers; new hashes use the newest.
+    pub fn with_peppers(peppers: KeyRing<Vec<u8>>, cost: Argon2Cost) -> Result<Self, HashError> {
+        if peppers.newest_first().any(|(_, p)| p.len() > 64) {
             return Err(HashError::Pepper);
         }
-        Ok(Self { pepper: SecretBox::new(pepper.into_boxed_slice()), params, cost })
+        let (current, _) = peppers.current();
+        let keyid = argon2::KeyId::new(current.to_string().as_bytes()).map_err(|_| HashError::Pepper)?;
+        let params = ParamsBuilder::new()
+            .m_cost(cost.memory_kib)
+            .t_cost(cost.iterations)
+            .p_cost(cost.parallelism)
+            .keyid(keyid)
+            .build()
+            .map_err(|e| HashError::Parameters(e.to_string()))?;
+        let peppers = peppers.map(|p| SecretBox::new(p.clone().into_boxed_slice()));
+        Ok(Self { peppers, params, cost })
+    }
+
+    /// The pepper a stored hash names.
+    fn pepper(&self, params: &Params) -> Result<(KeyId, &[u8]), HashError> {
+        let id = match params.keyid() {
+            [] => 1,
+            bytes => std::str::from_utf8(bytes).ok().and_then(|s| s.parse().ok()).ok_or(HashError::UnknownFormat)?,
+        };
+        let pepper = self.peppers.get(id).ok_or(HashError::UnknownPepper(id))?;
+        Ok((id, pepper.expose_secret()))
     }
 
     fn argon2(&self, params: Params) -> Result<Argon2<'_>, HashError> {
-        Argon2::new_with_secret(self.pepper.expose_secret(), Algorithm::Argon2id, Version::V0x13, params)
+        let (_, pepper) = self.peppers.current();
+        Argon2::new_with_secret(pepper.expose_secret(), Algorithm::Argon2id, Version::V0x13, params)
             .map_err(|_| HashError::Pepper)
     }
 
@@ -99,10 +132,12 @@ impl SecretHasher {
         if stored.starts_with("$argon2") {
             let parsed = PasswordHash::new(stored).map_err(|_| HashError::UnknownFormat)?;
             let params = Params::try_from(&parsed).map_err(|_| HashError::UnknownFormat)?;
+            let (pepper_id, _) = self.pepper(&params)?;
             let ok = self.verify_argon2(pw, &parsed, params.clone())?;
             let weaker = parsed.algorithm.as_str() != "argon2id"
                 || params.m_cost() < self.cost.memory_kib
-                || params.t_cost() < self.cost.iterations;
+                || params.t_cost() < self.cost.iterations
+                || pepper_id != self.peppers.current().0;
             Ok(if ok { Verification::Match { needs_rehash: weaker } } else { Verification::Mismatch })
         } else if stored.starts_with("$2a$") || stored.starts_with("$2b$") || stored.starts_with("$2y$") {
             match bcrypt::verify(pw, stored) {
@@ -133,8 +168,8 @@ impl SecretHasher {
             .map_err(|_| HashError::UnknownFormat)?
             .unwrap_or_default();
         let blocks = params.block_count();
-        let argon = Argon2::new_with_secret(self.pepper.expose_secret(), algorithm, version, params)
-            .map_err(|_| HashError::Pepper)?;
+        let (_, pepper) = self.pepper(&params)?;
+        let argon = Argon2::new_with_secret(pepper, algorithm, version, params).map_err(|_| HashError::Pepper)?;
         let mut out = vec![0u8; expected.as_bytes().len()];
         WORK.with(|work| {
             let mut work = work.borrow_mut();
@@ -244,7 +279,7 @@ mod tests {
         let h = hasher();
         let rng = SeededRandomness::new(1);
         let phc = h.hash(&s("correct horse"), &rng).unwrap();
-        assert!(phc.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"));
+        assert!(phc.starts_with("$argon2id$v=19$m=1024,t=1,p=1,keyid=MQ$"), "{phc}");
         assert!(!phc.contains("correct"));
         assert_eq!(h.verify(&s("correct horse"), &phc).unwrap(), Verification::Match { needs_rehash: false });
         assert_eq!(h.verify(&s("correct horsf"), &phc).unwrap(), Verification::Mismatch);
@@ -260,6 +295,38 @@ mod tests {
         )
         .unwrap();
         assert_eq!(other.verify(&s("secret"), &phc).unwrap(), Verification::Mismatch);
+    }
+
+    fn cheap() -> Argon2Cost {
+        Argon2Cost { memory_kib: 1024, iterations: 1, parallelism: 1 }
+    }
+
+    #[test]
+    fn a_hash_names_its_pepper_and_verifies_under_it_after_a_rotation() {
+        let rng = SeededRandomness::new(1);
+        let old = SecretHasher::new(b"first pepper".to_vec(), cheap()).unwrap();
+        let phc = old.hash(&s("secret"), &rng).unwrap();
+        assert!(phc.contains(",keyid=MQ$"), "{phc}");
+        let rotated = SecretHasher::with_peppers(
+            KeyRing::new([(1, b"first pepper".to_vec()), (2, b"second".to_vec())]).unwrap(),
+            cheap(),
+        )
+        .unwrap();
+        assert_eq!(rotated.verify(&s("secret"), &phc).unwrap(), Verification::Match { needs_rehash: true });
+        assert_eq!(rotated.verify(&s("secreT"), &phc).unwrap(), Verification::Mismatch);
+        let fresh = rotated.hash(&s("secret"), &rng).unwrap();
+        assert!(fresh.contains(",keyid=Mg$"), "{fresh}");
+        assert_eq!(rotated.verify(&s("secret"), &fresh).unwrap(), Verification::Match { needs_rehash: false });
+        // A server without pepper 2 says so instead of counting a right secret as wrong.
+        assert_eq!(old.verify(&s("secret"), &fresh), Err(HashError::UnknownPepper(2)));
+    }
+
+    #[test]
+    fn a_hash_without_a_key_id_was_made_under_pepper_1() {
+        let rng = SeededRandomness::new(1);
+        let h = SecretHasher::new(b"first pepper".to_vec(), cheap()).unwrap();
+        let phc = h.hash(&s("secret"), &rng).unwrap().replace(",keyid=MQ", "");
+        assert_eq!(h.verify(&s("secret"), &phc).unwrap(), Verification::Match { needs_rehash: false });
     }
 
     #[test]

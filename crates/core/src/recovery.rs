@@ -356,7 +356,7 @@ impl Recovery {
                 let code = ResetCode::generate(self.rng.as_ref(), self.rules.code_digits);
                 let mut salt = vec![0u8; 16];
                 self.rng.fill(&mut salt);
-                let mac = self.keys.code_mac(&salt, account.id, CodeChannel::Voice, code.expose()).to_vec();
+                let mac = self.keys.code_mac(&salt, account.id, CodeChannel::Voice, code.expose());
                 let url = format!("{}/reset/voice", self.public_url.trim_end_matches('/'));
                 let (subject, body) = mail::voice_reset_page(
                     &account.profile,
@@ -478,8 +478,7 @@ impl Recovery {
             return Err(RecoveryError::InvalidCode);
         };
         let login = login_id.as_str().to_owned();
-        let mac = self.keys.code_mac(&stored.salt, account_id, channel, code.expose());
-        let matches: bool = subtle::ConstantTimeEq::ct_eq(mac.as_slice(), stored.mac.as_slice()).into();
+        let matches = self.keys.code_matches(&stored.salt, account_id, channel, code.expose(), &stored.mac);
         if stored.state != CodeState::Active || now >= stored.expires_at {
             self.store.append_audit(now, who.audit(action, Some(&login), "expired")).await?;
             return Err(RecoveryError::InvalidCode);
@@ -549,7 +548,13 @@ impl Recovery {
         who: &Requester,
         now: OffsetDateTime,
     ) -> Result<Vec<String>, RecoveryError> {
-        let session = self.store.reset_session(&self.keys.token_mac(token.expose_secret())).await?;
+        let mut session = None;
+        for mac in self.keys.token_lookups(token.expose_secret()) {
+            session = self.store.reset_session(&mac).await?;
+            if session.is_some() {
+                break;
+            }
+        }
         let Some(session) = session.filter(|s| s.open && now < s.expires_at) else {
             return Err(RecoveryError::InvalidSession);
         };
@@ -944,6 +949,11 @@ impl Recovery {
 
     /// The name and role of a presented bearer token.
     pub async fn token_role(&self, token: &str) -> Result<Option<(String, Role)>, RecoveryError> {
-        Ok(self.store.token_role(&self.keys.token_mac(token)).await?)
+        for mac in self.keys.token_lookups(token) {
+            if let Some(found) = self.store.token_role(&mac).await? {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
     }
 }

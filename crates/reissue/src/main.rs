@@ -3,10 +3,11 @@
 
 mod config;
 mod import;
+mod keyfiles;
 
 use std::io::Read;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -35,6 +36,7 @@ use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
 use crate::config::{Config, VoiceProviderName};
+use crate::keyfiles::{KeyFile, KeyKind};
 
 #[derive(Parser, Debug)]
 #[command(name = "reissue", version, about = "Credential recovery server")]
@@ -66,6 +68,9 @@ enum Command {
     /// Secrets.
     #[command(subcommand)]
     Secret(SecretCommand),
+    /// Server keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// ID-card PINs through a card reader, and the software card.
     #[command(subcommand)]
     Card(reissue_card::cli::CardCommand),
@@ -112,6 +117,16 @@ enum SecretCommand {
     Hash,
 }
 
+#[derive(Subcommand, Debug)]
+enum KeysCommand {
+    /// Add a fresh key of KIND and make it current: new work uses it, older keys still verify
+    /// what was made under them. Copy the key file to every instance on the same database.
+    Rotate {
+        #[arg(value_enum)]
+        kind: KeyKind,
+    },
+}
+
 /// The operating system's CSPRNG.
 struct OsRandomness;
 
@@ -128,42 +143,6 @@ fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
 
-/// Reads a key file, or creates it with fresh random bytes (mode 0600) when missing.
-fn key_file(given: Option<&Path>, data_dir: &Path, name: &str) -> Result<Vec<u8>, String> {
-    let path = given.map(Path::to_path_buf).unwrap_or_else(|| data_dir.join("keys").join(name));
-    if path.exists() {
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let key = hex::decode(text.trim()).map_err(|_| format!("{}: must hold hex", path.display()))?;
-        if key.len() < 32 {
-            return Err(format!("{}: a key needs at least 32 bytes", path.display()));
-        }
-        return Ok(key);
-    }
-    if given.is_some() {
-        return Err(format!("key file {} does not exist", path.display()));
-    }
-    let mut key = vec![0u8; 32];
-    OsRandomness.fill(&mut key);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    write_private(&path, &hex::encode(&key)).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(key)
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
-    f.write_all(text.as_bytes())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)
-}
-
 /// The shared pieces every command builds from the configuration.
 struct Runtime {
     config: Config,
@@ -171,17 +150,27 @@ struct Runtime {
     recovery: Arc<Recovery>,
     hasher: Arc<SecretHasher>,
     masters: KeyRing<MacKey>,
-    webhook_key: Vec<u8>,
+    webhook_keys: KeyRing<Vec<u8>>,
+    key_files: Vec<KeyFile>,
 }
 
 async fn runtime(config: Config) -> Result<Runtime, String> {
     let data_dir = config.server.data_dir.clone();
-    let masters =
-        KeyRing::single(MacKey::new(key_file(config.keys.code_hmac_file.as_deref(), &data_dir, "code_hmac.key")?));
-    let pepper = key_file(config.keys.pepper_file.as_deref(), &data_dir, "pepper.key")?;
-    let webhook_key = key_file(config.keys.webhook_signing_file.as_deref(), &data_dir, "webhook_signing.key")?;
+    let load = |kind, given: Option<&std::path::Path>| KeyFile::load(kind, given, &data_dir, &OsRandomness);
+    let key_files = vec![
+        load(KeyKind::CodeHmac, config.keys.code_hmac_file.as_deref())?,
+        load(KeyKind::Pepper, config.keys.pepper_file.as_deref())?,
+        load(KeyKind::WebhookSigning, config.keys.webhook_signing_file.as_deref())?,
+    ];
     let store = Arc::new(SqlStore::connect(&config.database.url).await.map_err(|e| e.to_string())?);
-    let hasher = Arc::new(SecretHasher::new(pepper, config.hashing).map_err(|e| e.to_string())?);
+    for file in &key_files {
+        file.check(&store, now()).await?;
+    }
+    let ring = |kind| key_files.iter().find(|f| f.kind == kind).map(KeyFile::ring).ok_or("a key file is missing");
+    let masters = ring(KeyKind::CodeHmac)?.map(|k| MacKey::new(k.clone()));
+    let webhook_keys = ring(KeyKind::WebhookSigning)?;
+    let hasher =
+        Arc::new(SecretHasher::with_peppers(ring(KeyKind::Pepper)?, config.hashing).map_err(|e| e.to_string())?);
     let rng: Arc<dyn Randomness> = Arc::new(OsRandomness);
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     let hashing: Arc<dyn Hashing> = Arc::new(BlockingHashing::new(hasher.clone(), rng.clone(), cores));
@@ -205,7 +194,7 @@ async fn runtime(config: Config) -> Result<Runtime, String> {
         webhooks: config.webhooks.iter().map(|w| w.url.clone()).collect(),
         dummy_hash,
     });
-    Ok(Runtime { config, store, recovery, hasher, masters, webhook_key })
+    Ok(Runtime { config, store, recovery, hasher, masters, webhook_keys, key_files })
 }
 
 fn init_logging(config: &Config) {
@@ -315,6 +304,17 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             let secret = SecretString::from(s.trim_end_matches(['\n', '\r']).to_owned());
             let hash = rt.hasher.hash(&secret, &OsRandomness).map_err(|e| e.to_string())?;
             println!("{hash}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Keys(KeysCommand::Rotate { kind }) => {
+            let mut file = rt.key_files.into_iter().find(|f| f.kind == kind).ok_or("no such key file")?;
+            let id = file.rotate(&OsRandomness)?;
+            file.check(&rt.store, now()).await?;
+            println!(
+                "{} key {id} is now current in {}; copy this file to every instance on the same database and restart them",
+                kind.name(),
+                file.path.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Card(_) => Ok(ExitCode::FAILURE),
@@ -451,7 +451,7 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
         store: rt.store.clone(),
         mailer,
         voice,
-        webhooks: Arc::new(WebhookSender::new(http.clone(), rt.webhook_key.clone())),
+        webhooks: Arc::new(WebhookSender::new(http.clone(), rt.webhook_keys.clone())),
         public_url: rt.recovery.public_url.clone(),
         id: format!("worker-{}", hex::encode(id)),
         lease: time::Duration::seconds(cfg.delivery.lease_secs.max(1)),

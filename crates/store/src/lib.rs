@@ -29,6 +29,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, AssertSqlSafe, Executor, Row, Transaction};
 
 mod batch;
+mod keys;
 use time::OffsetDateTime;
 
 /// The key of a row whose account is looked up.

@@ -5,6 +5,7 @@ mod concurrency;
 mod crash;
 mod harness;
 mod identity;
+mod keys;
 mod rules;
 mod twilio;
 mod voice_reset;
