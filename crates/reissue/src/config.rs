@@ -160,6 +160,8 @@ pub struct KeysConfig {
     pub code_hmac_file: Option<PathBuf>,
     pub pepper_file: Option<PathBuf>,
     pub webhook_signing_file: Option<PathBuf>,
+    /// HMAC key of the audit chain and its checkpoints.
+    pub audit_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]

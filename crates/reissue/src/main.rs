@@ -1,6 +1,7 @@
 //! The `reissue` binary: loads configuration, starts the server and its outbox worker, and
 //! runs the administrative commands. Logic lives in the library crates.
 
+mod audit_cli;
 mod config;
 mod import;
 mod keyfiles;
@@ -13,7 +14,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use reissue_core::account::{LoginId, format_date};
-use reissue_core::audit::{AuditDraft, verify_chain};
+use reissue_core::audit::{AuditDraft, AuditKeys};
 use reissue_core::credential::CredentialSet;
 use reissue_core::hashing::{MacKey, SecretHasher};
 use reissue_core::keyring::KeyRing;
@@ -106,8 +107,15 @@ fn parse_role(s: &str) -> Result<Role, String> {
 
 #[derive(Subcommand, Debug)]
 enum AuditCommand {
-    /// Check the hash chain and name the first broken event.
-    Verify,
+    /// Check the keyed chain and name the first broken event; with --checkpoint, also that the
+    /// log still reaches the head the checkpoint recorded (no cut tail, no rewrite).
+    Verify {
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+    },
+    /// Print the signed head of the log (seq, head MAC, time, key ID, MAC) as JSON, to keep
+    /// outside the database for `audit verify --checkpoint`.
+    Checkpoint,
 }
 
 #[derive(Subcommand, Debug)]
@@ -152,6 +160,7 @@ struct Runtime {
     masters: KeyRing<MacKey>,
     webhook_keys: KeyRing<Vec<u8>>,
     key_files: Vec<KeyFile>,
+    audit_keys: Arc<AuditKeys>,
 }
 
 async fn runtime(config: Config) -> Result<Runtime, String> {
@@ -161,12 +170,16 @@ async fn runtime(config: Config) -> Result<Runtime, String> {
         load(KeyKind::CodeHmac, config.keys.code_hmac_file.as_deref())?,
         load(KeyKind::Pepper, config.keys.pepper_file.as_deref())?,
         load(KeyKind::WebhookSigning, config.keys.webhook_signing_file.as_deref())?,
+        load(KeyKind::Audit, config.keys.audit_file.as_deref())?,
     ];
-    let store = Arc::new(SqlStore::connect(&config.database.url).await.map_err(|e| e.to_string())?);
+    let ring = |kind| key_files.iter().find(|f| f.kind == kind).map(KeyFile::ring).ok_or("a key file is missing");
+    let audit_keys = Arc::new(AuditKeys::new(&ring(KeyKind::Audit)?));
+    let store = Arc::new(
+        SqlStore::connect_keyed(&config.database.url, Some(audit_keys.clone())).await.map_err(|e| e.to_string())?,
+    );
     for file in &key_files {
         file.check(&store, now()).await?;
     }
-    let ring = |kind| key_files.iter().find(|f| f.kind == kind).map(KeyFile::ring).ok_or("a key file is missing");
     let masters = ring(KeyKind::CodeHmac)?.map(|k| MacKey::new(k.clone()));
     let webhook_keys = ring(KeyKind::WebhookSigning)?;
     let hasher =
@@ -194,7 +207,7 @@ async fn runtime(config: Config) -> Result<Runtime, String> {
         webhooks: config.webhooks.iter().map(|w| w.url.clone()).collect(),
         dummy_hash,
     });
-    Ok(Runtime { config, store, recovery, hasher, masters, webhook_keys, key_files })
+    Ok(Runtime { config, store, recovery, hasher, masters, webhook_keys, key_files, audit_keys })
 }
 
 fn init_logging(config: &Config) {
@@ -278,26 +291,10 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             println!("{}", token.expose_secret());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit(AuditCommand::Verify) => {
-            let mut all = Vec::new();
-            let mut after = 0;
-            loop {
-                let page = rt.store.audit_events(None, after, 10_000).await.map_err(|e| e.to_string())?;
-                let Some(last) = page.last() else { break };
-                after = last.seq;
-                all.extend(page);
-            }
-            match verify_chain(&all) {
-                Ok(n) => {
-                    println!("audit chain intact: {n} events");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(b) => {
-                    println!("audit chain broken at {b}");
-                    Ok(ExitCode::FAILURE)
-                }
-            }
+        Command::Audit(AuditCommand::Verify { checkpoint }) => {
+            audit_cli::verify(&rt.store, &rt.audit_keys, checkpoint.as_deref()).await
         }
+        Command::Audit(AuditCommand::Checkpoint) => audit_cli::checkpoint(&rt.store, &rt.audit_keys, now()).await,
         Command::Secret(SecretCommand::Hash) => {
             let mut s = String::new();
             std::io::stdin().read_line(&mut s).map_err(|e| format!("stdin: {e}"))?;

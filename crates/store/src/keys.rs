@@ -1,5 +1,6 @@
 //! The key checks of the server keys: what start-up compares each key file against, so that
-//! instances on one database cannot run with different keys under the same kind and key ID.
+//! instances on one database cannot run with different keys under the same kind and key ID;
+//! and opening a store without the audit key, for tools that only read.
 
 use reissue_core::store::StoreError;
 use sqlx::Row;
@@ -7,7 +8,16 @@ use time::OffsetDateTime;
 
 use crate::{SqlStore, db, ms};
 
+pub(crate) fn no_audit_key() -> StoreError {
+    StoreError::Database("this store was opened without the audit key, so it cannot append to the audit log".into())
+}
+
 impl SqlStore {
+    /// Connects without the audit key: everything but appending to the audit log works.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::connect_keyed(url, None).await
+    }
+
     /// The stored key checks of one kind, by key ID.
     pub async fn key_checks(&self, kind: &str) -> Result<Vec<(u32, String)>, StoreError> {
         let rows = sqlx::query("SELECT key_id, key_check FROM key_checks WHERE kind = $1 ORDER BY key_id")

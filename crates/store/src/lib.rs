@@ -15,7 +15,7 @@ use reissue_core::account::{
     AccountKind, AccountStatus, Address, ChangedAt, Email, Language, LoginId, PersonName, PhoneNumber, Profile,
     format_date, parse_date,
 };
-use reissue_core::audit::{AuditDraft, AuditEvent, GENESIS, event_hash};
+use reissue_core::audit::{AuditDraft, AuditEvent, AuditKeys, GENESIS};
 use reissue_core::model::{
     Account, Call, CallState, CodeState, CredentialState, ImportedAccount, OutboxItem, ResetSession, Role, StoredCode,
 };
@@ -57,6 +57,8 @@ pub struct SqlStore {
     backend: Backend,
     /// Audit appends and request counts that stand alone go through the group-commit task.
     batch: Option<tokio::sync::mpsc::UnboundedSender<batch::Job>>,
+    /// The key of the audit chain; a store opened without it reads but cannot append events.
+    audit_keys: Option<std::sync::Arc<AuditKeys>>,
 }
 
 fn db(e: sqlx::Error) -> StoreError {
@@ -84,8 +86,9 @@ const CALL_COLUMNS: &str =
 
 impl SqlStore {
     /// Connects to `url` (`sqlite://PATH` or `postgres://...`), creating an SQLite file and
-    /// its folder when missing, and applies the migrations.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    /// its folder when missing, and applies the migrations. Audit events are chained under
+    /// `audit_keys` (see `connect` in `keys.rs` for a store that only reads the log).
+    pub async fn connect_keyed(url: &str, audit_keys: Option<std::sync::Arc<AuditKeys>>) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -145,7 +148,7 @@ impl SqlStore {
             Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
         };
         migrator.run(&writer).await.map_err(|e| StoreError::Database(format!("migrations: {e}")))?;
-        let direct = Self { pool, writer, backend, batch: None };
+        let direct = Self { pool, writer, backend, batch: None, audit_keys };
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(batch::run(direct.clone(), rx));
         Ok(Self { batch: Some(tx), ..direct })
@@ -218,6 +221,7 @@ impl SqlStore {
         tx: &mut Transaction<'static, Any>,
         events: &[(OffsetDateTime, &AuditDraft)],
     ) -> Result<(), StoreError> {
+        let keys = self.audit_keys.as_deref().ok_or_else(keys::no_audit_key)?;
         if self.backend == Backend::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock(7261001)").execute(&mut **tx).await.map_err(db)?;
         }
@@ -233,7 +237,7 @@ impl SqlStore {
         for (now, draft) in events {
             seq += 1;
             let at = from_ms(ms(*now))?;
-            let hash = event_hash(seq, at, draft, &prev);
+            let hash = keys.event_hash(seq, at, draft, &prev);
             rows.push((seq, ms(at), *draft, std::mem::replace(&mut prev, hash.clone()), hash));
         }
         for chunk in rows.chunks(40) {

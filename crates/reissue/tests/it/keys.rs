@@ -1,6 +1,6 @@
 //! Server keys across instances and rotation: key checks in the database, `reissue keys
-//! rotate`, old keys still verifying, webhooks signed under both keys during the overlap, and
-//! key files that others may read refused.
+//! rotate`, old keys still verifying, webhooks signed under both keys during the overlap, key
+//! files that others may read refused; and the keyed audit chain's checkpoints.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -71,7 +71,7 @@ async fn a_second_instance_with_a_different_pepper_on_the_same_database_refuses_
     // The second instance has the first one's other keys but a pepper of its own.
     let second_dir = env.data_dir().join("second");
     std::fs::create_dir_all(second_dir.join("keys")).unwrap();
-    for name in ["code_hmac.key", "webhook_signing.key"] {
+    for name in ["code_hmac.key", "webhook_signing.key", "audit.key"] {
         std::fs::copy(first.data_dir.join("keys").join(name), second_dir.join("keys").join(name)).unwrap();
     }
     let config = second_dir.join("reissue.toml");
@@ -214,4 +214,58 @@ async fn a_key_file_that_group_or_others_may_read_is_refused_with_the_fix() {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
     let (ok, stderr) = run_until_exit(&server.config, &["audit", "verify"]);
     assert!(ok, "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_checkpoint_shows_a_cut_tail_and_a_forged_checkpoint_is_refused() {
+    let env = Env::new(Db::Sqlite);
+    let server = env.server(true, "[rules]\nuniform_response_ms = 10\n");
+    let api = Api::new(&server.base);
+    for _ in 0..4 {
+        api.post("/api/v1/voice-applications", json!({"login_id": "111111111", "birth_date": "1975-11-30"})).await;
+    }
+    let (ok, line, err) = server.cli(&["audit", "checkpoint"], "");
+    assert!(ok, "{err}");
+    let cp: Value = serde_json::from_str(line.trim()).unwrap();
+    let seq = cp["seq"].as_i64().unwrap();
+    assert!(seq >= 5, "{cp}");
+    assert!(cp["head"].as_str().unwrap().starts_with("1:"), "{cp}");
+    assert_eq!(cp["key_id"], 1);
+    let file = server.data_dir.join("checkpoint.json");
+    std::fs::write(&file, &line).unwrap();
+    let file_arg = file.to_str().unwrap();
+    let (ok, out, _) = server.cli(&["audit", "verify", "--checkpoint", file_arg], "");
+    assert!(ok, "{out}");
+    // More events afterwards still reach the checkpoint.
+    api.post("/api/v1/voice-applications", json!({"login_id": "111111111", "birth_date": "1975-11-30"})).await;
+    let (ok, out, _) = server.cli(&["audit", "verify", "--checkpoint", file_arg], "");
+    assert!(ok, "{out}");
+
+    // Cut the tail: the chain that is left is intact in itself, but no longer reaches the head.
+    let store = reissue_store::SqlStore::connect(&env.db_url).await.unwrap();
+    sqlx::query("DELETE FROM audit_events WHERE seq > $1").bind(seq - 2).execute(store.pool()).await.unwrap();
+    let (ok, out, _) = server.cli(&["audit", "verify"], "");
+    assert!(ok && out.contains("intact"), "{out}");
+    let (ok, out, _) = server.cli(&["audit", "verify", "--checkpoint", file_arg], "");
+    assert!(!ok, "{out}");
+    assert!(out.contains(&format!("ends at event {}", seq - 2)) && out.contains("tail was cut"), "{out}");
+
+    // Moving the checkpoint back to the new end does not pass: its MAC no longer verifies.
+    let last: String = sqlx::query("SELECT hash FROM audit_events WHERE seq = $1")
+        .bind(seq - 2)
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    let mut forged = cp.clone();
+    forged["seq"] = json!(seq - 2);
+    forged["head"] = json!(last);
+    std::fs::write(&file, forged.to_string()).unwrap();
+    let (ok, out, _) = server.cli(&["audit", "verify", "--checkpoint", file_arg], "");
+    assert!(!ok, "{out}");
+    assert!(out.contains("MAC does not verify"), "{out}");
+    std::fs::write(&file, "not json").unwrap();
+    let (ok, _, err) = server.cli(&["audit", "verify", "--checkpoint", file_arg], "");
+    assert!(!ok && err.contains("not a checkpoint"), "{err}");
 }
