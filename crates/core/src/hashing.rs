@@ -140,6 +140,10 @@ impl SecretHasher {
                 || pepper_id != self.peppers.current().0;
             Ok(if ok { Verification::Match { needs_rehash: weaker } } else { Verification::Mismatch })
         } else if stored.starts_with("$2a$") || stored.starts_with("$2b$") || stored.starts_with("$2y$") {
+            // bcrypt reads only the first 72 bytes; a longer secret is not the one it hashed.
+            if pw.len() > 72 {
+                return Ok(Verification::Mismatch);
+            }
             match bcrypt::verify(pw, stored) {
                 Ok(true) => Ok(Verification::Match { needs_rehash: true }),
                 Ok(false) => Ok(Verification::Mismatch),
@@ -358,6 +362,17 @@ mod tests {
         assert_eq!(h.verify(&s("django pasS"), &dj).unwrap(), Verification::Mismatch);
         assert!(!SecretHasher::is_known_format("md5$abc"));
         assert_eq!(h.verify(&s("x"), "plain"), Err(HashError::UnknownFormat));
+    }
+
+    #[test]
+    fn a_bcrypt_hash_refuses_a_secret_over_72_bytes_whose_first_72_match() {
+        let h = hasher();
+        let first72 = "x".repeat(72);
+        let bc = bcrypt::hash_with_salt(&first72, 4, [7u8; 16]).unwrap().format_for_version(bcrypt::Version::TwoB);
+        assert_eq!(h.verify(&s(&first72), &bc).unwrap(), Verification::Match { needs_rehash: true });
+        let longer = format!("{first72}y");
+        assert_eq!(longer.len(), 73);
+        assert_eq!(h.verify(&s(&longer), &bc).unwrap(), Verification::Mismatch);
     }
 
     #[test]

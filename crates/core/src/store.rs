@@ -364,6 +364,16 @@ pub trait Store: Send + Sync {
 
     async fn finish_outbox(&self, id: i64, worker: &str, now: OffsetDateTime) -> Result<(), StoreError>;
 
+    /// Like `finish_outbox`, and replaces the stored message with `wiped` (a sealed e-mail
+    /// without its sealed text), so that a sent secret does not stay in the outbox.
+    async fn finish_outbox_wiped(
+        &self,
+        id: i64,
+        worker: &str,
+        now: OffsetDateTime,
+        wiped: &OutboxMessage,
+    ) -> Result<(), StoreError>;
+
     async fn retry_outbox(
         &self,
         id: i64,

@@ -1,6 +1,7 @@
 //! Server keys across instances and rotation: key checks in the database, `reissue keys
 //! rotate`, old keys still verifying, webhooks signed under both keys during the overlap, key
-//! files that others may read refused; and the keyed audit chain's checkpoints.
+//! files that others may read refused; the keyed audit chain's checkpoints; and a sealed mail
+//! wiped from the outbox once sent.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -268,4 +269,35 @@ async fn a_checkpoint_shows_a_cut_tail_and_a_forged_checkpoint_is_refused() {
     std::fs::write(&file, "not json").unwrap();
     let (ok, _, err) = server.cli(&["audit", "verify", "--checkpoint", file_arg], "");
     assert!(!ok && err.contains("not a checkpoint"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sealed_mail_is_wiped_from_the_outbox_once_sent() {
+    let env = Env::new(Db::Sqlite);
+    let server = env.server(true, "[rules]\nuniform_response_ms = 10\n");
+    let api = Api::new(&server.base);
+    let request = json!({"login_id": "123456789", "name": "Koku Taro", "phone_country": "+81",
+        "phone_number": "09012345678", "email": "taro@example.jp"});
+    let (s, _) = api.post("/api/v1/password-initializations", request).await;
+    assert_eq!(s, 202);
+    let store = reissue_store::SqlStore::connect(&env.db_url).await.unwrap();
+    let mut row = None;
+    for _ in 0..200 {
+        let r = sqlx::query("SELECT state, payload FROM outbox WHERE payload LIKE '%sealed_email%'")
+            .fetch_optional(store.pool())
+            .await
+            .unwrap()
+            .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1)));
+        if let Some((state, payload)) = r.filter(|(state, _)| state == "done") {
+            row = Some((state, payload));
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (_, payload) = row.expect("the sealed mail was sent");
+    assert_eq!(api.mailbox().await.len(), 1, "the mail went out");
+    let payload: Value = serde_json::from_str(&payload).unwrap();
+    assert_eq!(payload["kind"], "sealed_email");
+    assert_eq!(payload["sealed_body"], "", "the sealed bytes are gone: {payload}");
+    assert_eq!(payload["to"], "taro@example.jp");
 }
