@@ -98,6 +98,13 @@ impl SecretHasher {
         Ok(Self { peppers, params, cost })
     }
 
+    /// The PHC parameter that names pepper `id` in a hash (`keyid=` and the ID's digits in
+    /// PHC base64), to find hashes still made under it.
+    pub fn keyid_param(id: KeyId) -> String {
+        use base64::Engine;
+        format!("keyid={}", base64::engine::general_purpose::STANDARD_NO_PAD.encode(id.to_string()))
+    }
+
     /// The pepper a stored hash names.
     fn pepper(&self, params: &Params) -> Result<(KeyId, &[u8]), HashError> {
         let id = match params.keyid() {
@@ -311,6 +318,8 @@ mod tests {
         let old = SecretHasher::new(b"first pepper".to_vec(), cheap()).unwrap();
         let phc = old.hash(&s("secret"), &rng).unwrap();
         assert!(phc.contains(",keyid=MQ$"), "{phc}");
+        assert_eq!(SecretHasher::keyid_param(1), "keyid=MQ");
+        assert_eq!(SecretHasher::keyid_param(12), "keyid=MTI");
         let rotated = SecretHasher::with_peppers(
             KeyRing::new([(1, b"first pepper".to_vec()), (2, b"second".to_vec())]).unwrap(),
             cheap(),

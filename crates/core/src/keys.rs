@@ -83,11 +83,8 @@ impl Keys {
         code: &str,
         stored: &[u8],
     ) -> bool {
-        let (id, mac) = match stored.len() {
-            36 => (KeyId::from_be_bytes([stored[0], stored[1], stored[2], stored[3]]), &stored[4..]),
-            32 => (1, stored),
-            _ => return false,
-        };
+        let Some(id) = stored_mac_key_id(stored) else { return false };
+        let mac = &stored[stored.len() - 32..];
         let Some(key) = self.codes.get(id) else { return false };
         bool::from(Self::code_mac_under(key, salt, account_id, channel, code).ct_eq(mac))
     }
@@ -110,6 +107,15 @@ impl Keys {
     /// worker holds the same one to open them.
     pub fn outbox_sealer(masters: &KeyRing<MacKey>) -> Sealer {
         Sealer::new("outbox-seal", masters.map(|m| m.derive("outbox-seal")))
+    }
+}
+
+/// The key a stored code or token MAC was made under.
+pub fn stored_mac_key_id(stored: &[u8]) -> Option<KeyId> {
+    match stored.len() {
+        36 => Some(KeyId::from_be_bytes([stored[0], stored[1], stored[2], stored[3]])),
+        32 => Some(1),
+        _ => None,
     }
 }
 

@@ -79,6 +79,10 @@ impl KeyFile {
             .unwrap_or_else(|_| unreachable!("a key file holds at least one key"))
     }
 
+    pub fn holds(&self, id: KeyId) -> bool {
+        self.keys.iter().any(|(k, _)| *k == id)
+    }
+
     pub fn current_id(&self) -> KeyId {
         self.keys.iter().map(|(id, _)| *id).max().unwrap_or(1)
     }
@@ -101,11 +105,28 @@ impl KeyFile {
     pub fn rotate(&mut self, rng: &dyn Randomness) -> Result<KeyId, String> {
         let id = self.current_id() + 1;
         self.keys.push((id, fresh_key(rng)));
+        self.write()?;
+        Ok(id)
+    }
+
+    /// Removes key `id` (not the current one) and rewrites the file.
+    pub fn retire(&mut self, id: KeyId) -> Result<(), String> {
+        let kind = self.kind.name();
+        if !self.holds(id) {
+            return Err(format!("{} holds no {kind} key {id}", self.path.display()));
+        }
+        if id == self.current_id() {
+            return Err(format!("{kind} key {id} is the current key; rotate first, then retire the old one"));
+        }
+        self.keys.retain(|(k, _)| *k != id);
+        self.write()
+    }
+
+    fn write(&self) -> Result<(), String> {
         let tmp = self.path.with_extension("key.new");
         let _ = std::fs::remove_file(&tmp);
         write_private(&tmp, &self.text()).map_err(|e| format!("{}: {e}", tmp.display()))?;
-        std::fs::rename(&tmp, &self.path).map_err(|e| format!("{}: {e}", self.path.display()))?;
-        Ok(id)
+        std::fs::rename(&tmp, &self.path).map_err(|e| format!("{}: {e}", self.path.display()))
     }
 
     /// Compares every key with the database's key checks, and records the checks of keys the

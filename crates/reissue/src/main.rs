@@ -5,6 +5,7 @@ mod audit_cli;
 mod config;
 mod import;
 mod keyfiles;
+mod keys_cli;
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -132,6 +133,15 @@ enum KeysCommand {
     Rotate {
         #[arg(value_enum)]
         kind: KeyKind,
+    },
+    /// Remove an older key of KIND once nothing it protects is in use: ends a webhook
+    /// signature overlap. Refused for the current key, for audit keys (they verify the log),
+    /// for a pepper that password or PIN hashes still use, and for a code_hmac key that API
+    /// tokens still use.
+    Retire {
+        #[arg(value_enum)]
+        kind: KeyKind,
+        id: u32,
     },
 }
 
@@ -313,6 +323,14 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
                 file.path.display()
             );
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Keys(KeysCommand::Retire { kind, id }) => {
+            keys_cli::retire(
+                &rt.store,
+                rt.key_files.into_iter().find(|f| f.kind == kind).ok_or("no such key file")?,
+                id,
+            )
+            .await
         }
         Command::Card(_) => Ok(ExitCode::FAILURE),
     }

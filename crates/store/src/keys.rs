@@ -64,6 +64,42 @@ impl SqlStore {
     }
 }
 
+impl SqlStore {
+    /// Forgets the key check of a retired key.
+    pub async fn forget_key_check(&self, kind: &str, key_id: u32) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM key_checks WHERE kind = $1 AND key_id = $2")
+            .bind(kind.to_owned())
+            .bind(i64::from(key_id))
+            .execute(&self.writer)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    /// How many password and PIN hashes (current or temporary) carry the PHC parameter
+    /// `keyid_param` (e.g. `keyid=MQ`), and with `unlabelled` also Argon2 hashes without a key ID.
+    pub async fn hashes_with_keyid(&self, keyid_param: &str, unlabelled: bool) -> Result<i64, StoreError> {
+        let labelled = format!("%,{keyid_param}$%");
+        let r = sqlx::query(
+            "SELECT COUNT(*) FROM credentials WHERE hash LIKE $1 OR temp_hash LIKE $1 \
+             OR ($2 = 1 AND ((hash LIKE '$argon2%' AND hash NOT LIKE '%keyid=%') \
+             OR (temp_hash LIKE '$argon2%' AND temp_hash NOT LIKE '%keyid=%')))",
+        )
+        .bind(labelled)
+        .bind(i64::from(unlabelled))
+        .fetch_one(&self.writer)
+        .await
+        .map_err(db)?;
+        r.try_get(0).map_err(db)
+    }
+
+    /// The stored MACs of every API token.
+    pub async fn api_token_macs(&self) -> Result<Vec<Vec<u8>>, StoreError> {
+        let rows = sqlx::query("SELECT token_mac FROM api_tokens").fetch_all(&self.writer).await.map_err(db)?;
+        rows.iter().map(|r| r.try_get(0).map_err(db)).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +114,7 @@ mod tests {
         assert_eq!(store.record_key_check("pepper", 2, "cccc", now).await.unwrap(), "cccc");
         assert_eq!(store.record_key_check("audit", 1, "dddd", now).await.unwrap(), "dddd");
         assert_eq!(store.key_checks("pepper").await.unwrap(), vec![(1, "aaaa".into()), (2, "cccc".into())]);
+        store.forget_key_check("pepper", 1).await.unwrap();
+        assert_eq!(store.key_checks("pepper").await.unwrap(), vec![(2, "cccc".into())]);
     }
 }

@@ -301,3 +301,70 @@ async fn a_sealed_mail_is_wiped_from_the_outbox_once_sent() {
     assert_eq!(payload["sealed_body"], "", "the sealed bytes are gone: {payload}");
     assert_eq!(payload["to"], "taro@example.jp");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_old_key_is_retired_only_once_nothing_in_use_depends_on_it() {
+    let env = Env::new(Db::Sqlite);
+    let mut server = env.server(true, "");
+    let (ok, token, _) = server.cli(&["token", "create", "--role", "integrator", "--name", "web"], "");
+    assert!(ok);
+    for kind in ["pepper", "code-hmac", "webhook-signing", "audit"] {
+        let (ok, _, err) = server.cli(&["keys", "rotate", kind], "");
+        assert!(ok, "{kind}: {err}");
+    }
+    let refused = |args: &[&str], why: &str| {
+        let (ok, _, err) = server.cli(args, "");
+        assert!(!ok && err.contains(why), "{args:?}: {err}");
+    };
+    refused(&["keys", "retire", "webhook-signing", "2"], "is the current key");
+    refused(&["keys", "retire", "webhook-signing", "7"], "holds no webhook_signing key 7");
+    refused(&["keys", "retire", "audit", "1"], "never retired");
+    // The demo accounts' hashes and the token were made under the old keys.
+    refused(&["keys", "retire", "pepper", "1"], "still use pepper key 1");
+    refused(&["keys", "retire", "code-hmac", "1"], "1 API token(s) were made under code_hmac key 1");
+    let pepper = keys_in(&server.data_dir.join("keys/pepper.key"));
+    assert_eq!(pepper.len(), 2, "a refused retirement changes nothing");
+
+    // Ending the webhook overlap: one key is left, and every command still starts.
+    let (ok, out, err) = server.cli(&["keys", "retire", "webhook-signing", "1"], "");
+    assert!(ok, "{err}");
+    assert!(out.contains("webhook_signing key 1 is retired"), "{out}");
+    assert_eq!(
+        keys_in(&server.data_dir.join("keys/webhook_signing.key")).iter().map(|k| k.0).collect::<Vec<_>>(),
+        vec![2]
+    );
+    server.restart();
+    let api = Api::new(&server.base);
+    let (s, _) = api.post_auth("/api/v1/credentials/verify", token.trim(), verify_body("sakura blossom 2024")).await;
+    assert_eq!(s, 200);
+    let (ok, out, _) = server.cli(&["audit", "verify"], "");
+    assert!(ok, "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pepper_is_retired_once_every_hash_under_it_was_rehashed() {
+    let env = Env::new(Db::Postgres);
+    let mut server = env.server(false, "");
+    let line = r#"{"login_id":"123456789","kind":"individual","name":{"family":"Koku","given":"Jiro"},"birth_date":"1990-01-01","email":"jiro@example.jp","phone":"+819011112222","language":"ja","credentials":{"login_password":{"secret":"sakura blossom 2024"}}}"#;
+    let (ok, _, err) = server.cli(&["account", "import", "-"], line);
+    assert!(ok, "{err}");
+    let (ok, _, err) = server.cli(&["keys", "rotate", "pepper"], "");
+    assert!(ok, "{err}");
+    let (ok, _, err) = server.cli(&["keys", "retire", "pepper", "1"], "");
+    assert!(!ok && err.contains("1 password or PIN hash(es) still use pepper key 1"), "{err}");
+    server.restart();
+    let (s, _) = Api::new(&server.base)
+        .post_auth("/api/v1/credentials/verify", &server.admin_token, verify_body("sakura blossom 2024"))
+        .await;
+    assert_eq!(s, 200);
+    let (ok, out, err) = server.cli(&["keys", "retire", "pepper", "1"], "");
+    assert!(ok, "{err}");
+    assert!(out.contains("pepper key 1 is retired"), "{out}");
+    let (ok, _, err) = server.cli(&["keys", "retire", "pepper", "2"], "");
+    assert!(!ok && err.contains("is the current key"), "{err}");
+    server.restart();
+    let (s, _) = Api::new(&server.base)
+        .post_auth("/api/v1/credentials/verify", &server.admin_token, verify_body("sakura blossom 2024"))
+        .await;
+    assert_eq!(s, 200, "the re-hashed password verifies without pepper 1");
+}
