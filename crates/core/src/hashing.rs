@@ -1,15 +1,20 @@
 //! Hashing of secrets: Argon2id with a pepper for passwords and PINs, and keyed HMAC-SHA256
 //! for reset codes and tokens.
 //!
+//! Peppers form a key ring: a hash names its pepper in the PHC `keyid` parameter (a hash
+//! without one was made under pepper 1, before peppers had IDs), new hashes use the newest
+//! pepper, and a secret that verifies under an older pepper asks for a re-hash.
+//!
 //! Everything here is pure computation; the server runs the slow Argon2 calls on a bounded
 //! blocking pool. Comparisons of MACs are constant-time.
 
-use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, Version};
+use argon2::{Algorithm, Argon2, Params, ParamsBuilder, PasswordHash, PasswordHasher, Version};
 use hmac::{KeyInit, Mac};
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
+use crate::keyring::{KeyId, KeyRing};
 use crate::secret::Randomness;
 
 /// Argon2id cost parameters.
@@ -38,6 +43,8 @@ pub enum HashError {
     Pepper,
     #[error("stored hash is not in a format this server reads")]
     UnknownFormat,
+    #[error("stored hash was made under pepper key {0}, which this server does not hold")]
+    UnknownPepper(KeyId),
     #[error("hashing failed: {0}")]
     Failed(String),
     #[error("too many secrets are waiting to be hashed")]
@@ -57,7 +64,8 @@ pub enum Verification {
 
 /// Hashes and verifies passwords and PINs with Argon2id and a server-wide pepper.
 pub struct SecretHasher {
-    pepper: SecretBox<[u8]>,
+    peppers: KeyRing<SecretBox<[u8]>>,
+    /// The cost, and the current pepper's key ID.
     params: Params,
     cost: Argon2Cost,
 }
@@ -69,17 +77,49 @@ impl std::fmt::Debug for SecretHasher {
 }
 
 impl SecretHasher {
+    /// A hasher with one pepper, key 1.
     pub fn new(pepper: Vec<u8>, cost: Argon2Cost) -> Result<Self, HashError> {
-        let params = Params::new(cost.memory_kib, cost.iterations, cost.parallelism, None)
-            .map_err(|e| HashError::Parameters(e.to_string()))?;
-        if pepper.len() > 64 {
+        Self::with_peppers(KeyRing::single(pepper), cost)
+    }
+
+    /// A hasher with a ring of peppers; new hashes use the newest.
+    pub fn with_peppers(peppers: KeyRing<Vec<u8>>, cost: Argon2Cost) -> Result<Self, HashError> {
+        if peppers.newest_first().any(|(_, p)| p.len() > 64) {
             return Err(HashError::Pepper);
         }
-        Ok(Self { pepper: SecretBox::new(pepper.into_boxed_slice()), params, cost })
+        let (current, _) = peppers.current();
+        let keyid = argon2::KeyId::new(current.to_string().as_bytes()).map_err(|_| HashError::Pepper)?;
+        let params = ParamsBuilder::new()
+            .m_cost(cost.memory_kib)
+            .t_cost(cost.iterations)
+            .p_cost(cost.parallelism)
+            .keyid(keyid)
+            .build()
+            .map_err(|e| HashError::Parameters(e.to_string()))?;
+        let peppers = peppers.map(|p| SecretBox::new(p.clone().into_boxed_slice()));
+        Ok(Self { peppers, params, cost })
+    }
+
+    /// The PHC parameter that names pepper `id` in a hash (`keyid=` and the ID's digits in
+    /// PHC base64), to find hashes still made under it.
+    pub fn keyid_param(id: KeyId) -> String {
+        use base64::Engine;
+        format!("keyid={}", base64::engine::general_purpose::STANDARD_NO_PAD.encode(id.to_string()))
+    }
+
+    /// The pepper a stored hash names.
+    fn pepper(&self, params: &Params) -> Result<(KeyId, &[u8]), HashError> {
+        let id = match params.keyid() {
+            [] => 1,
+            bytes => std::str::from_utf8(bytes).ok().and_then(|s| s.parse().ok()).ok_or(HashError::UnknownFormat)?,
+        };
+        let pepper = self.peppers.get(id).ok_or(HashError::UnknownPepper(id))?;
+        Ok((id, pepper.expose_secret()))
     }
 
     fn argon2(&self, params: Params) -> Result<Argon2<'_>, HashError> {
-        Argon2::new_with_secret(self.pepper.expose_secret(), Algorithm::Argon2id, Version::V0x13, params)
+        let (_, pepper) = self.peppers.current();
+        Argon2::new_with_secret(pepper.expose_secret(), Algorithm::Argon2id, Version::V0x13, params)
             .map_err(|_| HashError::Pepper)
     }
 
@@ -101,12 +141,18 @@ impl SecretHasher {
         if stored.starts_with("$argon2") {
             let parsed = PasswordHash::new(stored).map_err(|_| HashError::UnknownFormat)?;
             let params = Params::try_from(&parsed).map_err(|_| HashError::UnknownFormat)?;
+            let (pepper_id, _) = self.pepper(&params)?;
             let ok = self.verify_argon2(pw, &parsed, params.clone())?;
             let weaker = parsed.algorithm.as_str() != "argon2id"
                 || params.m_cost() < self.cost.memory_kib
-                || params.t_cost() < self.cost.iterations;
+                || params.t_cost() < self.cost.iterations
+                || pepper_id != self.peppers.current().0;
             Ok(if ok { Verification::Match { needs_rehash: weaker } } else { Verification::Mismatch })
         } else if stored.starts_with("$2a$") || stored.starts_with("$2b$") || stored.starts_with("$2y$") {
+            // bcrypt reads only the first 72 bytes; a longer secret is not the one it hashed.
+            if pw.len() > 72 {
+                return Ok(Verification::Mismatch);
+            }
             match bcrypt::verify(pw, stored) {
                 Ok(true) => Ok(Verification::Match { needs_rehash: true }),
                 Ok(false) => Ok(Verification::Mismatch),
@@ -135,8 +181,8 @@ impl SecretHasher {
             .map_err(|_| HashError::UnknownFormat)?
             .unwrap_or_default();
         let blocks = params.block_count();
-        let argon = Argon2::new_with_secret(self.pepper.expose_secret(), algorithm, version, params)
-            .map_err(|_| HashError::Pepper)?;
+        let (_, pepper) = self.pepper(&params)?;
+        let argon = Argon2::new_with_secret(pepper, algorithm, version, params).map_err(|_| HashError::Pepper)?;
         let mut out = vec![0u8; expected.as_bytes().len()];
         WORK.with(|work| {
             let mut work = work.borrow_mut();
@@ -222,51 +268,6 @@ impl MacKey {
     }
 }
 
-/// Seals short secrets that must be kept for a while and then read back (a spoken code for
-/// "press 1 to repeat", a temporary password waiting in the outbox): a fresh nonce, the text
-/// XORed with an HMAC-SHA256 keystream in counter mode, and an HMAC tag over both. `context`
-/// binds a sealed value to where it belongs (a call, a message).
-#[derive(Debug)]
-pub struct Sealer(MacKey);
-
-impl Sealer {
-    pub fn new(key: MacKey) -> Self {
-        Self(key)
-    }
-
-    fn keystream(&self, context: &str, nonce: &[u8], len: usize) -> Vec<u8> {
-        let mut out = Vec::with_capacity(len + 32);
-        let mut counter: u64 = 0;
-        while out.len() < len {
-            out.extend_from_slice(&self.0.mac(&[b"stream", context.as_bytes(), nonce, &counter.to_be_bytes()]));
-            counter += 1;
-        }
-        out.truncate(len);
-        out
-    }
-
-    pub fn seal(&self, rng: &dyn Randomness, context: &str, text: &str) -> Vec<u8> {
-        let mut nonce = [0u8; 16];
-        rng.fill(&mut nonce);
-        let ct: Vec<u8> = text.bytes().zip(self.keystream(context, &nonce, text.len())).map(|(c, k)| c ^ k).collect();
-        let tag = self.0.mac(&[b"tag", context.as_bytes(), &nonce, &ct]);
-        [nonce.as_slice(), &ct, &tag].concat()
-    }
-
-    pub fn unseal(&self, context: &str, sealed: &[u8]) -> Option<SecretString> {
-        if sealed.len() < 16 + 32 {
-            return None;
-        }
-        let (nonce, rest) = sealed.split_at(16);
-        let (ct, tag) = rest.split_at(rest.len() - 32);
-        if !self.0.verify(&[b"tag", context.as_bytes(), nonce, ct], tag) {
-            return None;
-        }
-        let text: Vec<u8> = ct.iter().zip(self.keystream(context, nonce, ct.len())).map(|(c, k)| c ^ k).collect();
-        String::from_utf8(text).ok().map(SecretString::from)
-    }
-}
-
 /// HMAC accepts keys of any length, so construction cannot fail.
 fn unreachable_hmac() -> HmacSha256 {
     unreachable!("HMAC-SHA256 accepts keys of any length")
@@ -291,7 +292,7 @@ mod tests {
         let h = hasher();
         let rng = SeededRandomness::new(1);
         let phc = h.hash(&s("correct horse"), &rng).unwrap();
-        assert!(phc.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"));
+        assert!(phc.starts_with("$argon2id$v=19$m=1024,t=1,p=1,keyid=MQ$"), "{phc}");
         assert!(!phc.contains("correct"));
         assert_eq!(h.verify(&s("correct horse"), &phc).unwrap(), Verification::Match { needs_rehash: false });
         assert_eq!(h.verify(&s("correct horsf"), &phc).unwrap(), Verification::Mismatch);
@@ -307,6 +308,40 @@ mod tests {
         )
         .unwrap();
         assert_eq!(other.verify(&s("secret"), &phc).unwrap(), Verification::Mismatch);
+    }
+
+    fn cheap() -> Argon2Cost {
+        Argon2Cost { memory_kib: 1024, iterations: 1, parallelism: 1 }
+    }
+
+    #[test]
+    fn a_hash_names_its_pepper_and_verifies_under_it_after_a_rotation() {
+        let rng = SeededRandomness::new(1);
+        let old = SecretHasher::new(b"first pepper".to_vec(), cheap()).unwrap();
+        let phc = old.hash(&s("secret"), &rng).unwrap();
+        assert!(phc.contains(",keyid=MQ$"), "{phc}");
+        assert_eq!(SecretHasher::keyid_param(1), "keyid=MQ");
+        assert_eq!(SecretHasher::keyid_param(12), "keyid=MTI");
+        let rotated = SecretHasher::with_peppers(
+            KeyRing::new([(1, b"first pepper".to_vec()), (2, b"second".to_vec())]).unwrap(),
+            cheap(),
+        )
+        .unwrap();
+        assert_eq!(rotated.verify(&s("secret"), &phc).unwrap(), Verification::Match { needs_rehash: true });
+        assert_eq!(rotated.verify(&s("secreT"), &phc).unwrap(), Verification::Mismatch);
+        let fresh = rotated.hash(&s("secret"), &rng).unwrap();
+        assert!(fresh.contains(",keyid=Mg$"), "{fresh}");
+        assert_eq!(rotated.verify(&s("secret"), &fresh).unwrap(), Verification::Match { needs_rehash: false });
+        // A server without pepper 2 says so instead of counting a right secret as wrong.
+        assert_eq!(old.verify(&s("secret"), &fresh), Err(HashError::UnknownPepper(2)));
+    }
+
+    #[test]
+    fn a_hash_without_a_key_id_was_made_under_pepper_1() {
+        let rng = SeededRandomness::new(1);
+        let h = SecretHasher::new(b"first pepper".to_vec(), cheap()).unwrap();
+        let phc = h.hash(&s("secret"), &rng).unwrap().replace(",keyid=MQ", "");
+        assert_eq!(h.verify(&s("secret"), &phc).unwrap(), Verification::Match { needs_rehash: false });
     }
 
     #[test]
@@ -341,18 +376,14 @@ mod tests {
     }
 
     #[test]
-    fn sealed_text_of_any_length_opens_only_in_its_context() {
-        let sealer = Sealer::new(MacKey::new(vec![5; 32]));
-        let rng = SeededRandomness::new(9);
-        let text = "仮パスワード: ACDEFGHJKLMNPQRT, and a long line after it to pass one keystream block";
-        let sealed = sealer.seal(&rng, "mail-1", text);
-        assert!(!String::from_utf8_lossy(&sealed).contains("ACDEFGHJ"));
-        assert_eq!(sealer.unseal("mail-1", &sealed).unwrap().expose_secret(), text);
-        assert!(sealer.unseal("mail-2", &sealed).is_none());
-        let mut tampered = sealed.clone();
-        tampered[20] ^= 1;
-        assert!(sealer.unseal("mail-1", &tampered).is_none());
-        assert!(sealer.unseal("mail-1", &sealed[..10]).is_none());
+    fn a_bcrypt_hash_refuses_a_secret_over_72_bytes_whose_first_72_match() {
+        let h = hasher();
+        let first72 = "x".repeat(72);
+        let bc = bcrypt::hash_with_salt(&first72, 4, [7u8; 16]).unwrap().format_for_version(bcrypt::Version::TwoB);
+        assert_eq!(h.verify(&s(&first72), &bc).unwrap(), Verification::Match { needs_rehash: true });
+        let longer = format!("{first72}y");
+        assert_eq!(longer.len(), 73);
+        assert_eq!(h.verify(&s(&longer), &bc).unwrap(), Verification::Mismatch);
     }
 
     #[test]

@@ -1,31 +1,41 @@
 //! The server keys the procedures use, each derived from the master key for one purpose:
 //! MACs of reset codes and tokens, sealing of secrets that must be read back, and keyed
 //! fingerprints for the audit log.
+//!
+//! The master keys form a ring (see `keyring`). A stored MAC is `key ID (u32, big-endian) ‖
+//! HMAC-SHA256`, made under the newest key; a MAC made under an older key still verifies,
+//! so a rotation does not end the reset codes, reset sessions and API tokens already out. A
+//! bare 32-byte MAC (stored before MACs had key IDs) was made under key 1.
 
 use secrecy::SecretString;
+use subtle::ConstantTimeEq;
 
-use crate::hashing::{MacKey, Sealer};
+use crate::hashing::MacKey;
+use crate::keyring::{KeyId, KeyRing};
 use crate::rules::CodeChannel;
+use crate::seal::Sealer;
 use crate::secret::Randomness;
 
 /// The server keys the procedures use, each derived for one purpose.
 #[derive(Debug)]
 pub struct Keys {
-    codes: MacKey,
-    tokens: MacKey,
+    codes: KeyRing<MacKey>,
+    tokens: KeyRing<MacKey>,
     seal: Sealer,
     fingerprints: MacKey,
     outbox: Sealer,
 }
 
 impl Keys {
-    pub fn from_master(master: &MacKey) -> Self {
+    /// The keys derived from the ring of master keys (the `code_hmac` key file).
+    pub fn new(masters: &KeyRing<MacKey>) -> Self {
+        let (_, current) = masters.current();
         Self {
-            codes: master.derive("reset-codes"),
-            tokens: master.derive("tokens"),
-            seal: Sealer::new(master.derive("call-seal")),
-            fingerprints: master.derive("identity-fingerprints"),
-            outbox: Self::outbox_sealer(master),
+            codes: masters.map(|m| m.derive("reset-codes")),
+            tokens: masters.map(|m| m.derive("tokens")),
+            seal: Sealer::new("call-seal", masters.map(|m| m.derive("call-seal"))),
+            fingerprints: current.derive("identity-fingerprints"),
+            outbox: Self::outbox_sealer(masters),
         }
     }
 
@@ -36,13 +46,47 @@ impl Keys {
         hex::encode(&self.fingerprints.mac(&bytes)[..8])
     }
 
-    /// The stored form of a bearer or reset-session token.
-    pub fn token_mac(&self, token: &str) -> [u8; 32] {
-        self.tokens.mac(&[b"token", token.as_bytes()])
+    /// The stored form of a bearer or reset-session token, under the newest key.
+    pub fn token_mac(&self, token: &str) -> Vec<u8> {
+        let (id, key) = self.tokens.current();
+        with_id(id, key.mac(&[b"token", token.as_bytes()]))
     }
 
-    pub(crate) fn code_mac(&self, salt: &[u8], account_id: i64, channel: CodeChannel, code: &str) -> [u8; 32] {
-        self.codes.mac(&[salt, &account_id.to_be_bytes(), channel.as_str().as_bytes(), code.as_bytes()])
+    /// Every stored form a token may have, newest key first, to look it up by: one per key,
+    /// and the bare form of key 1.
+    pub fn token_lookups(&self, token: &str) -> Vec<Vec<u8>> {
+        let mut all: Vec<Vec<u8>> =
+            self.tokens.newest_first().map(|(id, key)| with_id(id, key.mac(&[b"token", token.as_bytes()]))).collect();
+        if let Some(first) = self.tokens.get(1) {
+            all.push(first.mac(&[b"token", token.as_bytes()]).to_vec());
+        }
+        all
+    }
+
+    /// The stored form of a reset code, under the newest key.
+    pub(crate) fn code_mac(&self, salt: &[u8], account_id: i64, channel: CodeChannel, code: &str) -> Vec<u8> {
+        let (id, key) = self.codes.current();
+        with_id(id, Self::code_mac_under(key, salt, account_id, channel, code))
+    }
+
+    fn code_mac_under(key: &MacKey, salt: &[u8], account_id: i64, channel: CodeChannel, code: &str) -> [u8; 32] {
+        key.mac(&[salt, &account_id.to_be_bytes(), channel.as_str().as_bytes(), code.as_bytes()])
+    }
+
+    /// Whether `code` is the one whose stored MAC is `stored`, under the key the MAC names
+    /// (constant-time; a MAC under a key this server does not hold never matches).
+    pub(crate) fn code_matches(
+        &self,
+        salt: &[u8],
+        account_id: i64,
+        channel: CodeChannel,
+        code: &str,
+        stored: &[u8],
+    ) -> bool {
+        let Some(id) = stored_mac_key_id(stored) else { return false };
+        let mac = &stored[stored.len() - 32..];
+        let Some(key) = self.codes.get(id) else { return false };
+        bool::from(Self::code_mac_under(key, salt, account_id, channel, code).ct_eq(mac))
     }
 
     /// Seals a code for the life of a call.
@@ -61,9 +105,22 @@ impl Keys {
 
     /// The sealer for e-mails that carry a secret while they wait in the outbox; the outbox
     /// worker holds the same one to open them.
-    pub fn outbox_sealer(master: &MacKey) -> Sealer {
-        Sealer::new(master.derive("outbox-seal"))
+    pub fn outbox_sealer(masters: &KeyRing<MacKey>) -> Sealer {
+        Sealer::new("outbox-seal", masters.map(|m| m.derive("outbox-seal")))
     }
+}
+
+/// The key a stored code or token MAC was made under.
+pub fn stored_mac_key_id(stored: &[u8]) -> Option<KeyId> {
+    match stored.len() {
+        36 => Some(KeyId::from_be_bytes([stored[0], stored[1], stored[2], stored[3]])),
+        32 => Some(1),
+        _ => None,
+    }
+}
+
+fn with_id(id: KeyId, mac: [u8; 32]) -> Vec<u8> {
+    [id.to_be_bytes().as_slice(), &mac].concat()
 }
 
 #[cfg(test)]
@@ -74,7 +131,7 @@ mod tests {
 
     #[test]
     fn a_sealed_code_opens_only_for_its_call() {
-        let keys = Keys::from_master(&MacKey::new(vec![9; 32]));
+        let keys = Keys::new(&KeyRing::single(MacKey::new(vec![9; 32])));
         let rng = SeededRandomness::new(5);
         let sealed = keys.seal(&rng, "call-1", "0123456789");
         assert!(!sealed.windows(10).any(|w| w == b"0123456789"));
@@ -83,5 +140,35 @@ mod tests {
         let mut tampered = sealed.clone();
         tampered[20] ^= 1;
         assert!(keys.unseal("call-1", &tampered).is_none());
+    }
+
+    fn ring(ids: &[(KeyId, u8)]) -> Keys {
+        Keys::new(&KeyRing::new(ids.iter().map(|(id, b)| (*id, MacKey::new(vec![*b; 32])))).unwrap())
+    }
+
+    #[test]
+    fn a_token_stored_before_a_rotation_is_still_found() {
+        let old = ring(&[(1, 9)]);
+        let stored = old.token_mac("rt_abc");
+        assert_eq!(&stored[..4], &1u32.to_be_bytes());
+        let rotated = ring(&[(1, 9), (2, 10)]);
+        assert_eq!(&rotated.token_mac("rt_abc")[..4], &2u32.to_be_bytes());
+        let lookups = rotated.token_lookups("rt_abc");
+        assert_eq!(lookups[0], rotated.token_mac("rt_abc"));
+        assert!(lookups.contains(&stored));
+        assert!(!ring(&[(1, 11), (2, 10)]).token_lookups("rt_abc").contains(&stored));
+    }
+
+    #[test]
+    fn a_code_verifies_under_the_key_its_mac_names() {
+        let old = ring(&[(1, 9)]);
+        let stored = old.code_mac(b"salt", 7, CodeChannel::Voice, "0123456789");
+        let rotated = ring(&[(1, 9), (2, 10)]);
+        assert!(rotated.code_matches(b"salt", 7, CodeChannel::Voice, "0123456789", &stored));
+        assert!(!rotated.code_matches(b"salt", 7, CodeChannel::Voice, "0123456788", &stored));
+        assert!(!rotated.code_matches(b"salt", 8, CodeChannel::Voice, "0123456789", &stored));
+        assert!(!ring(&[(2, 10)]).code_matches(b"salt", 7, CodeChannel::Voice, "0123456789", &stored));
+        // A bare MAC from before key IDs is key 1's.
+        assert!(rotated.code_matches(b"salt", 7, CodeChannel::Voice, "0123456789", &stored[4..]));
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration as StdDuration;
 
 use reissue_core::lifecycle::call::{EndReason, may_still_ring};
 use reissue_core::model::{CallState, OutboxItem};
-use reissue_core::outbox::MessageBody;
+use reissue_core::outbox::{MessageBody, OutboxMessage};
 use reissue_core::ports::{Store, StoreError};
 use time::{Duration, OffsetDateTime};
 use tokio::sync::Notify;
@@ -38,7 +38,7 @@ pub struct Worker {
     pub max_attempts: u32,
     pub wake: Arc<Notify>,
     /// Opens e-mails that wait in the outbox sealed.
-    pub sealer: Arc<reissue_core::hashing::Sealer>,
+    pub sealer: Arc<reissue_core::seal::Sealer>,
 }
 
 impl std::fmt::Debug for Worker {
@@ -81,7 +81,21 @@ impl Worker {
             Ok(Outcome::Done) => {
                 tracing::info!(id = item.id, kind, attempts = item.attempts, "delivered");
                 metrics::counter!("reissue_outbox_delivered_total", "kind" => kind).increment(1);
-                self.store.finish_outbox(item.id, &self.id, now()).await
+                match &item.message.body {
+                    // A sent secret does not stay in the outbox, not even sealed.
+                    MessageBody::SealedEmail { to, subject, .. } => {
+                        let wiped = OutboxMessage {
+                            idempotency_key: item.message.idempotency_key.clone(),
+                            body: MessageBody::SealedEmail {
+                                to: to.clone(),
+                                subject: subject.clone(),
+                                sealed_body: String::new(),
+                            },
+                        };
+                        self.store.finish_outbox_wiped(item.id, &self.id, now(), &wiped).await
+                    }
+                    _ => self.store.finish_outbox(item.id, &self.id, now()).await,
+                }
             }
             Ok(Outcome::Later(at)) => {
                 self.store.retry_outbox(item.id, &self.id, "waiting for the provider", at, false).await

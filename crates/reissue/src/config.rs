@@ -231,6 +231,8 @@ pub struct KeysConfig {
     pub code_hmac_file: Option<PathBuf>,
     pub pepper_file: Option<PathBuf>,
     pub webhook_signing_file: Option<PathBuf>,
+    /// HMAC key of the audit chain and its checkpoints.
+    pub audit_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -255,7 +257,8 @@ impl Default for LogConfig {
 
 /// Settings whose own names end in `_file`: `REISSUE__KEYS__PEPPER_FILE` sets the path,
 /// it does not read the setting from a file.
-const SETTINGS_NAMED_FILE: &[&str] = &["keys.code_hmac_file", "keys.pepper_file", "keys.webhook_signing_file"];
+const SETTINGS_NAMED_FILE: &[&str] =
+    &["keys.code_hmac_file", "keys.pepper_file", "keys.webhook_signing_file", "keys.audit_file"];
 
 /// Loads the configuration from `file` (or `reissue.toml` when present) and the environment,
 /// and checks it.

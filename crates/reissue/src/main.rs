@@ -1,25 +1,29 @@
 //! The `reissue` binary: loads configuration, starts the server and its outbox worker, and
 //! runs the administrative commands. Logic lives in the library crates.
 
+mod audit_cli;
 mod config;
 mod import;
 mod import_progress;
+mod keyfiles;
+mod keys_cli;
 
 use std::io::Read;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use reissue_core::account::{LoginId, format_date};
-use reissue_core::audit::{AuditDraft, verify_chain};
+use reissue_core::audit::{AuditDraft, AuditKeys};
 use reissue_core::credential::CredentialSet;
 use reissue_core::hashing::{MacKey, SecretHasher};
+use reissue_core::keyring::KeyRing;
 use reissue_core::keys::Keys;
 use reissue_core::mail::Institution;
 use reissue_core::model::Role;
-use reissue_core::ports::{Accounts, AuditLog, ImportError};
+use reissue_core::ports::{Accounts, ImportError};
 use reissue_core::procedures::{Hashing, Recovery, RecoveryParts};
 use reissue_core::secret::Randomness;
 use reissue_delivery::mail::{Mailer, MemoryMailbox, SmtpMailer, SmtpSettings};
@@ -36,6 +40,7 @@ use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
 use crate::config::{Config, VoiceProviderName};
+use crate::keyfiles::{KeyFile, KeyKind};
 
 #[derive(Parser, Debug)]
 #[command(name = "reissue", version, about = "Credential recovery server")]
@@ -67,6 +72,9 @@ enum Command {
     /// Secrets.
     #[command(subcommand)]
     Secret(SecretCommand),
+    /// Server keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// ID-card PINs through a card reader, and the software card.
     #[command(subcommand)]
     Card(reissue_card::cli::CardCommand),
@@ -102,8 +110,15 @@ fn parse_role(s: &str) -> Result<Role, String> {
 
 #[derive(Subcommand, Debug)]
 enum AuditCommand {
-    /// Check the hash chain and name the first broken event.
-    Verify,
+    /// Check the keyed chain and name the first broken event; with --checkpoint, also that the
+    /// log still reaches the head the checkpoint recorded (no cut tail, no rewrite).
+    Verify {
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+    },
+    /// Print the signed head of the log (seq, head MAC, time, key ID, MAC) as JSON, to keep
+    /// outside the database for `audit verify --checkpoint`.
+    Checkpoint,
 }
 
 #[derive(Subcommand, Debug)]
@@ -111,6 +126,25 @@ enum SecretCommand {
     /// Read a secret from standard input and print its Argon2id PHC hash with this server's
     /// pepper (for preparing imports).
     Hash,
+}
+
+#[derive(Subcommand, Debug)]
+enum KeysCommand {
+    /// Add a fresh key of KIND and make it current: new work uses it, older keys still verify
+    /// what was made under them. Copy the key file to every instance on the same database.
+    Rotate {
+        #[arg(value_enum)]
+        kind: KeyKind,
+    },
+    /// Remove an older key of KIND once nothing it protects is in use: ends a webhook
+    /// signature overlap. Refused for the current key, for audit keys (they verify the log),
+    /// for a pepper that password or PIN hashes still use, and for a code_hmac key that API
+    /// tokens still use.
+    Retire {
+        #[arg(value_enum)]
+        kind: KeyKind,
+        id: u32,
+    },
 }
 
 /// The operating system's CSPRNG.
@@ -137,59 +171,39 @@ fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
 
-/// Reads a key file, or creates it with fresh random bytes (mode 0600) when missing.
-fn key_file(given: Option<&Path>, data_dir: &Path, name: &str) -> Result<Vec<u8>, String> {
-    let path = given.map(Path::to_path_buf).unwrap_or_else(|| data_dir.join("keys").join(name));
-    if path.exists() {
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let key = hex::decode(text.trim()).map_err(|_| format!("{}: must hold hex", path.display()))?;
-        if key.len() < 32 {
-            return Err(format!("{}: a key needs at least 32 bytes", path.display()));
-        }
-        return Ok(key);
-    }
-    if given.is_some() {
-        return Err(format!("key file {} does not exist", path.display()));
-    }
-    let mut key = vec![0u8; 32];
-    OsRandomness.fill(&mut key);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    write_private(&path, &hex::encode(&key)).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(key)
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
-    f.write_all(text.as_bytes())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)
-}
-
 /// The shared pieces every command builds from the configuration.
 struct Runtime {
     config: Config,
     store: Arc<SqlStore>,
     recovery: Arc<Recovery>,
     hasher: Arc<SecretHasher>,
-    master: MacKey,
-    webhook_key: Vec<u8>,
+    masters: KeyRing<MacKey>,
+    webhook_keys: KeyRing<Vec<u8>>,
+    key_files: Vec<KeyFile>,
+    audit_keys: Arc<AuditKeys>,
 }
 
 async fn runtime(config: Config) -> Result<Runtime, String> {
     let data_dir = config.server.data_dir.clone();
-    let master = MacKey::new(key_file(config.keys.code_hmac_file.as_deref(), &data_dir, "code_hmac.key")?);
-    let pepper = key_file(config.keys.pepper_file.as_deref(), &data_dir, "pepper.key")?;
-    let webhook_key = key_file(config.keys.webhook_signing_file.as_deref(), &data_dir, "webhook_signing.key")?;
-    let store = Arc::new(SqlStore::connect(&config.database.url).await.map_err(|e| e.to_string())?);
-    let hasher = Arc::new(SecretHasher::new(pepper, config.hashing).map_err(|e| e.to_string())?);
+    let load = |kind, given: Option<&std::path::Path>| KeyFile::load(kind, given, &data_dir, &OsRandomness);
+    let key_files = vec![
+        load(KeyKind::CodeHmac, config.keys.code_hmac_file.as_deref())?,
+        load(KeyKind::Pepper, config.keys.pepper_file.as_deref())?,
+        load(KeyKind::WebhookSigning, config.keys.webhook_signing_file.as_deref())?,
+        load(KeyKind::Audit, config.keys.audit_file.as_deref())?,
+    ];
+    let ring = |kind| key_files.iter().find(|f| f.kind == kind).map(KeyFile::ring).ok_or("a key file is missing");
+    let audit_keys = Arc::new(AuditKeys::new(&ring(KeyKind::Audit)?));
+    let store = Arc::new(
+        SqlStore::connect_keyed(&config.database.url, Some(audit_keys.clone())).await.map_err(|e| e.to_string())?,
+    );
+    for file in &key_files {
+        file.check(&store, now()).await?;
+    }
+    let masters = ring(KeyKind::CodeHmac)?.map(|k| MacKey::new(k.clone()));
+    let webhook_keys = ring(KeyKind::WebhookSigning)?;
+    let hasher =
+        Arc::new(SecretHasher::with_peppers(ring(KeyKind::Pepper)?, config.hashing).map_err(|e| e.to_string())?);
     let rng: Arc<dyn Randomness> = Arc::new(OsRandomness);
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     let hashing: Arc<dyn Hashing> = Arc::new(BlockingHashing::new(hasher.clone(), rng.clone(), cores));
@@ -205,7 +219,7 @@ async fn runtime(config: Config) -> Result<Runtime, String> {
         store: store.clone(),
         hashing,
         rng,
-        keys: Keys::from_master(&master),
+        keys: Keys::new(&masters),
         rules: config.rules.clone().with_profile_applied(),
         credentials,
         institution: config.institution.clone(),
@@ -213,7 +227,7 @@ async fn runtime(config: Config) -> Result<Runtime, String> {
         webhooks: config.webhooks.iter().map(|w| w.url.clone()).collect(),
         dummy_hash,
     }));
-    Ok(Runtime { config, store, recovery, hasher, master, webhook_key })
+    Ok(Runtime { config, store, recovery, hasher, masters, webhook_keys, key_files, audit_keys })
 }
 
 fn init_logging(config: &Config) {
@@ -297,26 +311,10 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             println!("{}", token.expose_secret());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit(AuditCommand::Verify) => {
-            let mut all = Vec::new();
-            let mut after = 0;
-            loop {
-                let page = rt.store.audit_events(None, after, 10_000).await.map_err(|e| e.to_string())?;
-                let Some(last) = page.last() else { break };
-                after = last.seq;
-                all.extend(page);
-            }
-            match verify_chain(&all) {
-                Ok(n) => {
-                    println!("audit chain intact: {n} events");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(b) => {
-                    println!("audit chain broken at {b}");
-                    Ok(ExitCode::FAILURE)
-                }
-            }
+        Command::Audit(AuditCommand::Verify { checkpoint }) => {
+            audit_cli::verify(&rt.store, &rt.audit_keys, checkpoint.as_deref()).await
         }
+        Command::Audit(AuditCommand::Checkpoint) => audit_cli::checkpoint(&rt.store, &rt.audit_keys, now()).await,
         Command::Secret(SecretCommand::Hash) => {
             let mut s = String::new();
             std::io::stdin().read_line(&mut s).map_err(|e| format!("stdin: {e}"))?;
@@ -324,6 +322,25 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             let hash = rt.hasher.hash(&secret, &OsRandomness).map_err(|e| e.to_string())?;
             println!("{hash}");
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Keys(KeysCommand::Rotate { kind }) => {
+            let mut file = rt.key_files.into_iter().find(|f| f.kind == kind).ok_or("no such key file")?;
+            let id = file.rotate(&OsRandomness)?;
+            file.check(&rt.store, now()).await?;
+            println!(
+                "{} key {id} is now current in {}; copy this file to every instance on the same database and restart them",
+                kind.name(),
+                file.path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Keys(KeysCommand::Retire { kind, id }) => {
+            keys_cli::retire(
+                &rt.store,
+                rt.key_files.into_iter().find(|f| f.kind == kind).ok_or("no such key file")?,
+                id,
+            )
+            .await
         }
         Command::Card(_) => Ok(ExitCode::FAILURE),
     }
@@ -437,7 +454,9 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
                 None,
             ),
             _ => {
-                let token = SecretString::from(hex::encode(rt.master.derive("simulator-webhooks").mac(&[b"token"])));
+                let token = SecretString::from(hex::encode(
+                    rt.masters.current().1.derive("simulator-webhooks").mac(&[b"token"]),
+                ));
                 let network = PhoneNetwork::new(http.clone(), "AC00000000000000000000000000000000", token.clone());
                 let provider = SimulatedProvider { network: network.clone(), from: "+815000000000".into() };
                 (Arc::new(provider), token, Some(network))
@@ -471,7 +490,7 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
         store: rt.store.clone(),
         mailer,
         voice,
-        webhooks: Arc::new(WebhookSender::new(http.clone(), rt.webhook_key.clone())),
+        webhooks: Arc::new(WebhookSender::new(http.clone(), rt.webhook_keys.clone())),
         public_url: rt.recovery.public_url().to_owned(),
         id: format!("worker-{}", hex::encode(id)),
         lease: time::Duration::seconds(cfg.delivery.lease_secs.max(1)),
@@ -479,7 +498,7 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
         call_max_age: time::Duration::seconds(rt.recovery.rules().call_silence_timeout_secs),
         max_attempts: cfg.delivery.max_attempts.max(1),
         wake,
-        sealer: Arc::new(Keys::outbox_sealer(&rt.master)),
+        sealer: Arc::new(Keys::outbox_sealer(&rt.masters)),
     });
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker_task = tokio::spawn(worker.run(stop_rx));

@@ -1,7 +1,7 @@
 //! The audit chain: events appended in commit order, each hashed over the one before.
 
 use async_trait::async_trait;
-use reissue_core::audit::{AuditDraft, AuditEvent, GENESIS, event_hash};
+use reissue_core::audit::{AuditDraft, AuditEvent, GENESIS};
 use reissue_core::ports::{AuditLog, StoreError};
 use sqlx::AnyConnection;
 use sqlx::{AssertSqlSafe, Row};
@@ -27,6 +27,7 @@ impl SqlStore {
         tx: &mut AnyConnection,
         events: &[(OffsetDateTime, &AuditDraft)],
     ) -> Result<(), StoreError> {
+        let keys = self.audit_keys.as_deref().ok_or_else(crate::keys::no_audit_key)?;
         if let Some(sql) = self.backend.audit_chain_lock_sql() {
             sqlx::query(sql).execute(&mut *tx).await.map_err(db)?;
         }
@@ -42,7 +43,7 @@ impl SqlStore {
         for (now, draft) in events {
             seq += 1;
             let at = from_ms(ms(*now))?;
-            let hash = event_hash(seq, at, draft, &prev);
+            let hash = keys.event_hash(seq, at, draft, &prev);
             rows.push((seq, ms(at), *draft, std::mem::replace(&mut prev, hash.clone()), hash));
         }
         for chunk in rows.chunks(40) {

@@ -24,6 +24,7 @@ mod calls;
 mod credentials;
 mod dialect;
 mod identity;
+mod keys;
 mod limits;
 mod outbox;
 mod reset;
@@ -43,6 +44,8 @@ pub struct SqlStore {
     backend: Backend,
     /// Audit appends and request counts that stand alone go through the group-commit task.
     batch: Option<tokio::sync::mpsc::UnboundedSender<batch::Job>>,
+    /// The key of the audit chain; a store opened without it reads but cannot append events.
+    audit_keys: Option<std::sync::Arc<reissue_core::audit::AuditKeys>>,
 }
 
 pub(crate) fn db(e: sqlx::Error) -> StoreError {
@@ -64,8 +67,12 @@ pub(crate) fn from_ms(v: i64) -> Result<OffsetDateTime, StoreError> {
 
 impl SqlStore {
     /// Connects to `url` (`sqlite://PATH` or `postgres://...`), creating an SQLite file and
-    /// its folder when missing, and applies the migrations.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    /// its folder when missing, and applies the migrations. Audit events are chained under
+    /// `audit_keys` (see `connect` in `keys.rs` for a store that only reads the log).
+    pub async fn connect_keyed(
+        url: &str,
+        audit_keys: Option<std::sync::Arc<reissue_core::audit::AuditKeys>>,
+    ) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = Backend::of_url(url)?;
         let url = match backend {
@@ -116,7 +123,7 @@ impl SqlStore {
             Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
         };
         migrator.run(&writer).await.map_err(|e| StoreError::Database(format!("migrations: {e}")))?;
-        let direct = Self { pool, writer, backend, batch: None };
+        let direct = Self { pool, writer, backend, batch: None, audit_keys };
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(batch::run(direct.clone(), rx));
         Ok(Self { batch: Some(tx), ..direct })

@@ -88,6 +88,27 @@ impl Outbox for SqlStore {
         Ok(())
     }
 
+    async fn finish_outbox_wiped(
+        &self,
+        id: i64,
+        worker: &str,
+        now: OffsetDateTime,
+        wiped: &OutboxMessage,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET state = 'done', done_at = $3, lease_owner = NULL, lease_until = NULL, last_error = NULL, \
+             payload = $4 WHERE id = $1 AND lease_owner = $2",
+        )
+        .bind(id)
+        .bind(worker)
+        .bind(ms(now))
+        .bind(serde_json::to_string(wiped).map_err(corrupt)?)
+        .execute(&self.writer)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
     async fn retry_outbox(
         &self,
         id: i64,

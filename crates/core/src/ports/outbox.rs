@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 
 use super::StoreError;
 use crate::model::OutboxItem;
+use crate::outbox::OutboxMessage;
 
 #[async_trait]
 pub trait Outbox: Send + Sync {
@@ -20,6 +21,16 @@ pub trait Outbox: Send + Sync {
 
     /// The item was delivered. Only the worker holding the lease can finish it.
     async fn finish_outbox(&self, id: i64, worker: &str, now: OffsetDateTime) -> Result<(), StoreError>;
+
+    /// Like `finish_outbox`, and replaces the stored message with `wiped` (a sealed e-mail
+    /// without its sealed text), so that a sent secret does not stay in the outbox.
+    async fn finish_outbox_wiped(
+        &self,
+        id: i64,
+        worker: &str,
+        now: OffsetDateTime,
+        wiped: &OutboxMessage,
+    ) -> Result<(), StoreError>;
 
     /// The delivery failed: try again at `next_attempt`, or give up (the item stays, failed).
     async fn retry_outbox(

@@ -169,7 +169,7 @@ impl Recovery {
                 let code = ResetCode::generate(self.rng.as_ref(), self.rules.code_digits);
                 let mut salt = vec![0u8; 16];
                 self.rng.fill(&mut salt);
-                let mac = self.keys.code_mac(&salt, account.id, CodeChannel::Voice, code.expose()).to_vec();
+                let mac = self.keys.code_mac(&salt, account.id, CodeChannel::Voice, code.expose());
                 let url = format!("{}/reset/voice", self.public_url.trim_end_matches('/'));
                 let (subject, body) = mail::voice_reset_page(
                     &account.profile,

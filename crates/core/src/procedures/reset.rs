@@ -46,8 +46,7 @@ impl Recovery {
             return Err(RecoveryError::InvalidCode);
         };
         let login = login_id.as_str().to_owned();
-        let mac = self.keys.code_mac(&stored.salt, account_id, channel, code.expose());
-        let matches: bool = subtle::ConstantTimeEq::ct_eq(mac.as_slice(), stored.mac.as_slice()).into();
+        let matches = self.keys.code_matches(&stored.salt, account_id, channel, code.expose(), &stored.mac);
         if !code::usable(stored.state, stored.expires_at, now) {
             self.store.append_audit(now, who.audit(action, Some(&login), "expired")).await?;
             return Err(RecoveryError::InvalidCode);
@@ -82,7 +81,7 @@ impl Recovery {
             .open_reset_session(
                 OpenSession {
                     code_id: stored.id,
-                    token_mac: token_mac.to_vec(),
+                    token_mac,
                     max_failures: self.rules.code_max_failures,
                     account_max_failures: self.rules.account_max_code_failures,
                     expires_at,
@@ -122,7 +121,14 @@ impl Recovery {
         who: &Requester,
         now: OffsetDateTime,
     ) -> Result<Vec<String>, RecoveryError> {
-        let session = self.store.reset_session(&self.keys.token_mac(token.expose_secret())).await?;
+        // A session opened before the token key was rotated is found under its old key.
+        let mut session = None;
+        for mac in self.keys.token_lookups(token.expose_secret()) {
+            session = self.store.reset_session(&mac).await?;
+            if session.is_some() {
+                break;
+            }
+        }
         let Some(session) = session.filter(|s| SessionState::of(s.open, s.expires_at, now) == SessionState::Open)
         else {
             return Err(RecoveryError::InvalidSession);

@@ -32,6 +32,11 @@ impl Recovery {
 
     /// The name and role of a presented bearer token.
     pub async fn token_role(&self, token: &str) -> Result<Option<(String, Role)>, RecoveryError> {
-        Ok(self.store.token_role(&self.keys.token_mac(token)).await?)
+        for mac in self.keys.token_lookups(token) {
+            if let Some(found) = self.store.token_role(&mac).await? {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
     }
 }

@@ -12,6 +12,7 @@ mod harness;
 mod hermetic;
 mod identity;
 mod import_progress;
+mod keys;
 mod openapi;
 mod reimport;
 mod rules;

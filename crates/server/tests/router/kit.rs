@@ -10,9 +10,10 @@ use axum::http::{Request, header};
 use reissue_core::account::{
     AccountKind, AccountStatus, ChangedAt, Email, Language, LoginId, PersonName, PhoneNumber, Profile, parse_date,
 };
-use reissue_core::audit::AuditDraft;
+use reissue_core::audit::{AuditDraft, AuditKeys};
 use reissue_core::credential::CredentialSet;
 use reissue_core::hashing::{Argon2Cost, HashError, MacKey, SecretHasher, Verification};
+use reissue_core::keyring::KeyRing;
 use reissue_core::keys::Keys;
 use reissue_core::mail::Institution;
 use reissue_core::model::ImportedAccount;
@@ -37,6 +38,10 @@ const MASTER: [u8; 32] = [7; 32];
 const WEBHOOK_TOKEN: &str = "router-test-webhook-token";
 const PUBLIC_URL: &str = "https://reissue.bank.example";
 pub const ADMIN_TOKEN: &str = "router-test-admin-token";
+
+fn masters() -> KeyRing<MacKey> {
+    KeyRing::single(MacKey::new(MASTER.to_vec()))
+}
 
 /// A clock that stands still until the test moves it.
 #[derive(Debug)]
@@ -97,7 +102,8 @@ impl Kit {
     async fn build(rules: Rules, delay: Option<std::time::Duration>) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("reissue.db").display());
-        let store = Arc::new(SqlStore::connect(&url).await.unwrap());
+        let audit_keys = Arc::new(AuditKeys::new(&KeyRing::single(vec![5u8; 32])));
+        let store = Arc::new(SqlStore::connect_keyed(&url, Some(audit_keys)).await.unwrap());
         let rng = Arc::new(SeededRandomness::new(42));
         let cost = Argon2Cost { memory_kib: 64, iterations: 1, parallelism: 1 };
         let hasher = Arc::new(SecretHasher::new(vec![3; 32], cost).unwrap());
@@ -133,7 +139,7 @@ impl Kit {
             store: store.clone(),
             hashing,
             rng: rng.clone(),
-            keys: Keys::from_master(&MacKey::new(MASTER.to_vec())),
+            keys: Keys::new(&masters()),
             rules,
             credentials: CredentialSet::bank_default(),
             institution: Institution::default(),
@@ -250,7 +256,7 @@ impl Kit {
     /// Opens the sealed e-mails in the outbox and returns their bodies.
     pub async fn sealed_mail_bodies(&self) -> Vec<String> {
         self.background.drained().await;
-        let sealer = Keys::outbox_sealer(&MacKey::new(MASTER.to_vec()));
+        let sealer = Keys::outbox_sealer(&masters());
         let now = self.clock.now();
         let items = self.store.claim_outbox("router-test", 100, now, now + Duration::minutes(1)).await.unwrap();
         let mut bodies = Vec::new();

@@ -28,7 +28,7 @@ async fn concurrent_appends_from_two_instances_form_one_chain(db: &Db) {
     let events = db.store.audit_events(None, 0, 1000).await.unwrap();
     assert_eq!(events.len(), 120);
     assert_eq!(events.iter().map(|e| e.seq).collect::<Vec<_>>(), (1..=120).collect::<Vec<i64>>());
-    assert_eq!(verify_chain(&events).unwrap(), 120);
+    assert_eq!(verify_chain(&events, &crate::fixtures::audit_keys()).unwrap(), 120);
     let after = db.store.audit_events(None, 100, 1000).await.unwrap();
     assert_eq!(after.first().map(|e| e.seq), Some(101), "reading on from a sequence number");
 }

@@ -12,6 +12,11 @@ use reissue_testkit::Postgres;
 use time::OffsetDateTime;
 
 /// A store on a database of its own, removed when dropped.
+/// The audit key every test store chains its events under.
+pub fn audit_keys() -> std::sync::Arc<reissue_core::audit::AuditKeys> {
+    std::sync::Arc::new(reissue_core::audit::AuditKeys::new(&reissue_core::keyring::KeyRing::single(vec![9u8; 32])))
+}
+
 pub struct Db {
     pub store: SqlStore,
     pub url: String,
@@ -24,7 +29,7 @@ impl Db {
     pub async fn sqlite() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}/contract.db", dir.path().display());
-        let store = SqlStore::connect(&url).await.expect("connect to SQLite");
+        let store = SqlStore::connect_keyed(&url, Some(audit_keys())).await.expect("connect to SQLite");
         Self { store, url, _dir: dir, _pg: None }
     }
 
@@ -33,13 +38,13 @@ impl Db {
         let dir = tempfile::tempdir().expect("temp dir");
         let pg = Postgres::start();
         let url = pg.url.clone();
-        let store = SqlStore::connect(&url).await.expect("connect to PostgreSQL");
+        let store = SqlStore::connect_keyed(&url, Some(audit_keys())).await.expect("connect to PostgreSQL");
         Self { store, url, _dir: dir, _pg: Some(pg) }
     }
 
     /// A second store on the same database, as another instance would have.
     pub async fn another_instance(&self) -> SqlStore {
-        SqlStore::connect(&self.url).await.expect("connect again")
+        SqlStore::connect_keyed(&self.url, Some(audit_keys())).await.expect("connect again")
     }
 
     pub fn is_postgres(&self) -> bool {
