@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use reissue_core::audit::AuditDraft;
 use reissue_core::model::{Call, CallState};
 use reissue_core::ports::{
-    Calls, IssuedVoiceCode, PinTry, StoreError, VoiceApplication, VoiceApplicationOutcome, WrongPin,
+    Attempt, Calls, IssuedVoiceCode, PinTry, StoreError, VoiceApplication, VoiceApplicationOutcome, WrongPin,
 };
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
@@ -194,6 +194,7 @@ impl Calls for SqlStore {
         max_failures: u32,
         max_tries: u32,
         now: OffsetDateTime,
+        stale_before: OffsetDateTime,
     ) -> Result<PinTry, StoreError> {
         let Some(mut tx) = self.account_tx_of(CALL_ACCOUNT, Key::Text(call_id)).await? else {
             return Ok(PinTry::CallOver);
@@ -213,17 +214,28 @@ impl Calls for SqlStore {
             return Ok(PinTry::CallOver);
         }
         let cred = sqlx::query(
-            "UPDATE credentials SET failures = failures + 1 \
+            "UPDATE credentials SET failures = failures + 1, reserved_at = $4 \
              WHERE account_id = $1 AND name = $2 AND locked = 0 AND failures < $3 RETURNING failures",
         )
         .bind(account_id)
         .bind(credential)
         .bind(i64::from(max_failures))
+        .bind(ms(now))
         .fetch_optional(&mut *tx)
         .await
         .map_err(db)?;
         if cred.is_none() {
-            // Dropping the transaction takes the call's try back: nothing was checked.
+            // Nothing is checked, so the call's try is taken back. Tries counted long ago and
+            // never settled are settled as failures (the credential locks, audited).
+            let audit = AuditDraft::new("provider", "voice_pin", None, "reserved");
+            if self.settle_stale(&mut tx, account_id, credential, stale_before, now, &audit).await? == Attempt::Locked {
+                sqlx::query("UPDATE calls SET pin_tries = pin_tries - 1 WHERE id = $1")
+                    .bind(call_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                tx.commit().await.map_err(db)?;
+            }
             return Ok(PinTry::Locked);
         }
         tx.commit().await.map_err(db)?;

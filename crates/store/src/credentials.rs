@@ -7,6 +7,7 @@ use reissue_core::ports::{Attempt, CredentialFailure, Credentials, StoreError};
 use sqlx::Row;
 use time::OffsetDateTime;
 
+use crate::tx::AccountTx;
 use crate::{SqlStore, db, ms};
 
 #[async_trait]
@@ -16,32 +17,53 @@ impl Credentials for SqlStore {
         account_id: i64,
         credential: &str,
         max_failures: u32,
+        now: OffsetDateTime,
+        stale_before: OffsetDateTime,
+        audit: AuditDraft,
     ) -> Result<Attempt, StoreError> {
         let mut tx = self.account_tx(account_id).await?;
         let r = sqlx::query(
-            "UPDATE credentials SET failures = failures + 1 \
+            "UPDATE credentials SET failures = failures + 1, reserved_at = $4 \
              WHERE account_id = $1 AND name = $2 AND locked = 0 AND failures < $3 RETURNING failures",
         )
         .bind(account_id)
         .bind(credential)
         .bind(i64::from(max_failures))
+        .bind(ms(now))
         .fetch_optional(&mut *tx)
         .await
         .map_err(db)?;
         if r.is_some() {
+            self.audit(&mut tx, now, &audit.outcome("reserved")).await?;
             tx.commit().await.map_err(db)?;
             return Ok(Attempt::Reserved);
         }
-        let locked = sqlx::query("SELECT locked FROM credentials WHERE account_id = $1 AND name = $2")
-            .bind(account_id)
-            .bind(credential)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db)?
-            .map(|r| r.try_get::<i64, _>("locked"))
-            .transpose()
-            .map_err(db)?;
-        Ok(if locked == Some(0) { Attempt::Busy } else { Attempt::Locked })
+        let attempt = self.settle_stale(&mut tx, account_id, credential, stale_before, now, &audit).await?;
+        if attempt == Attempt::Locked {
+            tx.commit().await.map_err(db)?;
+        }
+        Ok(attempt)
+    }
+
+    async fn release_credential_attempt(
+        &self,
+        account_id: i64,
+        credential: &str,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.account_tx(account_id).await?;
+        sqlx::query(
+            "UPDATE credentials SET failures = failures - 1 WHERE account_id = $1 AND name = $2 AND failures > 0",
+        )
+        .bind(account_id)
+        .bind(credential)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        self.audit(&mut tx, now, &audit).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(())
     }
 
     async fn record_credential_failure(
@@ -127,5 +149,45 @@ impl Credentials for SqlStore {
         }
         self.finish(tx, now, &messages, &audit).await?;
         Ok(true)
+    }
+}
+
+impl SqlStore {
+    /// A credential whose counted attempts fill its budget: `Busy` while the newest was
+    /// counted at or after `stale_before` (checks under way), else the attempts were never
+    /// settled and count as the failures they were counted as, so the credential is locked
+    /// and the settlement audited. The caller commits when it answers `Locked` after locking.
+    pub(crate) async fn settle_stale(
+        &self,
+        tx: &mut AccountTx,
+        account_id: i64,
+        credential: &str,
+        stale_before: OffsetDateTime,
+        now: OffsetDateTime,
+        audit: &AuditDraft,
+    ) -> Result<Attempt, StoreError> {
+        let row = sqlx::query("SELECT locked, reserved_at FROM credentials WHERE account_id = $1 AND name = $2")
+            .bind(account_id)
+            .bind(credential)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(db)?;
+        let Some(row) = row else { return Ok(Attempt::Locked) };
+        if row.try_get::<i64, _>("locked").map_err(db)? != 0 {
+            return Ok(Attempt::Locked);
+        }
+        let reserved_at: Option<i64> = row.try_get("reserved_at").map_err(db)?;
+        if reserved_at.is_some_and(|t| t >= ms(stale_before)) {
+            return Ok(Attempt::Busy);
+        }
+        sqlx::query("UPDATE credentials SET locked = 1 WHERE account_id = $1 AND name = $2")
+            .bind(account_id)
+            .bind(credential)
+            .execute(&mut **tx)
+            .await
+            .map_err(db)?;
+        let detail = serde_json::json!({"credential": credential});
+        self.audit(&mut **tx, now, &audit.clone().outcome("unsettled_attempts_locked").detail(detail)).await?;
+        Ok(Attempt::Locked)
     }
 }

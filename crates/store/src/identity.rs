@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use reissue_core::audit::AuditDraft;
+use reissue_core::outbox::OutboxMessage;
 use reissue_core::ports::{IdentityRequests, Initialization, ReminderBuilder, StoreError};
 use sqlx::Row;
 use time::OffsetDateTime;
@@ -95,6 +96,7 @@ impl IdentityRequests for SqlStore {
         &self,
         account_id: i64,
         credential: &str,
+        messages: Vec<OutboxMessage>,
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<bool, StoreError> {
@@ -114,7 +116,7 @@ impl IdentityRequests for SqlStore {
         if r.is_none() {
             return Ok(false);
         }
-        self.finish(tx, now, &[], &audit).await?;
+        self.finish(tx, now, &messages, &audit).await?;
         Ok(true)
     }
 }

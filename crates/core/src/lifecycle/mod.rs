@@ -12,6 +12,12 @@ pub mod temporary_password;
 
 use time::Duration;
 
+/// How long an attempt at a password or PIN counted before its check may stay unsettled. A
+/// check takes well under a second; an attempt still unsettled after this was lost (the
+/// process died between counting and recording it), and once such attempts fill the
+/// credential's budget they are settled as the failures they were counted as.
+pub const ATTEMPT_LEASE: Duration = Duration::minutes(1);
+
 /// A transition the machine does not allow. Reaching one is a bug or a stale request; the
 /// caller refuses it and changes nothing.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -25,14 +25,30 @@ pub struct CredentialFailure {
 
 #[async_trait]
 pub trait Credentials: Send + Sync {
-    /// Counts an attempt on a credential before the secret is checked. A right secret then
-    /// clears the count.
+    /// Counts an attempt on a credential before the secret is checked, with its audit event.
+    /// A right secret then clears the count. When counted attempts fill the budget and the
+    /// newest was counted before `stale_before`, they were never settled (a crash): they are
+    /// settled as failures, which locks the credential (audited), instead of holding it
+    /// "in progress" for ever.
     async fn reserve_credential_attempt(
         &self,
         account_id: i64,
         credential: &str,
         max_failures: u32,
+        now: OffsetDateTime,
+        stale_before: OffsetDateTime,
+        audit: AuditDraft,
     ) -> Result<Attempt, StoreError>;
+
+    /// Gives back a counted attempt whose secret was never checked (the hashing pool was
+    /// full), with its audit event.
+    async fn release_credential_attempt(
+        &self,
+        account_id: i64,
+        credential: &str,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<(), StoreError>;
 
     /// The reserved attempt was wrong: locks the credential when its failures reached `max`.
     async fn record_credential_failure(

@@ -48,12 +48,14 @@ pub trait IdentityRequests: Send + Sync {
     ) -> Result<Vec<String>, StoreError>;
 
     /// A temporary password was used: it becomes the credential's hash, which must be changed
-    /// and expires when the temporary password would have. False when it is gone or the
-    /// credential is locked.
+    /// and expires when the temporary password would have, and `messages` (the change
+    /// notification and `credentials.changed` webhooks) are queued with it. False when it is
+    /// gone or the credential is locked.
     async fn promote_temporary(
         &self,
         account_id: i64,
         credential: &str,
+        messages: Vec<crate::outbox::OutboxMessage>,
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<bool, StoreError>;

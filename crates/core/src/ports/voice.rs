@@ -99,7 +99,8 @@ pub trait Calls: Send + Sync {
 
     /// Takes one PIN try of the call and counts it on the credential's persistent failure
     /// counter before the PIN is checked, so that no more tries are ever checked than the
-    /// limits allow, however requests interleave.
+    /// limits allow, however requests interleave. Tries counted before `stale_before` and never
+    /// settled are settled as failures once they fill the credential's budget.
     async fn reserve_pin_try(
         &self,
         call_id: &str,
@@ -107,6 +108,7 @@ pub trait Calls: Send + Sync {
         max_failures: u32,
         max_tries: u32,
         now: OffsetDateTime,
+        stale_before: OffsetDateTime,
     ) -> Result<PinTry, StoreError>;
 
     /// The reserved try was wrong: locks the credential when its failures reached `max`.

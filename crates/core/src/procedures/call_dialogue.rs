@@ -127,8 +127,11 @@ impl Recovery {
         let provider = Requester { actor: "provider".into(), client_ip: None };
         // The try is counted before the PIN is checked, so no interleaving of requests can
         // check more PINs than the call's tries and the credential's lock allow.
-        let reserved =
-            self.store.reserve_pin_try(call_id, &gate, spec.max_failures, self.rules.pin_tries_per_call, now).await?;
+        let stale_before = now - crate::lifecycle::ATTEMPT_LEASE;
+        let reserved = self
+            .store
+            .reserve_pin_try(call_id, &gate, spec.max_failures, self.rules.pin_tries_per_call, now, stale_before)
+            .await?;
         match reserved {
             PinTry::Allowed => {}
             PinTry::CallOver => return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]),
@@ -138,8 +141,19 @@ impl Recovery {
         }
         let typed = digits.expose_secret();
         let well_formed = typed.len() == spec.min_length && typed.bytes().all(|b| b.is_ascii_digit());
+        // A caller in a call is served with the integrators: calls are few (each needs an
+        // application, a day's limit per account, and the registered phone), and a PIN check
+        // refused for load would cost the customer a try.
         let verification = if well_formed {
-            self.hashing.verify(digits.clone(), cred.hash.clone(), HashPriority::Public).await?
+            match self.hashing.verify(digits.clone(), cred.hash.clone(), HashPriority::Integrator).await {
+                Ok(v) => v,
+                Err(e) => {
+                    // The try was counted: settle it as the failure it was counted as.
+                    let audit = provider.audit("voice_pin", Some(&login), "unsettled_error");
+                    let _ = self.store.record_wrong_pin(call_id, &gate, spec.max_failures, now, audit).await;
+                    return Err(e.into());
+                }
+            }
         } else {
             Verification::Mismatch
         };

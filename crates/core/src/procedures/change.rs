@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use super::{HashPriority, Recovery, RecoveryError, Requester, Verified};
 use crate::account::{AccountStatus, LoginId};
 use crate::credential::{HolderContext, normalize_password};
-use crate::hashing::Verification;
+use crate::hashing::{HashError, Verification};
 use crate::model::Account;
 use crate::ports::Attempt;
 
@@ -41,21 +41,56 @@ impl Recovery {
         // Count the attempt before checking it, so that parallel guesses can never check more
         // secrets than the lock allows. A locked credential costs the same hashing time as
         // any other answer.
-        let attempt = self.store.reserve_credential_attempt(account.id, credential, spec.max_failures).await?;
+        let detail = serde_json::json!({"credential": credential});
+        let reserved = who.audit(action, Some(&login), "reserved").detail(detail.clone());
+        let stale_before = now - crate::lifecycle::ATTEMPT_LEASE;
+        let attempt = self
+            .store
+            .reserve_credential_attempt(account.id, credential, spec.max_failures, now, stale_before, reserved)
+            .await?;
         if attempt != Attempt::Reserved {
             let _ = self.hashing.verify(secret.clone(), self.dummy_hash.clone(), HashPriority::Integrator).await;
             let (outcome, error) = match attempt {
                 Attempt::Busy => ("busy", RecoveryError::AttemptsInProgress),
                 _ => ("locked", RecoveryError::Locked),
             };
-            self.store
-                .append_audit(
-                    now,
-                    who.audit(action, Some(&login), outcome).detail(serde_json::json!({"credential": credential})),
-                )
-                .await?;
+            self.store.append_audit(now, who.audit(action, Some(&login), outcome).detail(detail)).await?;
             return Err(error);
         }
+        // From here the attempt is settled whatever happens: checked, given back when the
+        // hashing pool refused it unchecked, or counted as the failure it was counted as.
+        match self.check_reserved(&account, spec, &cred, secret, who, action, now).await {
+            Ok(v) => Ok((account.clone(), v)),
+            Err(RecoveryError::Hash(HashError::Busy)) => {
+                let audit = who.audit(action, Some(&login), "released_unchecked").detail(detail);
+                self.store.release_credential_attempt(account.id, credential, now, audit).await?;
+                Err(RecoveryError::Hash(HashError::Busy))
+            }
+            Err(e @ (RecoveryError::Hash(_) | RecoveryError::Store(_))) => {
+                let audit = who.audit(action, Some(&login), "unsettled_error").detail(detail);
+                // If even this fails, the attempt lease settles it later.
+                let _ =
+                    self.store.record_credential_failure(account.id, credential, spec.max_failures, now, audit).await;
+                Err(e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Checks a secret whose attempt is counted, and records the outcome.
+    #[allow(clippy::too_many_arguments)]
+    async fn check_reserved(
+        &self,
+        account: &Account,
+        spec: &crate::credential::CredentialSpec,
+        cred: &crate::model::CredentialState,
+        secret: &SecretString,
+        who: &Requester,
+        action: &str,
+        now: OffsetDateTime,
+    ) -> Result<Verified, RecoveryError> {
+        let credential = spec.name.as_str();
+        let login = account.profile.login_id.as_str().to_owned();
         let candidate = match spec.kind {
             crate::credential::CredentialKind::Password => normalize_password(secret.expose_secret()),
             crate::credential::CredentialKind::Pin => secret.clone(),
@@ -78,10 +113,12 @@ impl Recovery {
             // one stops working, and it must be changed before it expires.
             let detail = serde_json::json!({"credential": credential, "temporary": true});
             let audit = who.audit(action, Some(&login), "ok").detail(detail);
-            if !self.store.promote_temporary(account.id, credential, now, audit).await? {
+            let names = vec![credential.to_owned()];
+            let messages = self.change_messages(account, &names, "temporary_password", now);
+            if !self.store.promote_temporary(account.id, credential, messages, now, audit).await? {
                 return Err(RecoveryError::Locked);
             }
-            return Ok((account.clone(), Verified { must_change: true }));
+            return Ok(Verified { must_change: true });
         }
         match verification {
             Verification::Mismatch => {
@@ -118,8 +155,7 @@ impl Recovery {
                 if !recorded {
                     return Err(RecoveryError::Locked);
                 }
-                let must_change = cred.must_change;
-                Ok((account.clone(), Verified { must_change }))
+                Ok(Verified { must_change: cred.must_change })
             }
         }
     }

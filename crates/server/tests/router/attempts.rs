@@ -1,7 +1,11 @@
 //! An attempt counted before its secret is checked is always settled: a client that goes away
 //! half way through a check leaves no attempt "in progress" for ever.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+
+use reissue_core::hashing::HashError;
 
 use reissue_core::rules::Rules;
 use serde_json::json;
@@ -31,4 +35,41 @@ async fn abandoned_checks_are_settled_and_audited_not_left_in_progress() {
     let right = json!({"login_id": LOGIN, "credential": "login_password", "secret": PASSWORD});
     let (s, v) = kit.post("/api/v1/credentials/verify", Some(ADMIN_TOKEN), right).await;
     assert_eq!((s, v["error"]["code"].as_str()), (423, Some("locked")), "settled, not stuck in progress: {v}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn checks_that_fail_half_way_are_settled_as_failures_and_audited() {
+    let failing = Arc::new(AtomicBool::new(true));
+    let kit =
+        Kit::with_failing_hashing(Rules::default(), failing.clone(), || HashError::Failed("injected".into())).await;
+    let right = json!({"login_id": LOGIN, "credential": "login_password", "secret": PASSWORD});
+    for _ in 0..10 {
+        let (s, _) = kit.post("/api/v1/credentials/verify", Some(ADMIN_TOKEN), right.clone()).await;
+        assert!(s >= 500, "the injected failure between counting and recording answers {s}");
+    }
+    failing.store(false, Ordering::SeqCst);
+    // Each failed check was settled as the failure it was counted as: ten lock the password,
+    // rather than leaving it "in progress" for ever.
+    let (s, v) = kit.post("/api/v1/credentials/verify", Some(ADMIN_TOKEN), right).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (423, Some("locked")), "{v}");
+    let (_, audit) = kit.get(&format!("/api/v1/audit?login_id={LOGIN}"), ADMIN_TOKEN).await;
+    let events = audit["events"].as_array().unwrap();
+    // Nine settled as failures; the tenth settlement is the one that locks, recorded so.
+    assert_eq!(events.iter().filter(|e| e["outcome"] == "unsettled_error").count(), 9, "{audit}");
+    assert_eq!(events.iter().filter(|e| e["outcome"] == "locked").count(), 2, "the lock, then the last check: {audit}");
+    assert_eq!(events.iter().filter(|e| e["outcome"] == "reserved").count(), 10, "every counted attempt is audited");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_check_the_hashing_pool_refused_gives_its_attempt_back() {
+    let busy = Arc::new(AtomicBool::new(true));
+    let kit = Kit::with_failing_hashing(Rules::default(), busy.clone(), || HashError::Busy).await;
+    let right = json!({"login_id": LOGIN, "credential": "login_password", "secret": PASSWORD});
+    for _ in 0..20 {
+        let (s, v) = kit.post("/api/v1/credentials/verify", Some(ADMIN_TOKEN), right.clone()).await;
+        assert_eq!((s, v["error"]["code"].as_str()), (503, Some("busy")));
+    }
+    busy.store(false, Ordering::SeqCst);
+    let (s, v) = kit.post("/api/v1/credentials/verify", Some(ADMIN_TOKEN), right).await;
+    assert_eq!(s, 200, "twenty checks refused for load cost the customer nothing: {v}");
 }

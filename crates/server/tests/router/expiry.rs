@@ -1,6 +1,7 @@
 //! Lifetimes through the router, at `now + ttl`: a reset session outlives neither its own
 //! lifetime nor its code, a code stops working at its expiry, and a temporary password too.
 
+use reissue_core::outbox::MessageBody;
 use reissue_core::rules::Rules;
 use serde_json::json;
 use time::Duration;
@@ -86,6 +87,20 @@ async fn a_temporary_password_signs_in_until_a_second_before_its_expiry() {
         )
         .await;
     assert_eq!((s, v), (200, json!({"result": "ok", "must_change": true})));
+    // Its first use retired the old password: the institution's systems hear of it.
+    let events: Vec<serde_json::Value> = kit
+        .outbox()
+        .await
+        .into_iter()
+        .filter_map(|m| match m {
+            MessageBody::Webhook { event, .. } => Some(event),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["type"], "credentials.changed");
+    assert_eq!(events[0]["credentials"], json!(["login_password"]));
+    assert_eq!(events[0]["via"], "temporary_password");
 }
 
 fn temporary_password(bodies: &[String]) -> String {

@@ -2,6 +2,7 @@
 //! randomness, cheap Argon2, a clock the test moves, and helpers that speak to the router as
 //! a browser, an integrator and the telephony provider would.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
@@ -78,6 +79,28 @@ impl Hashing for SlowHashing {
     }
 }
 
+/// Hashing whose checks fail while `failing` is set: an error between counting an attempt
+/// and recording it.
+struct FailingHashing {
+    inner: Arc<dyn Hashing>,
+    failing: Arc<AtomicBool>,
+    failure: fn() -> HashError,
+}
+
+#[async_trait::async_trait]
+impl Hashing for FailingHashing {
+    async fn hash(&self, secret: SecretString, p: HashPriority) -> Result<String, HashError> {
+        self.inner.hash(secret, p).await
+    }
+
+    async fn verify(&self, secret: SecretString, stored: String, p: HashPriority) -> Result<Verification, HashError> {
+        if self.failing.load(Ordering::SeqCst) {
+            return Err((self.failure)());
+        }
+        self.inner.verify(secret, stored, p).await
+    }
+}
+
 pub struct Kit {
     pub app: Router,
     background: reissue_server::background::Background,
@@ -90,16 +113,25 @@ impl Kit {
     /// A fresh router with one English-speaking account holding a login password and a
     /// cash-card PIN, under `rules`.
     pub async fn new(rules: Rules) -> Self {
-        Self::build(rules, None).await
+        Self::build(rules, None, None).await
     }
 
     /// The same, with every hash taking at least `delay` (so a test can drop a request while
     /// its secret is being checked).
     pub async fn with_slow_hashing(rules: Rules, delay: std::time::Duration) -> Self {
-        Self::build(rules, Some(delay)).await
+        Self::build(rules, Some(delay), None).await
     }
 
-    async fn build(rules: Rules, delay: Option<std::time::Duration>) -> Self {
+    /// The same, with checks failing with `failure` while `failing` is set.
+    pub async fn with_failing_hashing(rules: Rules, failing: Arc<AtomicBool>, failure: fn() -> HashError) -> Self {
+        Self::build(rules, None, Some((failing, failure))).await
+    }
+
+    async fn build(
+        rules: Rules,
+        delay: Option<std::time::Duration>,
+        failing: Option<(Arc<AtomicBool>, fn() -> HashError)>,
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("reissue.db").display());
         let audit_keys = Arc::new(AuditKeys::new(&KeyRing::single(vec![5u8; 32])));
@@ -110,6 +142,9 @@ impl Kit {
         let mut hashing: Arc<dyn Hashing> = Arc::new(BlockingHashing::new(hasher.clone(), rng.clone(), 2));
         if let Some(delay) = delay {
             hashing = Arc::new(SlowHashing { inner: hashing, delay });
+        }
+        if let Some((failing, failure)) = failing {
+            hashing = Arc::new(FailingHashing { inner: hashing, failing, failure });
         }
         let clock = Arc::new(TestClock(Mutex::new(OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap())));
         let hash = |s: &str| hasher.hash(&SecretString::from(s.to_owned()), rng.as_ref()).unwrap();
@@ -144,7 +179,7 @@ impl Kit {
             credentials: CredentialSet::bank_default(),
             institution: Institution::default(),
             public_url: PUBLIC_URL.into(),
-            webhooks: Vec::new(),
+            webhooks: vec!["https://hooks.bank.example/reissue".into()],
             dummy_hash: hash("a dummy secret nobody knows"),
         }));
         let state = AppState {
