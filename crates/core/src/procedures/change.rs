@@ -59,7 +59,7 @@ impl Recovery {
         }
         // From here the attempt is settled whatever happens: checked, given back when the
         // hashing pool refused it unchecked, or counted as the failure it was counted as.
-        match self.check_reserved(&account, spec, &cred, secret, who, action, now).await {
+        match self.check_reserved(account, spec, &cred, secret, who, action, now).await {
             Ok(v) => Ok((account.clone(), v)),
             Err(RecoveryError::Hash(HashError::Busy)) => {
                 let audit = who.audit(action, Some(&login), "released_unchecked").detail(detail);
