@@ -187,7 +187,7 @@ impl SqlStore {
             .await
             .map_err(db)?;
         let detail = serde_json::json!({"credential": credential});
-        self.audit(&mut **tx, now, &audit.clone().outcome("unsettled_attempts_locked").detail(detail)).await?;
+        self.audit(tx, now, &audit.clone().outcome("unsettled_attempts_locked").detail(detail)).await?;
         Ok(Attempt::Locked)
     }
 }
