@@ -79,6 +79,10 @@ impl Hashing for SlowHashing {
     }
 }
 
+/// A failure to inject into checks: while the flag is set, checks fail with what the
+/// function makes.
+type Injected = (Arc<AtomicBool>, fn() -> HashError);
+
 /// Hashing whose checks fail while `failing` is set: an error between counting an attempt
 /// and recording it.
 struct FailingHashing {
@@ -130,7 +134,7 @@ impl Kit {
     async fn build(
         rules: Rules,
         delay: Option<std::time::Duration>,
-        failing: Option<(Arc<AtomicBool>, fn() -> HashError)>,
+        failing: Option<Injected>,
     ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("reissue.db").display());
