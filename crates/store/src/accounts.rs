@@ -139,6 +139,7 @@ impl Accounts for SqlStore {
                 stored.insert(profile.login_id.to_string(), profile);
             }
         }
+        let mut suspended = 0u64;
         for a in &known {
             let mut profile = a.profile.clone();
             if let Some(before) = stored.get(a.profile.login_id.as_str()) {
@@ -166,7 +167,11 @@ impl Accounts for SqlStore {
             .fetch_one(&mut *tx)
             .await
             .map_err(db)?;
-            ids.insert(a.profile.login_id.to_string(), r.try_get::<i64, _>("id").map_err(db)?);
+            let id = r.try_get::<i64, _>("id").map_err(db)?;
+            ids.insert(a.profile.login_id.to_string(), id);
+            if profile.status == AccountStatus::Suspended {
+                suspended += Self::void_recovery(&mut tx, id, t).await?;
+            }
         }
         let creds: Vec<(i64, &str, &str)> = accounts
             .iter()
@@ -195,7 +200,9 @@ impl Accounts for SqlStore {
             q.execute(&mut *tx).await.map_err(db)?;
         }
         let n = accounts.len();
-        let draft = audit.detail(serde_json::json!({ "accounts": n, "created": fresh.len(), "updated": known.len() }));
+        let draft = audit.detail(serde_json::json!({
+            "accounts": n, "created": fresh.len(), "updated": known.len(), "recovery_voided_by_suspension": suspended,
+        }));
         self.audit(&mut tx, now, &draft).await?;
         tx.commit().await.map_err(db)?;
         Ok(n)
@@ -267,5 +274,25 @@ impl Accounts for SqlStore {
             }
         }
         Ok(out)
+    }
+}
+
+impl SqlStore {
+    /// A suspended account keeps nothing that could recover it later: its active codes are
+    /// voided, its open reset sessions ended, an unused temporary password dropped and a live
+    /// call ended with its sealed code. Returns how many such things there were.
+    async fn void_recovery(tx: &mut sqlx::AnyConnection, account_id: i64, t: i64) -> Result<u64, StoreError> {
+        let statements = [
+            "UPDATE reset_codes SET state = 'void' WHERE account_id = $1 AND state = 'active'",
+            "UPDATE reset_sessions SET state = 'ended' WHERE account_id = $1 AND state = 'open'",
+            "UPDATE credentials SET temp_hash = NULL, temp_expires_at = NULL WHERE account_id = $1 AND temp_hash IS NOT NULL",
+            "UPDATE calls SET state = 'ended', sealed_code = NULL, last_status = 'account-suspended', updated_at = $2 \
+             WHERE account_id = $1 AND state <> 'ended'",
+        ];
+        let mut n = 0;
+        for sql in statements {
+            n += sqlx::query(sql).bind(account_id).bind(t).execute(&mut *tx).await.map_err(db)?.rows_affected();
+        }
+        Ok(n)
     }
 }

@@ -16,5 +16,6 @@ mod keys;
 mod openapi;
 mod reimport;
 mod rules;
+mod suspension;
 mod twilio;
 mod voice_reset;

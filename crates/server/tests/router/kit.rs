@@ -131,11 +131,7 @@ impl Kit {
         Self::build(rules, None, Some((failing, failure))).await
     }
 
-    async fn build(
-        rules: Rules,
-        delay: Option<std::time::Duration>,
-        failing: Option<Injected>,
-    ) -> Self {
+    async fn build(rules: Rules, delay: Option<std::time::Duration>, failing: Option<Injected>) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("reissue.db").display());
         let audit_keys = Arc::new(AuditKeys::new(&KeyRing::single(vec![5u8; 32])));
