@@ -74,14 +74,18 @@ impl Resets for SqlStore {
         .fetch_optional(&mut *tx)
         .await
         .map_err(db)?;
+        // The account's count runs whether or not a code matched (adding nothing then), so
+        // that an entry for an account without a code writes what a wrong one writes.
+        let counted = i64::from(r.is_some());
+        sqlx::query("UPDATE accounts SET code_failures = code_failures + $2 WHERE id = $1")
+            .bind(account_id)
+            .bind(counted)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
         let audit = match r {
             Some(r) => {
                 let failures: i64 = r.try_get("failures").map_err(db)?;
-                sqlx::query("UPDATE accounts SET code_failures = code_failures + 1 WHERE id = $1")
-                    .bind(account_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db)?;
                 let killed = failures >= i64::from(max);
                 if killed {
                     sqlx::query("UPDATE reset_sessions SET state = 'ended' WHERE code_id = $1 AND state = 'open'")
@@ -94,7 +98,9 @@ impl Resets for SqlStore {
                     .outcome(if killed { "code_killed" } else { "wrong_code" })
                     .detail(serde_json::json!({ "failures": failures }))
             }
-            None => audit.outcome("code_not_active"),
+            // The code was used up in the meantime; other outcomes are the procedure's own.
+            None if audit.outcome == "wrong_code" => audit.outcome("code_not_active"),
+            None => audit,
         };
         self.audit(&mut tx, now, &audit).await?;
         tx.commit().await.map_err(db)

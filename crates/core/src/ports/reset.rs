@@ -41,7 +41,9 @@ pub trait Resets: Send + Sync {
         channel: CodeChannel,
     ) -> Result<Option<(i64, u32, Option<StoredCode>)>, StoreError>;
 
-    /// Counts a wrong entry on the code (killing it at `max`) and on the account.
+    /// Counts a wrong entry on the code (killing it at `max`) and on the account, with its
+    /// audit event. Every failed code entry comes here, with code ID 0 (and account ID 0 for
+    /// an unknown login ID) when there is nothing to count, so that each does the same writes.
     async fn record_wrong_code(
         &self,
         code_id: i64,

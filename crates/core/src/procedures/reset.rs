@@ -37,22 +37,28 @@ impl Recovery {
             Some(l) => self.store.code_entry(l, channel).await?,
             None => None,
         };
+        let known_account = found.as_ref().map_or(0, |(id, _, _)| *id);
         let (Some(login_id), Some((account_id, account_failures, Some(stored))), Some(code)) = (&login_id, found, code)
         else {
-            // Spend the same MAC work as a real check before answering.
+            // Spend the same MAC work and the same writes as a real check before answering:
+            // the store runs the wrong-code transaction, which here matches no code.
             let _ = self.keys.code_mac(&[0u8; 16], 0, channel, "0000000000");
             let lid = login_id.as_ref().map(LoginId::as_str);
-            self.store.append_audit(now, who.audit(action, lid, "no_active_code")).await?;
+            let max = self.rules.code_max_failures;
+            let audit = who.audit(action, lid, "no_active_code");
+            self.store.record_wrong_code(0, known_account, max, now, audit).await?;
             return Err(RecoveryError::InvalidCode);
         };
         let login = login_id.as_str().to_owned();
         let matches = self.keys.code_matches(&stored.salt, account_id, channel, code.expose(), &stored.mac);
+        let max = self.rules.code_max_failures;
         if !code::usable(stored.state, stored.expires_at, now) {
-            self.store.append_audit(now, who.audit(action, Some(&login), "expired")).await?;
+            self.store.record_wrong_code(0, account_id, max, now, who.audit(action, Some(&login), "expired")).await?;
             return Err(RecoveryError::InvalidCode);
         }
         if account_failures >= self.rules.account_max_code_failures {
-            self.store.append_audit(now, who.audit(action, Some(&login), "account_code_limit")).await?;
+            let audit = who.audit(action, Some(&login), "account_code_limit");
+            self.store.record_wrong_code(0, account_id, max, now, audit).await?;
             return Err(RecoveryError::InvalidCode);
         }
         if !matches {

@@ -6,6 +6,7 @@
 
 mod card;
 mod client_address;
+mod code_entry;
 mod concurrency;
 mod crash;
 mod harness;

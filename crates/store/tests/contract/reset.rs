@@ -39,7 +39,7 @@ async fn concurrent_wrong_codes_count_exactly_up_to_the_limit(db: &Db) {
         let store = if i % 2 == 0 { db.store.clone() } else { other.clone() };
         let (code_id, account_id) = (c.id, a.id);
         tasks.push(tokio::spawn(async move {
-            store.record_wrong_code(code_id, account_id, 6, t0(), draft("code_entry")).await
+            store.record_wrong_code(code_id, account_id, 6, t0(), draft("code_entry").outcome("wrong_code")).await
         }));
     }
     for t in tasks {
