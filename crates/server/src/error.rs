@@ -8,11 +8,121 @@ use axum::response::{IntoResponse, Response};
 use reissue_core::procedures::RecoveryError;
 use serde::Serialize;
 
+/// The stable error codes of the API: clients may branch on them, so a code is never renamed
+/// or reused. Each answer's `error.code` is one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    AccountSuspended,
+    AttemptsInProgress,
+    BadSignature,
+    BodyTooLarge,
+    Busy,
+    CallState,
+    Forbidden,
+    InvalidBody,
+    InvalidCode,
+    InvalidCredentials,
+    InvalidField,
+    InvalidQuery,
+    InvalidRequest,
+    InvalidResetToken,
+    Locked,
+    MalformedJson,
+    MethodNotAllowed,
+    MissingCall,
+    MissingStatus,
+    NotFound,
+    NotReady,
+    NotResettable,
+    NothingToChange,
+    PolicyViolation,
+    TooManyRequests,
+    Unauthorized,
+    Unavailable,
+    UnknownCredential,
+    UnknownStatus,
+    UnreadableBody,
+    UnsupportedMediaType,
+}
+
+impl ErrorCode {
+    /// Every code, for documentation and tests.
+    pub const ALL: &[ErrorCode] = &[
+        Self::AccountSuspended,
+        Self::AttemptsInProgress,
+        Self::BadSignature,
+        Self::BodyTooLarge,
+        Self::Busy,
+        Self::CallState,
+        Self::Forbidden,
+        Self::InvalidBody,
+        Self::InvalidCode,
+        Self::InvalidCredentials,
+        Self::InvalidField,
+        Self::InvalidQuery,
+        Self::InvalidRequest,
+        Self::InvalidResetToken,
+        Self::Locked,
+        Self::MalformedJson,
+        Self::MethodNotAllowed,
+        Self::MissingCall,
+        Self::MissingStatus,
+        Self::NotFound,
+        Self::NotReady,
+        Self::NotResettable,
+        Self::NothingToChange,
+        Self::PolicyViolation,
+        Self::TooManyRequests,
+        Self::Unauthorized,
+        Self::Unavailable,
+        Self::UnknownCredential,
+        Self::UnknownStatus,
+        Self::UnreadableBody,
+        Self::UnsupportedMediaType,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AccountSuspended => "account_suspended",
+            Self::AttemptsInProgress => "attempts_in_progress",
+            Self::BadSignature => "bad_signature",
+            Self::BodyTooLarge => "body_too_large",
+            Self::Busy => "busy",
+            Self::CallState => "call_state",
+            Self::Forbidden => "forbidden",
+            Self::InvalidBody => "invalid_body",
+            Self::InvalidCode => "invalid_code",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::InvalidField => "invalid_field",
+            Self::InvalidQuery => "invalid_query",
+            Self::InvalidRequest => "invalid_request",
+            Self::InvalidResetToken => "invalid_reset_token",
+            Self::Locked => "locked",
+            Self::MalformedJson => "malformed_json",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::MissingCall => "missing_call",
+            Self::MissingStatus => "missing_status",
+            Self::NotFound => "not_found",
+            Self::NotReady => "not_ready",
+            Self::NotResettable => "not_resettable",
+            Self::NothingToChange => "nothing_to_change",
+            Self::PolicyViolation => "policy_violation",
+            Self::TooManyRequests => "too_many_requests",
+            Self::Unauthorized => "unauthorized",
+            Self::Unavailable => "unavailable",
+            Self::UnknownCredential => "unknown_credential",
+            Self::UnknownStatus => "unknown_status",
+            Self::UnreadableBody => "unreadable_body",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+        }
+    }
+}
+
 /// An error answer.
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     pub field: Option<String>,
     pub details: Option<serde_json::Value>,
@@ -35,7 +145,7 @@ pub struct ErrorDetail {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         Self { status, code, message: message.into(), field: None, details: None, retry_after: None }
     }
 
@@ -45,30 +155,30 @@ impl ApiError {
     }
 
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "no such resource")
+        Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such resource")
     }
 
     pub fn method_not_allowed() -> Self {
-        Self::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this method is not allowed here")
+        Self::new(StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed, "this method is not allowed here")
     }
 
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "a valid bearer token is required")
+        Self::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, "a valid bearer token is required")
     }
 
     pub fn forbidden() -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", "this token's role may not do this")
+        Self::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, "this token's role may not do this")
     }
 
     pub fn internal() -> Self {
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
+            ErrorCode::Unavailable,
             "the service cannot answer right now; try again later",
         )
     }
 
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn bad_request(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }
 }
@@ -77,7 +187,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody {
             error: ErrorDetail {
-                code: self.code.to_owned(),
+                code: self.code.as_str().to_owned(),
                 message: self.message,
                 field: self.field,
                 details: self.details,
@@ -108,22 +218,23 @@ impl From<JsonRejection> for ApiError {
                     detail.split("unknown field `").nth(1).and_then(|s| s.split('`').next()).map(str::to_owned);
                 let missing =
                     detail.split("missing field `").nth(1).and_then(|s| s.split('`').next()).map(str::to_owned);
-                let mut e = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", redact_values(&detail));
+                let mut e =
+                    Self::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRequest, redact_values(&detail));
                 e.field = unknown.or(missing).or(field);
                 e
             }
             JsonRejection::JsonSyntaxError(_) => {
-                Self::bad_request("malformed_json", format!("the body is not valid JSON: {}", r.body_text()))
+                Self::bad_request(ErrorCode::MalformedJson, format!("the body is not valid JSON: {}", r.body_text()))
             }
             JsonRejection::MissingJsonContentType(_) => Self::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                ErrorCode::UnsupportedMediaType,
                 "send the body as JSON with Content-Type: application/json",
             ),
             JsonRejection::BytesRejection(_) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Self::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "the body is larger than 16 KiB")
+                Self::new(StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::BodyTooLarge, "the body is larger than 16 KiB")
             }
-            _ => Self::bad_request("unreadable_body", r.body_text()),
+            _ => Self::bad_request(ErrorCode::UnreadableBody, r.body_text()),
         }
     }
 }
@@ -151,30 +262,31 @@ fn redact_values(detail: &str) -> String {
 impl From<RecoveryError> for ApiError {
     fn from(e: RecoveryError) -> Self {
         match e {
-            RecoveryError::InvalidCode => {
-                Self::bad_request("invalid_code", "the login ID or reset code is not valid, or the code has expired")
-            }
+            RecoveryError::InvalidCode => Self::bad_request(
+                ErrorCode::InvalidCode,
+                "the login ID or reset code is not valid, or the code has expired",
+            ),
             RecoveryError::InvalidSession => Self::new(
                 StatusCode::UNAUTHORIZED,
-                "invalid_reset_token",
+                ErrorCode::InvalidResetToken,
                 "the reset session is not valid or has expired",
             )
             .field("reset_token"),
             RecoveryError::UnknownCredential(n) => Self::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown_credential",
+                ErrorCode::UnknownCredential,
                 format!("no credential is named {n:?}"),
             )
             .field(format!("credentials.{n}")),
             RecoveryError::NotResettable(n) => Self::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "not_resettable",
+                ErrorCode::NotResettable,
                 format!("{n:?} cannot be set online; please contact the help desk"),
             )
             .field(format!("credentials.{n}")),
             RecoveryError::NothingToChange => Self::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "nothing_to_change",
+                ErrorCode::NothingToChange,
                 "fill in at least one new password or PIN",
             )
             .field("credentials"),
@@ -185,7 +297,7 @@ impl From<RecoveryError> for ApiError {
                     .collect();
                 let mut e = Self::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    "policy_violation",
+                    ErrorCode::PolicyViolation,
                     v.iter().map(|(n, p)| format!("{n} {}", p.message())).collect::<Vec<_>>().join("; "),
                 );
                 if v.len() == 1 {
@@ -194,23 +306,25 @@ impl From<RecoveryError> for ApiError {
                 e.details = Some(serde_json::Value::Object(details));
                 e
             }
-            RecoveryError::InvalidCredentials => {
-                Self::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "the login ID or secret is not correct")
-            }
+            RecoveryError::InvalidCredentials => Self::new(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::InvalidCredentials,
+                "the login ID or secret is not correct",
+            ),
             RecoveryError::Locked => Self::new(
                 StatusCode::LOCKED,
-                "locked",
+                ErrorCode::Locked,
                 "this credential is locked after too many failures; reset it or contact the help desk",
             ),
             RecoveryError::AccountSuspended => Self::new(
                 StatusCode::FORBIDDEN,
-                "account_suspended",
+                ErrorCode::AccountSuspended,
                 "the account is suspended; no credential of it can be used until the institution reinstates it",
             ),
             RecoveryError::AttemptsInProgress => {
                 let mut e = Self::new(
                     StatusCode::TOO_MANY_REQUESTS,
-                    "attempts_in_progress",
+                    ErrorCode::AttemptsInProgress,
                     "too many checks of this credential are under way at once; retry shortly",
                 );
                 e.retry_after = Some(1);
@@ -223,7 +337,7 @@ impl From<RecoveryError> for ApiError {
             RecoveryError::Hash(reissue_core::hashing::HashError::Busy) => {
                 let mut e = Self::new(
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "busy",
+                    ErrorCode::Busy,
                     "the server is checking too many secrets at once; retry shortly",
                 );
                 e.retry_after = Some(1);
@@ -240,6 +354,16 @@ impl From<RecoveryError> for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_error_code_is_distinct_and_snake_case() {
+        let mut seen = std::collections::HashSet::new();
+        for c in ErrorCode::ALL {
+            let s = c.as_str();
+            assert!(seen.insert(s), "{s} twice");
+            assert!(s.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'), "{s}");
+        }
+    }
 
     #[test]
     fn type_errors_do_not_repeat_the_value() {

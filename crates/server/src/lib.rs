@@ -2,14 +2,12 @@
 //! pages, built by `app(state)`. Handlers only translate between HTTP and the procedures of
 //! `reissue_core::procedures`; errors become HTTP answers in `error.rs` alone.
 
-pub mod api;
 pub mod background;
 pub mod client;
-pub mod demo;
 pub mod error;
 pub mod hashing;
 pub mod openapi;
-pub mod voice;
+pub mod routes;
 
 use std::sync::Arc;
 
@@ -91,7 +89,7 @@ async fn ip_budget(State(state): State<AppState>, client: ClientIp, req: Request
         Ok(n) if n > state.ip_requests_per_minute => {
             let mut e = ApiError::new(
                 axum::http::StatusCode::TOO_MANY_REQUESTS,
-                "too_many_requests",
+                crate::error::ErrorCode::TooManyRequests,
                 "too many requests from this address; wait and try again",
             );
             e.retry_after = Some((60 - u64::from(t.second())).max(1));
@@ -117,27 +115,27 @@ async fn security_headers(req: Request, next: Next) -> Response {
 /// The whole application.
 pub fn app(state: AppState) -> Router {
     let public = Router::new()
-        .route("/api/v1/voice-applications", post(api::voice_application))
-        .route("/api/v1/resets", post(api::enter_code))
-        .route("/api/v1/resets/complete", post(api::complete_reset))
-        .route("/api/v1/credentials/change", post(api::change_credential))
-        .route("/api/v1/password-initializations", post(api::password_initialization))
-        .route("/api/v1/login-id-notifications", post(api::login_id_notification))
+        .route("/api/v1/voice-applications", post(routes::recovery::voice_application))
+        .route("/api/v1/resets", post(routes::recovery::enter_code))
+        .route("/api/v1/resets/complete", post(routes::recovery::complete_reset))
+        .route("/api/v1/credentials/change", post(routes::credentials::change_credential))
+        .route("/api/v1/password-initializations", post(routes::recovery::password_initialization))
+        .route("/api/v1/login-id-notifications", post(routes::recovery::login_id_notification))
         .route_layer(middleware::from_fn_with_state(state.clone(), ip_budget));
     let mut router = Router::new()
         .merge(public)
-        .route("/api/v1/credentials/verify", post(api::verify_credential))
-        .route("/api/v1/audit", get(api::audit))
-        .route("/api/v1/openapi.json", get(api::openapi))
-        .route("/healthz", get(api::healthz))
-        .route("/readyz", get(api::readyz))
-        .route("/metrics", get(api::metrics))
-        .route("/voice/answer", post(voice::answer))
-        .route("/voice/pin", post(voice::pin))
-        .route("/voice/repeat", post(voice::repeat))
-        .route("/voice/status", post(voice::status));
+        .route("/api/v1/credentials/verify", post(routes::credentials::verify_credential))
+        .route("/api/v1/audit", get(routes::audit::audit))
+        .route("/api/v1/openapi.json", get(routes::ops::openapi))
+        .route("/healthz", get(routes::ops::healthz))
+        .route("/readyz", get(routes::ops::readyz))
+        .route("/metrics", get(routes::ops::metrics))
+        .route("/voice/answer", post(routes::telephony::answer))
+        .route("/voice/pin", post(routes::telephony::pin))
+        .route("/voice/repeat", post(routes::telephony::repeat))
+        .route("/voice/status", post(routes::telephony::status));
     if state.demo.is_some() {
-        router = router.merge(demo::routes());
+        router = router.merge(routes::demo::routes());
     }
     router
         .fallback(|| async { ApiError::not_found() })

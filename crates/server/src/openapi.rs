@@ -8,7 +8,7 @@ use reissue_core::credential::CredentialSet;
 use serde_json::{Value, json};
 use utoipa::OpenApi;
 
-use crate::api::ApiDoc;
+use crate::routes::ops::ApiDoc;
 
 /// Every status each operation can answer besides its success, by path and method.
 pub const ANSWERS: &[(&str, &str, &[u16])] = &[

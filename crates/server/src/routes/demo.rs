@@ -11,7 +11,7 @@ use reissue_delivery::voice::phone::PhoneError;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -32,7 +32,7 @@ fn demo(state: &AppState) -> Result<&crate::Demo, ApiError> {
 fn phone_error(e: PhoneError) -> ApiError {
     match e {
         PhoneError::NoSuchCall(_) => ApiError::not_found(),
-        other => ApiError::new(StatusCode::CONFLICT, "call_state", other.to_string()),
+        other => ApiError::new(StatusCode::CONFLICT, ErrorCode::CallState, other.to_string()),
     }
 }
 
@@ -63,7 +63,7 @@ async fn keys(
 ) -> Result<Response, ApiError> {
     let Json(k) = payload.map_err(ApiError::from)?;
     let c = demo(&state)?.phone.press(&sid, &k.keys).await.map_err(|e| match e {
-        PhoneError::BadKeys => ApiError::bad_request("invalid_field", e.to_string()).field("keys"),
+        PhoneError::BadKeys => ApiError::bad_request(ErrorCode::InvalidField, e.to_string()).field("keys"),
         other => phone_error(other),
     })?;
     Ok(Json(c).into_response())
@@ -92,7 +92,9 @@ async fn fail(
 ) -> Result<Response, ApiError> {
     let Json(f) = payload.map_err(ApiError::from)?;
     if !matches!(f.status.as_str(), "no-answer" | "busy" | "failed") {
-        return Err(ApiError::bad_request("invalid_field", "status must be no-answer, busy or failed").field("status"));
+        return Err(
+            ApiError::bad_request(ErrorCode::InvalidField, "status must be no-answer, busy or failed").field("status")
+        );
     }
     let c = demo(&state)?.phone.fail(&sid, &f.status).await.map_err(phone_error)?;
     Ok(Json(c).into_response())

@@ -1,0 +1,57 @@
+//! Operations: liveness, readiness, Prometheus metrics and the OpenAPI document.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use utoipa::OpenApi;
+
+use crate::AppState;
+use crate::error::{ApiError, ErrorBody, ErrorCode};
+
+pub async fn healthz() -> Response {
+    Json(serde_json::json!({"status": "ok"})).into_response()
+}
+
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    match state.recovery.ping().await {
+        Ok(()) => Json(serde_json::json!({"status": "ready"})).into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::NotReady, "the database does not answer")
+                .into_response()
+        }
+    }
+}
+
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    if let Ok(backlog) = state.recovery.outbox_backlog().await {
+        metrics::gauge!("reissue_outbox_backlog").set(backlog as f64);
+    }
+    match &state.metrics {
+        Some(h) => ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], h.render()).into_response(),
+        None => ApiError::not_found().into_response(),
+    }
+}
+
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(title = "reissue", description = "Credential recovery server"),
+    paths(
+        super::recovery::voice_application,
+        super::recovery::enter_code,
+        super::recovery::complete_reset,
+        super::credentials::verify_credential,
+        super::credentials::change_credential,
+        super::recovery::password_initialization,
+        super::recovery::login_id_notification,
+        super::audit::audit
+    ),
+    components(schemas(ErrorBody, crate::error::ErrorDetail))
+)]
+pub struct ApiDoc;
+
+/// The OpenAPI document, completed for this server (`openapi.rs`).
+pub async fn openapi(State(state): State<AppState>) -> Response {
+    Json(crate::openapi::document(state.recovery.credentials())).into_response()
+}
