@@ -20,4 +20,5 @@ pub mod rules;
 pub mod seal;
 pub mod secret;
 pub mod text;
+pub mod vault;
 pub mod voice;

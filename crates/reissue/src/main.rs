@@ -26,6 +26,7 @@ use reissue_core::model::Role;
 use reissue_core::ports::{Accounts, ImportError};
 use reissue_core::procedures::{Hashing, Recovery, RecoveryParts};
 use reissue_core::secret::Randomness;
+use reissue_core::vault::BuiltInVault;
 use reissue_delivery::mail::{Mailer, MemoryMailbox, SmtpMailer, SmtpSettings};
 use reissue_delivery::voice::VoiceProvider;
 use reissue_delivery::voice::phone::{PhoneNetwork, SimulatedProvider};
@@ -217,6 +218,7 @@ async fn runtime(config: Config) -> Result<Runtime, String> {
     let public_url = config.public_url();
     let recovery = Arc::new(Recovery::new(RecoveryParts {
         store: store.clone(),
+        vault: Arc::new(BuiltInVault::new(hashing.clone())),
         hashing,
         rng,
         keys: Keys::new(&masters),

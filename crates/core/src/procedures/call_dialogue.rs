@@ -15,6 +15,7 @@ use crate::outbox::{MessageBody, OutboxMessage};
 use crate::ports::{IssuedVoiceCode, PinTry};
 use crate::rules::CodeChannel;
 use crate::secret::ResetCode;
+use crate::vault::CredentialRef;
 use crate::voice::{Dialogue, MAX_CODE_HEARINGS, Prompt, Script, Step};
 
 impl Recovery {
@@ -145,7 +146,8 @@ impl Recovery {
         // application, a day's limit per account, and the registered phone), and a PIN check
         // refused for load would cost the customer a try.
         let verification = if well_formed {
-            match self.hashing.verify(digits.clone(), cred.hash.clone(), HashPriority::Integrator).await {
+            let c = CredentialRef { login_id: &login, credential: &gate, stored: &cred.hash };
+            match self.vault.check(c, digits.clone(), HashPriority::Integrator).await {
                 Ok(v) => v,
                 Err(e) => {
                     // The try was counted: settle it as the failure it was counted as.

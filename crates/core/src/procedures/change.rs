@@ -9,6 +9,7 @@ use crate::credential::{HolderContext, normalize_password};
 use crate::hashing::{HashError, Verification};
 use crate::model::Account;
 use crate::ports::Attempt;
+use crate::vault::CredentialRef;
 
 impl Recovery {
     async fn check_current(
@@ -99,7 +100,12 @@ impl Recovery {
         // but costs the same time to try.
         let main_usable = cred.hash_expires_at.is_none_or(|t| now < t);
         let stored = if main_usable { cred.hash.clone() } else { self.dummy_hash.clone() };
-        let mut verification = self.hashing.verify(candidate.clone(), stored, HashPriority::Integrator).await?;
+        let mut verification = if main_usable {
+            let c = CredentialRef { login_id: &login, credential, stored: &stored };
+            self.vault.check(c, candidate.clone(), HashPriority::Integrator).await?
+        } else {
+            self.hashing.verify(candidate.clone(), stored, HashPriority::Integrator).await?
+        };
         if !main_usable {
             verification = Verification::Mismatch;
         }
@@ -137,7 +143,7 @@ impl Recovery {
             }
             Verification::Match { needs_rehash } => {
                 let rehash = if needs_rehash {
-                    Some(self.hashing.hash(candidate, HashPriority::Integrator).await?)
+                    Some(self.vault.write(&login, credential, candidate, HashPriority::Integrator).await?)
                 } else {
                     None
                 };
@@ -204,7 +210,10 @@ impl Recovery {
         let normalized =
             spec.check(new, holder).map_err(|v| RecoveryError::Policy(vec![(credential.to_owned(), v)]))?;
         let (account, _) = self.check_current(login_id, credential, current, who, "credential_change", now).await?;
-        let hash = self.hashing.hash(normalized, HashPriority::Integrator).await?;
+        let hash = self
+            .vault
+            .write(account.profile.login_id.as_str(), credential, normalized, HashPriority::Integrator)
+            .await?;
         let names = vec![credential.to_owned()];
         let messages = self.change_messages(&account, &names, "change", now);
         let login = account.profile.login_id.as_str().to_owned();

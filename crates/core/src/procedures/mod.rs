@@ -33,6 +33,7 @@ use crate::outbox::{MessageBody, OutboxMessage};
 use crate::ports::{Store, StoreError};
 use crate::rules::Rules;
 use crate::secret::Randomness;
+use crate::vault::CredentialVault;
 
 /// Whose work a hash is. The server's pool serves integrators first and sheds public work
 /// first, so that a flood of public requests (each costing a hash) cannot starve sign-in.
@@ -146,6 +147,9 @@ pub struct Verified {
 pub struct RecoveryParts {
     pub store: Arc<dyn Store>,
     pub hashing: Arc<dyn Hashing>,
+    /// Where credentials are checked and written (`BuiltInVault` unless the institution keeps
+    /// them elsewhere).
+    pub vault: Arc<dyn CredentialVault>,
     pub rng: Arc<dyn Randomness>,
     pub keys: Keys,
     pub rules: Rules,
@@ -163,6 +167,7 @@ pub struct RecoveryParts {
 pub struct Recovery {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) hashing: Arc<dyn Hashing>,
+    pub(crate) vault: Arc<dyn CredentialVault>,
     pub(crate) rng: Arc<dyn Randomness>,
     pub(crate) keys: Keys,
     pub(crate) rules: Rules,
@@ -197,6 +202,7 @@ impl Recovery {
         Self {
             store: p.store,
             hashing: p.hashing,
+            vault: p.vault,
             rng: p.rng,
             keys: p.keys,
             rules: p.rules,

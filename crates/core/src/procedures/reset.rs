@@ -171,7 +171,9 @@ impl Recovery {
         }
         let mut changes = Vec::new();
         for (spec, secret) in normalized {
-            changes.push((spec.name.clone(), self.hashing.hash(secret, HashPriority::Public).await?));
+            let stored =
+                self.vault.write(account.profile.login_id.as_str(), &spec.name, secret, HashPriority::Public).await?;
+            changes.push((spec.name.clone(), stored));
         }
         let names: Vec<String> = changes.iter().map(|(n, _)| n.clone()).collect();
         let messages = self.change_messages(&account, &names, "reset", now);

@@ -23,6 +23,7 @@ use reissue_core::ports::{Accounts, Outbox};
 use reissue_core::procedures::{HashPriority, Hashing, Recovery, RecoveryParts};
 use reissue_core::rules::Rules;
 use reissue_core::secret::testing::SeededRandomness;
+use reissue_core::vault::{BuiltInVault, CredentialVault};
 use reissue_server::hashing::BlockingHashing;
 use reissue_server::{AppState, Clock, app};
 use reissue_store::SqlStore;
@@ -83,6 +84,9 @@ impl Hashing for SlowHashing {
 /// function makes.
 type Injected = (Arc<AtomicBool>, fn() -> HashError);
 
+/// Builds a credential vault from the built-in hashing.
+pub type MakeVault = Box<dyn FnOnce(Arc<dyn Hashing>) -> Arc<dyn CredentialVault>>;
+
 /// Hashing whose checks fail while `failing` is set: an error between counting an attempt
 /// and recording it.
 struct FailingHashing {
@@ -117,21 +121,32 @@ impl Kit {
     /// A fresh router with one English-speaking account holding a login password and a
     /// cash-card PIN, under `rules`.
     pub async fn new(rules: Rules) -> Self {
-        Self::build(rules, None, None).await
+        Self::build(rules, None, None, None).await
+    }
+
+    /// The same, with credentials checked and written by the vault `make` builds (given the
+    /// built-in hashing, for what it does not hold itself).
+    pub async fn with_vault(rules: Rules, make: MakeVault) -> Self {
+        Self::build(rules, None, None, Some(make)).await
     }
 
     /// The same, with every hash taking at least `delay` (so a test can drop a request while
     /// its secret is being checked).
     pub async fn with_slow_hashing(rules: Rules, delay: std::time::Duration) -> Self {
-        Self::build(rules, Some(delay), None).await
+        Self::build(rules, Some(delay), None, None).await
     }
 
     /// The same, with checks failing with `failure` while `failing` is set.
     pub async fn with_failing_hashing(rules: Rules, failing: Arc<AtomicBool>, failure: fn() -> HashError) -> Self {
-        Self::build(rules, None, Some((failing, failure))).await
+        Self::build(rules, None, Some((failing, failure)), None).await
     }
 
-    async fn build(rules: Rules, delay: Option<std::time::Duration>, failing: Option<Injected>) -> Self {
+    async fn build(
+        rules: Rules,
+        delay: Option<std::time::Duration>,
+        failing: Option<Injected>,
+        vault: Option<MakeVault>,
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("reissue.db").display());
         let audit_keys = Arc::new(AuditKeys::new(&KeyRing::single(vec![5u8; 32])));
@@ -170,8 +185,13 @@ impl Kit {
             .import_accounts(vec![account], false, clock.now(), AuditDraft::new("test", "import", None, "ok"))
             .await
             .unwrap();
+        let vault: Arc<dyn CredentialVault> = match vault {
+            Some(make) => make(hashing.clone()),
+            None => Arc::new(BuiltInVault::new(hashing.clone())),
+        };
         let recovery = Arc::new(Recovery::new(RecoveryParts {
             store: store.clone(),
+            vault,
             hashing,
             rng: rng.clone(),
             keys: Keys::new(&masters()),

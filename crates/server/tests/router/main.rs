@@ -9,3 +9,4 @@
 mod attempts;
 mod expiry;
 mod kit;
+mod vault;
