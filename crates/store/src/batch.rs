@@ -1,7 +1,13 @@
-//! Group commit: audit appends and per-IP request counts that stand alone are queued to one
-//! task, which writes whatever has queued meanwhile in a single transaction — one read of the
-//! chain head, one multi-row insert, one upsert per client address in key order — and then
-//! answers each request. A request is answered only after its write has committed.
+//! Group commit: audit appends and per-IP request counts that stand alone, and wrong code
+//! entries, are queued to one task, which writes whatever has queued meanwhile in a single
+//! transaction and then answers each request. A request is answered only after its write has
+//! committed.
+//!
+//! The transaction takes its locks in the order every other writer does: the accounts of the
+//! wrong code entries first (an `AccountTx`, in ID order), then the per-IP budget rows (in key
+//! order), then the audit chain (one read of its head, one multi-row insert). So two
+//! instances' batches, and a batch and an account's own transaction, never wait on each other
+//! in a cycle.
 
 use std::collections::HashMap;
 
@@ -18,8 +24,24 @@ const MAX_BATCH: usize = 512;
 
 #[derive(Debug)]
 pub(crate) enum Job {
-    Audit { now: OffsetDateTime, draft: AuditDraft, reply: oneshot::Sender<Result<(), StoreError>> },
-    Ip { ip: String, window_start: OffsetDateTime, reply: oneshot::Sender<Result<u32, StoreError>> },
+    Audit {
+        now: OffsetDateTime,
+        draft: AuditDraft,
+        reply: oneshot::Sender<Result<(), StoreError>>,
+    },
+    Ip {
+        ip: String,
+        window_start: OffsetDateTime,
+        reply: oneshot::Sender<Result<u32, StoreError>>,
+    },
+    WrongCode {
+        code_id: i64,
+        account_id: i64,
+        max: u32,
+        now: OffsetDateTime,
+        draft: AuditDraft,
+        reply: oneshot::Sender<Result<(), StoreError>>,
+    },
 }
 
 fn stopped() -> StoreError {
@@ -46,6 +68,19 @@ pub(crate) async fn submit_ip(
     answer.await.map_err(|_| stopped())?
 }
 
+pub(crate) async fn submit_wrong_code(
+    tx: &mpsc::UnboundedSender<Job>,
+    code_id: i64,
+    account_id: i64,
+    max: u32,
+    now: OffsetDateTime,
+    draft: AuditDraft,
+) -> Result<(), StoreError> {
+    let (reply, answer) = oneshot::channel();
+    tx.send(Job::WrongCode { code_id, account_id, max, now, draft, reply }).map_err(|_| stopped())?;
+    answer.await.map_err(|_| stopped())?
+}
+
 /// The group-commit task: runs until every sender is gone.
 pub(crate) async fn run(store: SqlStore, mut rx: mpsc::UnboundedReceiver<Job>) {
     while let Some(first) = rx.recv().await {
@@ -60,7 +95,7 @@ pub(crate) async fn run(store: SqlStore, mut rx: mpsc::UnboundedReceiver<Job>) {
             Ok(counts) => {
                 for (i, job) in jobs.into_iter().enumerate() {
                     match job {
-                        Job::Audit { reply, .. } => {
+                        Job::Audit { reply, .. } | Job::WrongCode { reply, .. } => {
                             let _ = reply.send(Ok(()));
                         }
                         Job::Ip { reply, .. } => {
@@ -73,7 +108,7 @@ pub(crate) async fn run(store: SqlStore, mut rx: mpsc::UnboundedReceiver<Job>) {
                 let text = e.to_string();
                 for job in jobs {
                     match job {
-                        Job::Audit { reply, .. } => {
+                        Job::Audit { reply, .. } | Job::WrongCode { reply, .. } => {
                             let _ = reply.send(Err(StoreError::Database(text.clone())));
                         }
                         Job::Ip { reply, .. } => {
@@ -88,7 +123,31 @@ pub(crate) async fn run(store: SqlStore, mut rx: mpsc::UnboundedReceiver<Job>) {
 
 /// Writes one batch; returns the count each IP job sees, by its position in the batch.
 async fn write(store: &SqlStore, jobs: &[Job]) -> Result<HashMap<usize, u32>, StoreError> {
-    let mut tx = store.global_tx().await?;
+    let accounts: Vec<i64> = jobs
+        .iter()
+        .filter_map(|j| match j {
+            Job::WrongCode { account_id, .. } => Some(*account_id),
+            _ => None,
+        })
+        .collect();
+    if accounts.is_empty() {
+        let mut tx = store.global_tx().await?;
+        let counts = write_in(store, &mut tx, jobs).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(counts)
+    } else {
+        let mut tx = store.accounts_tx(accounts).await?;
+        let counts = write_in(store, &mut tx, jobs).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(counts)
+    }
+}
+
+async fn write_in(
+    store: &SqlStore,
+    tx: &mut sqlx::AnyConnection,
+    jobs: &[Job],
+) -> Result<HashMap<usize, u32>, StoreError> {
     let mut groups: Vec<((&str, i64), Vec<usize>)> = Vec::new();
     for (i, job) in jobs.iter().enumerate() {
         if let Job::Ip { ip, window_start, .. } = job {
@@ -123,16 +182,22 @@ async fn write(store: &SqlStore, jobs: &[Job]) -> Result<HashMap<usize, u32>, St
             counts.insert(*i, u32::try_from(seen).map_err(corrupt)?);
         }
     }
-    let audits: Vec<(OffsetDateTime, &AuditDraft)> = jobs
-        .iter()
-        .filter_map(|j| match j {
-            Job::Audit { now, draft, .. } => Some((*now, draft)),
-            Job::Ip { .. } => None,
-        })
-        .collect();
-    if !audits.is_empty() {
-        store.audit_many(&mut tx, &audits).await?;
+    // Wrong code entries in the order they arrived: each conditional update re-reads its row,
+    // so however many arrive for one code, they count exactly up to its limit.
+    let mut audits: Vec<(OffsetDateTime, AuditDraft)> = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        match job {
+            Job::Audit { now, draft, .. } => audits.push((*now, draft.clone())),
+            Job::WrongCode { code_id, account_id, max, now, draft, .. } => {
+                let draft = SqlStore::wrong_code_writes(tx, *code_id, *account_id, *max, draft.clone()).await?;
+                audits.push((*now, draft));
+            }
+            Job::Ip { .. } => {}
+        }
     }
-    tx.commit().await.map_err(db)?;
+    if !audits.is_empty() {
+        let refs: Vec<(OffsetDateTime, &AuditDraft)> = audits.iter().map(|(t, d)| (*t, d)).collect();
+        store.audit_many(tx, &refs).await?;
+    }
     Ok(counts)
 }

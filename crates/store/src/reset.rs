@@ -61,47 +61,13 @@ impl Resets for SqlStore {
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<(), StoreError> {
+        // Code entries are many and each is small: they go through the group commit, which
+        // locks their accounts first, as an account transaction does.
+        if let Some(b) = &self.batch {
+            return crate::batch::submit_wrong_code(b, code_id, account_id, max, now, audit).await;
+        }
         let mut tx = self.account_tx(account_id).await?;
-        // The condition makes concurrent wrong entries count exactly up to `max`: each one
-        // re-reads the row under its lock, and the last one turns the code dead.
-        let r = sqlx::query(
-            "UPDATE reset_codes SET failures = failures + 1, \
-             state = CASE WHEN failures + 1 >= $2 THEN 'dead' ELSE state END \
-             WHERE id = $1 AND state = 'active' AND failures < $2 RETURNING failures",
-        )
-        .bind(code_id)
-        .bind(i64::from(max))
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db)?;
-        // The account's count runs whether or not a code matched (adding nothing then), so
-        // that an entry for an account without a code writes what a wrong one writes.
-        let counted = i64::from(r.is_some());
-        sqlx::query("UPDATE accounts SET code_failures = code_failures + $2 WHERE id = $1")
-            .bind(account_id)
-            .bind(counted)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        let audit = match r {
-            Some(r) => {
-                let failures: i64 = r.try_get("failures").map_err(db)?;
-                let killed = failures >= i64::from(max);
-                if killed {
-                    sqlx::query("UPDATE reset_sessions SET state = 'ended' WHERE code_id = $1 AND state = 'open'")
-                        .bind(code_id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db)?;
-                }
-                audit
-                    .outcome(if killed { "code_killed" } else { "wrong_code" })
-                    .detail(serde_json::json!({ "failures": failures }))
-            }
-            // The code was used up in the meantime; other outcomes are the procedure's own.
-            None if audit.outcome == "wrong_code" => audit.outcome("code_not_active"),
-            None => audit,
-        };
+        let audit = Self::wrong_code_writes(&mut tx, code_id, account_id, max, audit).await?;
         self.audit(&mut tx, now, &audit).await?;
         tx.commit().await.map_err(db)
     }
@@ -227,5 +193,59 @@ impl Resets for SqlStore {
             .map_err(db)?;
         self.finish(tx, now, &reset.messages, &audit).await?;
         Ok(true)
+    }
+}
+
+impl SqlStore {
+    /// The writes of one wrong code entry, inside a transaction that holds the account's lock;
+    /// returns its audit event with the outcome the writes found.
+    pub(crate) async fn wrong_code_writes(
+        tx: &mut sqlx::AnyConnection,
+        code_id: i64,
+        account_id: i64,
+        max: u32,
+        audit: AuditDraft,
+    ) -> Result<AuditDraft, StoreError> {
+        // The condition makes concurrent wrong entries count exactly up to `max`: each one
+        // re-reads the row under its lock, and the last one turns the code dead.
+        let r = sqlx::query(
+            "UPDATE reset_codes SET failures = failures + 1, \
+             state = CASE WHEN failures + 1 >= $2 THEN 'dead' ELSE state END \
+             WHERE id = $1 AND state = 'active' AND failures < $2 RETURNING failures",
+        )
+        .bind(code_id)
+        .bind(i64::from(max))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        // The account's count runs whether or not a code matched (adding nothing then), so
+        // that an entry for an account without a code writes what a wrong one writes.
+        let counted = i64::from(r.is_some());
+        sqlx::query("UPDATE accounts SET code_failures = code_failures + $2 WHERE id = $1")
+            .bind(account_id)
+            .bind(counted)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        let audit = match r {
+            Some(r) => {
+                let failures: i64 = r.try_get("failures").map_err(db)?;
+                let killed = failures >= i64::from(max);
+                if killed {
+                    sqlx::query("UPDATE reset_sessions SET state = 'ended' WHERE code_id = $1 AND state = 'open'")
+                        .bind(code_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db)?;
+                }
+                audit
+                    .outcome(if killed { "code_killed" } else { "wrong_code" })
+                    .detail(serde_json::json!({ "failures": failures }))
+            }
+            // The code was used up in the meantime; other outcomes are the procedure's own.
+            None if audit.outcome == "wrong_code" => audit.outcome("code_not_active"),
+            None => audit,
+        };
+        Ok(audit)
     }
 }
