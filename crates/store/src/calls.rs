@@ -213,18 +213,8 @@ impl Calls for SqlStore {
         if call.is_none() {
             return Ok(PinTry::CallOver);
         }
-        let cred = sqlx::query(
-            "UPDATE credentials SET failures = failures + 1, reserved_at = $4 \
-             WHERE account_id = $1 AND name = $2 AND locked = 0 AND failures < $3 RETURNING failures",
-        )
-        .bind(account_id)
-        .bind(credential)
-        .bind(i64::from(max_failures))
-        .bind(ms(now))
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db)?;
-        if cred.is_none() {
+        let counted = Self::count_attempt(&mut tx, account_id, credential, max_failures, now).await?;
+        if !counted {
             // Nothing is checked, so the call's try is taken back. Tries counted long ago and
             // never settled are settled as failures (the credential locks, audited).
             let audit = AuditDraft::new("provider", "voice_pin", None, "reserved");

@@ -22,18 +22,7 @@ impl Credentials for SqlStore {
         audit: AuditDraft,
     ) -> Result<Attempt, StoreError> {
         let mut tx = self.account_tx(account_id).await?;
-        let r = sqlx::query(
-            "UPDATE credentials SET failures = failures + 1, reserved_at = $4 \
-             WHERE account_id = $1 AND name = $2 AND locked = 0 AND failures < $3 RETURNING failures",
-        )
-        .bind(account_id)
-        .bind(credential)
-        .bind(i64::from(max_failures))
-        .bind(ms(now))
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db)?;
-        if r.is_some() {
+        if Self::count_attempt(&mut tx, account_id, credential, max_failures, now).await? {
             self.audit(&mut tx, now, &audit.outcome("reserved")).await?;
             tx.commit().await.map_err(db)?;
             return Ok(Attempt::Reserved);
@@ -153,6 +142,29 @@ impl Credentials for SqlStore {
 }
 
 impl SqlStore {
+    /// Counts an attempt on an unlocked credential under its budget, noting when; false when
+    /// the credential is locked or its budget is full.
+    pub(crate) async fn count_attempt(
+        tx: &mut sqlx::AnyConnection,
+        account_id: i64,
+        credential: &str,
+        max_failures: u32,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "UPDATE credentials SET failures = failures + 1, reserved_at = $4 \
+             WHERE account_id = $1 AND name = $2 AND locked = 0 AND failures < $3 RETURNING failures",
+        )
+        .bind(account_id)
+        .bind(credential)
+        .bind(i64::from(max_failures))
+        .bind(ms(now))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        Ok(r.is_some())
+    }
+
     /// A credential whose counted attempts fill its budget: `Busy` while the newest was
     /// counted at or after `stale_before` (checks under way), else the attempts were never
     /// settled and count as the failures they were counted as, so the credential is locked

@@ -264,3 +264,28 @@ impl Api {
         v["messages"].as_array().cloned().unwrap_or_default()
     }
 }
+
+/// What a webhook receiver got: each request's headers and body.
+pub type Received = std::sync::Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, Vec<u8>)>>>;
+
+/// An HTTP receiver on loopback standing for the institution's webhook endpoint; returns its
+/// URL and what it receives.
+#[allow(dead_code)]
+pub async fn webhook_sink() -> (String, Received) {
+    let received: Received = Default::default();
+    let sink = received.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+            let sink = sink.clone();
+            async move {
+                sink.lock().unwrap().push((headers, body.to_vec()));
+                axum::http::StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hook = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (hook, received)
+}

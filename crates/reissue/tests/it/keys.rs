@@ -143,22 +143,7 @@ async fn after_rotating_the_code_hmac_key_a_token_made_before_still_works() {
 #[tokio::test(flavor = "multi_thread")]
 async fn during_a_webhook_key_overlap_a_webhook_carries_two_signatures_that_verify() {
     use hmac::{KeyInit, Mac};
-    type Received = std::sync::Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, Vec<u8>)>>>;
-    let received: Received = Default::default();
-    let sink = received.clone();
-    let app = axum::Router::new().route(
-        "/hook",
-        axum::routing::post(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
-            let sink = sink.clone();
-            async move {
-                sink.lock().unwrap().push((headers, body.to_vec()));
-                axum::http::StatusCode::NO_CONTENT
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let hook = format!("http://{}/hook", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let (hook, received) = crate::harness::webhook_sink().await;
 
     let env = Env::new(Db::Sqlite);
     let mut server =

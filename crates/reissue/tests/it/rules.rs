@@ -507,22 +507,7 @@ async fn a_client_over_its_budget_gets_429_with_retry_after() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_change_sends_a_signed_webhook_to_the_institution() {
     use hmac::{KeyInit, Mac};
-    type Received = std::sync::Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, Vec<u8>)>>>;
-    let received: Received = Default::default();
-    let sink = received.clone();
-    let app = axum::Router::new().route(
-        "/hook",
-        axum::routing::post(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
-            let sink = sink.clone();
-            async move {
-                sink.lock().unwrap().push((headers, body.to_vec()));
-                axum::http::StatusCode::NO_CONTENT
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let hook = format!("http://{}/hook", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let (hook, received) = crate::harness::webhook_sink().await;
 
     let env = Env::new(Db::Sqlite);
     let server = env.server(true, &format!("[rules]\nuniform_response_ms = 10\n\n[[webhooks]]\nurl = \"{hook}\"\n"));
