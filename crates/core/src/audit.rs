@@ -16,10 +16,41 @@ use time::OffsetDateTime;
 use crate::hashing::MacKey;
 use crate::keyring::{KeyId, KeyRing};
 
+/// Who acted, as the audit log names them. Every event has one; a staff action names its
+/// person, so that every change is traceable to whoever made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// Anyone on a public endpoint (the client address is recorded beside it).
+    Public,
+    /// The telephony provider, on its signed webhooks.
+    Provider,
+    /// The command line on the server.
+    Cli,
+    /// An integrating system or auditor, by the name of its bearer token.
+    Token(String),
+}
+
+impl std::fmt::Display for Actor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Public => f.write_str("public"),
+            Self::Provider => f.write_str("provider"),
+            Self::Cli => f.write_str("cli"),
+            Self::Token(name) => write!(f, "token:{name}"),
+        }
+    }
+}
+
+impl From<Actor> for String {
+    fn from(a: Actor) -> String {
+        a.to_string()
+    }
+}
+
 /// An event before it is appended (the store assigns sequence and hashes).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditDraft {
-    /// Who acted: `public`, `provider`, `token:NAME`, `cli`.
+    /// Who acted, as `Actor` writes it: `public`, `provider`, `token:NAME`, `cli`.
     pub actor: String,
     pub action: String,
     pub login_id: Option<String>,
@@ -29,7 +60,7 @@ pub struct AuditDraft {
 }
 
 impl AuditDraft {
-    pub fn new(actor: impl Into<String>, action: &str, login_id: Option<&str>, outcome: &str) -> Self {
+    pub fn new(actor: Actor, action: &str, login_id: Option<&str>, outcome: &str) -> Self {
         Self {
             actor: actor.into(),
             action: action.into(),
@@ -244,7 +275,7 @@ mod tests {
         (from..from + n)
             .map(|seq| {
                 let at = OffsetDateTime::from_unix_timestamp(1_700_000_000 + seq).unwrap();
-                let draft = AuditDraft::new("public", "voice_application", Some("123456789"), "accepted");
+                let draft = AuditDraft::new(Actor::Public, "voice_application", Some("123456789"), "accepted");
                 let hash = keys.event_hash(seq, at, &draft, &prev);
                 let e = AuditEvent { seq, at, draft, prev_hash: prev.clone(), hash: hash.clone() };
                 prev = hash;
@@ -376,7 +407,7 @@ mod tests {
         let at = OffsetDateTime::from_unix_timestamp(1_700_000_100).unwrap();
         let mut prev = other[1].hash.clone();
         for seq in 3..=5 {
-            let draft = AuditDraft::new("cli", "account_import", None, "imported");
+            let draft = AuditDraft::new(Actor::Cli, "account_import", None, "imported");
             let hash = k.event_hash(seq, at, &draft, &prev);
             other.push(AuditEvent { seq, at, draft, prev_hash: prev, hash: hash.clone() });
             prev = hash;

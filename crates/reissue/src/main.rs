@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use reissue_core::account::{LoginId, format_date};
-use reissue_core::audit::{AuditDraft, AuditKeys};
+use reissue_core::audit::{Actor, AuditDraft, AuditKeys};
 use reissue_core::credential::CredentialSet;
 use reissue_core::hashing::{MacKey, SecretHasher};
 use reissue_core::keyring::KeyRing;
@@ -362,7 +362,7 @@ async fn import_accounts(rt: &Runtime, input: &str, update: bool) -> Result<Exit
             return Ok(ExitCode::FAILURE);
         }
     };
-    let audit = AuditDraft::new("cli", "account_import", None, "imported");
+    let audit = AuditDraft::new(Actor::Cli, "account_import", None, "imported");
     progress.counts.stage = import_progress::Stage::Writing;
     progress.show(true);
     let written = rt.store.import_accounts(accounts, update, now(), audit).await;
@@ -401,7 +401,7 @@ async fn load_demo(rt: &Runtime) -> Result<(), String> {
         .await
         .map_err(|e| e.join("; "))?;
     rt.store
-        .import_accounts(accounts, false, now(), AuditDraft::new("cli", "account_import", None, "demo"))
+        .import_accounts(accounts, false, now(), AuditDraft::new(Actor::Cli, "account_import", None, "demo"))
         .await
         .map_err(|e| e.to_string())?;
     Ok(())

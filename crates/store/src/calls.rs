@@ -1,7 +1,7 @@
 //! Calls: the voice application, the call's states and PIN tries, and the code it speaks.
 
 use async_trait::async_trait;
-use reissue_core::audit::AuditDraft;
+use reissue_core::audit::{Actor, AuditDraft};
 use reissue_core::model::{Call, CallState};
 use reissue_core::ports::{
     Attempt, Calls, IssuedVoiceCode, PinTry, StoreError, VoiceApplication, VoiceApplicationOutcome, WrongPin,
@@ -217,7 +217,7 @@ impl Calls for SqlStore {
         if !counted {
             // Nothing is checked, so the call's try is taken back. Tries counted long ago and
             // never settled are settled as failures (the credential locks, audited).
-            let audit = AuditDraft::new("provider", "voice_pin", None, "reserved");
+            let audit = AuditDraft::new(Actor::Provider, "voice_pin", None, "reserved");
             if self.settle_stale(&mut tx, account_id, credential, stale_before, now, &audit).await? == Attempt::Locked {
                 sqlx::query("UPDATE calls SET pin_tries = pin_tries - 1 WHERE id = $1")
                     .bind(call_id)

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 use super::{HashPriority, Recovery, RecoveryError, Requester};
 use crate::account::{AccountStatus, LoginId};
-use crate::audit::AuditDraft;
+use crate::audit::{Actor, AuditDraft};
 use crate::hashing::Verification;
 use crate::lifecycle::call::{CallEvent, EndReason, ProviderStatus};
 use crate::mail::{self};
@@ -81,7 +81,8 @@ impl Recovery {
         }
         if silent >= self.rules.call_silent_prompts {
             // Nobody is keying anything: say goodbye rather than prompt for ever.
-            let audit = AuditDraft::new("provider", "voice_call", Some(account.profile.login_id.as_str()), "no_input");
+            let audit =
+                AuditDraft::new(Actor::Provider, "voice_call", Some(account.profile.login_id.as_str()), "no_input");
             self.end_call(call_id, EndReason::NoInput, now, Some(audit)).await?;
             return Ok(vec![Prompt::Say(s.no_input()), Prompt::Say(s.goodbye()), Prompt::Hangup]);
         }
@@ -125,7 +126,7 @@ impl Recovery {
         let (Some(spec), Some(cred)) = (self.credentials.get(&gate), account.credential(&gate)) else {
             return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
         };
-        let provider = Requester { actor: "provider".into(), client_ip: None };
+        let provider = Requester::provider();
         // The try is counted before the PIN is checked, so no interleaving of requests can
         // check more PINs than the call's tries and the credential's lock allow.
         let stale_before = now - crate::lifecycle::ATTEMPT_LEASE;
@@ -235,7 +236,7 @@ impl Recovery {
         s: Script,
         now: OffsetDateTime,
     ) -> Result<Vec<Prompt>, RecoveryError> {
-        let audit = AuditDraft::new("provider", "voice_pin", Some(login), "locked");
+        let audit = AuditDraft::new(Actor::Provider, "voice_pin", Some(login), "locked");
         self.end_call(call_id, EndReason::PinLocked, now, Some(audit)).await?;
         Ok(vec![Prompt::Say(s.locked()), Prompt::Hangup])
     }
@@ -288,7 +289,7 @@ impl Recovery {
             CallEvent::End(reason) => {
                 let audit = reason
                     .is_unreached()
-                    .then(|| AuditDraft::new("provider", "voice_call", Some(&call.login_id), reason.as_str()));
+                    .then(|| AuditDraft::new(Actor::Provider, "voice_call", Some(&call.login_id), reason.as_str()));
                 self.end_call(call_id, reason, now, audit).await
             }
             _ => Ok(self.store.record_call_status(call_id, status.as_str(), false, now, None).await?),

@@ -23,7 +23,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::account::{LoginId, Profile};
-use crate::audit::AuditDraft;
+use crate::audit::{Actor, AuditDraft};
 use crate::credential::{CredentialSet, CredentialSpec, PolicyViolation};
 use crate::hashing::{HashError, Verification};
 use crate::keys::Keys;
@@ -88,15 +88,20 @@ pub enum RecoveryError {
 }
 
 /// Who is asking, for the audit log.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Requester {
-    pub actor: String,
+    pub actor: Actor,
     pub client_ip: Option<String>,
 }
 
 impl Requester {
     pub fn public(ip: Option<String>) -> Self {
-        Self { actor: "public".into(), client_ip: ip }
+        Self { actor: Actor::Public, client_ip: ip }
+    }
+
+    /// The telephony provider.
+    pub fn provider() -> Self {
+        Self { actor: Actor::Provider, client_ip: None }
     }
 
     fn audit(&self, action: &str, login_id: Option<&str>, outcome: &str) -> AuditDraft {

@@ -4,7 +4,7 @@ use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
 use super::{Recovery, RecoveryError};
-use crate::audit::AuditDraft;
+use crate::audit::{Actor, AuditDraft};
 use crate::model::Role;
 use crate::secret::random_token;
 
@@ -24,7 +24,8 @@ impl Recovery {
                 role,
                 &mac,
                 now,
-                AuditDraft::new("cli", "token_created", None, role.as_str()).detail(serde_json::json!({"name": name})),
+                AuditDraft::new(Actor::Cli, "token_created", None, role.as_str())
+                    .detail(serde_json::json!({"name": name})),
             )
             .await?;
         Ok(token)

@@ -20,6 +20,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use reissue_core::audit::Actor;
 use reissue_core::model::Role;
 use reissue_core::procedures::Requester;
 use secrecy::ExposeSecret;
@@ -64,7 +65,7 @@ impl Bearer {
     }
 
     fn requester(&self, ip: ClientIp) -> Requester {
-        Requester { actor: format!("token:{}", self.name), client_ip: ip.audit() }
+        Requester { actor: Actor::Token(self.name.clone()), client_ip: ip.audit() }
     }
 }
 

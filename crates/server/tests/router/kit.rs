@@ -182,7 +182,12 @@ impl Kit {
             credentials: vec![("login_password".into(), hash(PASSWORD)), ("cash_card_pin".into(), hash(PIN))],
         };
         store
-            .import_accounts(vec![account], false, clock.now(), AuditDraft::new("test", "import", None, "ok"))
+            .import_accounts(
+                vec![account],
+                false,
+                clock.now(),
+                AuditDraft::new(reissue_core::audit::Actor::Cli, "import", None, "ok"),
+            )
             .await
             .unwrap();
         let vault: Arc<dyn CredentialVault> = match vault {

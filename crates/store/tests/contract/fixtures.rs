@@ -130,7 +130,7 @@ pub fn t0() -> OffsetDateTime {
 }
 
 pub fn draft(action: &str) -> AuditDraft {
-    AuditDraft::new("test", action, None, "ok")
+    AuditDraft::new(reissue_core::audit::Actor::Cli, action, None, "ok")
 }
 
 pub fn profile(login: &str) -> Profile {
