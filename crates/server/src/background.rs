@@ -35,19 +35,24 @@ impl Background {
     pub fn start(workers: usize, capacity: usize) -> Self {
         let (tx, rx) = mpsc::channel::<Work>(capacity.max(1));
         let rx = Arc::new(Mutex::new(rx));
+        let (pending, finished) = (Arc::new(AtomicUsize::new(0)), Arc::new(Notify::new()));
         for _ in 0..workers.max(1) {
-            let rx = rx.clone();
+            let (rx, pending, finished) = (rx.clone(), pending.clone(), finished.clone());
             tokio::spawn(async move {
                 loop {
                     let next = rx.lock().await.recv().await;
-                    match next {
-                        Some(work) => work.await,
-                        None => return,
+                    let Some(work) = next else { return };
+                    // On a task of its own, so that work that panics takes neither this worker
+                    // nor the count of work in hand with it.
+                    if let Err(e) = tokio::spawn(work).await {
+                        tracing::error!(error = %e, "background work panicked");
                     }
+                    pending.fetch_sub(1, Ordering::SeqCst);
+                    finished.notify_waiters();
                 }
             });
         }
-        Self { tx, pending: Arc::new(AtomicUsize::new(0)), finished: Arc::new(Notify::new()) }
+        Self { tx, pending, finished }
     }
 
     /// Waits until everything queued so far is done (for shutdown and tests).
@@ -63,14 +68,8 @@ impl Background {
 
     /// Queues `work`, or sheds it when the queue is full. True when queued.
     pub fn submit(&self, what: &'static str, work: impl Future<Output = ()> + Send + 'static) -> bool {
-        let (pending, finished) = (self.pending.clone(), self.finished.clone());
-        pending.fetch_add(1, Ordering::SeqCst);
-        let counted = async move {
-            work.await;
-            pending.fetch_sub(1, Ordering::SeqCst);
-            finished.notify_waiters();
-        };
-        match self.tx.try_send(Box::pin(counted)) {
+        self.pending.fetch_add(1, Ordering::SeqCst);
+        match self.tx.try_send(Box::pin(work)) {
             Ok(()) => true,
             Err(_) => {
                 self.pending.fetch_sub(1, Ordering::SeqCst);
@@ -107,5 +106,19 @@ mod tests {
         release.send(true).unwrap();
         bg.drained().await;
         assert_eq!(done.load(Ordering::SeqCst), queued, "everything queued was done");
+    }
+
+    #[tokio::test]
+    async fn work_that_panics_leaves_the_queue_working() {
+        let bg = Background::start(1, 4);
+        assert!(bg.submit("test", async { panic!("injected") }));
+        bg.drained().await;
+        let done = Arc::new(AtomicUsize::new(0));
+        let d = done.clone();
+        assert!(bg.submit("test", async move {
+            d.fetch_add(1, Ordering::SeqCst);
+        }));
+        bg.drained().await;
+        assert_eq!(done.load(Ordering::SeqCst), 1, "the one worker still takes work");
     }
 }

@@ -25,15 +25,25 @@ impl ClientIp {
         if !is_trusted(&peer) {
             return Self(Some(peer));
         }
-        let forwarded: Vec<IpAddr> = headers
+        // Read from the right, where the trusted proxies appended what they saw. An entry that
+        // is not an address (`ip:port`, `[v6]`, garbage) ends the walk: what stands left of it
+        // was written by someone untrusted, so the last proxy's view is kept instead.
+        let entries: Vec<String> = headers
             .get_all("x-forwarded-for")
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
-            .filter_map(|a| a.trim().parse::<IpAddr>().ok())
-            .map(|a| a.to_canonical())
+            .map(|a| a.trim().to_owned())
             .collect();
-        Self(Some(forwarded.iter().rev().find(|a| !is_trusted(a)).copied().unwrap_or(peer)))
+        let mut client = peer;
+        for entry in entries.iter().rev() {
+            let Ok(addr) = entry.parse::<IpAddr>().map(|a| a.to_canonical()) else { break };
+            client = addr;
+            if !is_trusted(&addr) {
+                break;
+            }
+        }
+        Self(Some(client))
     }
 
     /// The address as the audit log records it.
@@ -91,6 +101,9 @@ mod tests {
         assert_eq!(ClientIp::resolve(Some(lb), &h, &[lb, ip("10.0.0.6")]).audit().as_deref(), Some("198.51.100.7"));
         // Nothing usable forwarded: the proxy itself.
         let h = forwarded("garbage");
+        assert_eq!(ClientIp::resolve(Some(lb), &h, &[lb]).audit().as_deref(), Some("10.0.0.5"));
+        // A proxy that appends `ip:port`: what the client wrote left of it is not believed.
+        let h = forwarded("203.0.113.66, 198.51.100.7:4711");
         assert_eq!(ClientIp::resolve(Some(lb), &h, &[lb]).audit().as_deref(), Some("10.0.0.5"));
     }
 

@@ -184,7 +184,8 @@ impl Accounts for SqlStore {
             let sql = format!(
                 "INSERT INTO credentials (account_id, name, hash, failures, locked, must_change, changed_at) VALUES {} \
                  ON CONFLICT (account_id, name) DO UPDATE SET hash = excluded.hash, failures = 0, locked = 0, \
-                 must_change = 0, changed_at = excluded.changed_at",
+                 must_change = 0, changed_at = excluded.changed_at, hash_expires_at = NULL, temp_hash = NULL, \
+                 temp_expires_at = NULL, reserved_at = NULL",
                 (0..chunk.len())
                     .map(|r| {
                         let b = r * 4;

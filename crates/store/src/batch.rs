@@ -1,13 +1,10 @@
-//! Group commit: audit appends and per-IP request counts that stand alone, and wrong code
-//! entries, are queued to one task, which writes whatever has queued meanwhile in a single
-//! transaction and then answers each request. A request is answered only after its write has
-//! committed.
-//!
-//! The transaction takes its locks in the order every other writer does: the accounts of the
-//! wrong code entries first (an `AccountTx`, in ID order), then the per-IP budget rows (in key
-//! order), then the audit chain (one read of its head, one multi-row insert). So two
-//! instances' batches, and a batch and an account's own transaction, never wait on each other
-//! in a cycle.
+//! Group commit: a task takes whatever has queued meanwhile and writes it in a single
+//! transaction, then answers each request; a request is answered only after its write has
+//! committed. The store runs two such queues: one for audit appends and per-IP request counts
+//! that stand alone (a `GlobalTx`: budget rows in key order, then the audit chain), and one
+//! for wrong code entries (an `AccountTx` holding their accounts, in ID order, then the audit
+//! chain). Each takes its locks in the order every other writer does, so no two transactions
+//! wait on each other in a cycle; and an account held elsewhere delays only the code queue.
 
 use std::collections::HashMap;
 

@@ -218,18 +218,48 @@ impl Calls for SqlStore {
             // Nothing is checked, so the call's try is taken back. Tries counted long ago and
             // never settled are settled as failures (the credential locks, audited).
             let audit = AuditDraft::new(Actor::Provider, "voice_pin", None, "reserved");
-            if self.settle_stale(&mut tx, account_id, credential, stale_before, now, &audit).await? == Attempt::Locked {
-                sqlx::query("UPDATE calls SET pin_tries = pin_tries - 1 WHERE id = $1")
-                    .bind(call_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db)?;
-                tx.commit().await.map_err(db)?;
-            }
-            return Ok(PinTry::Locked);
+            return match self.settle_stale(&mut tx, account_id, credential, stale_before, now, &audit).await? {
+                // Other checks of the credential (sign-in) fill its budget just now.
+                Attempt::Busy => Ok(PinTry::Busy),
+                _ => {
+                    sqlx::query("UPDATE calls SET pin_tries = pin_tries - 1 WHERE id = $1")
+                        .bind(call_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db)?;
+                    tx.commit().await.map_err(db)?;
+                    Ok(PinTry::Locked)
+                }
+            };
         }
         tx.commit().await.map_err(db)?;
         Ok(PinTry::Allowed)
+    }
+
+    async fn release_pin_try(
+        &self,
+        call_id: &str,
+        credential: &str,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<(), StoreError> {
+        let Some(mut tx) = self.account_tx_of(CALL_ACCOUNT, Key::Text(call_id)).await? else { return Ok(()) };
+        let account_id = tx.account_id();
+        sqlx::query("UPDATE calls SET pin_tries = pin_tries - 1 WHERE id = $1 AND pin_tries > 0")
+            .bind(call_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        sqlx::query(
+            "UPDATE credentials SET failures = failures - 1 WHERE account_id = $1 AND name = $2 AND failures > 0",
+        )
+        .bind(account_id)
+        .bind(credential)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        self.audit(&mut tx, now, &audit).await?;
+        tx.commit().await.map_err(db)
     }
 
     async fn record_wrong_pin(

@@ -44,6 +44,10 @@ pub struct SqlStore {
     backend: Backend,
     /// Audit appends and request counts that stand alone go through the group-commit task.
     batch: Option<tokio::sync::mpsc::UnboundedSender<batch::Job>>,
+    /// Wrong code entries go through a group commit of their own, which locks their accounts:
+    /// an account held elsewhere (an import) then delays code entry only, never the per-IP
+    /// budget and the audit appends every public request waits for.
+    code_batch: Option<tokio::sync::mpsc::UnboundedSender<batch::Job>>,
     /// The key of the audit chain; a store opened without it reads but cannot append events.
     audit_keys: Option<std::sync::Arc<reissue_core::audit::AuditKeys>>,
 }
@@ -123,10 +127,12 @@ impl SqlStore {
             Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
         };
         migrator.run(&writer).await.map_err(|e| StoreError::Database(format!("migrations: {e}")))?;
-        let direct = Self { pool, writer, backend, batch: None, audit_keys };
+        let direct = Self { pool, writer, backend, batch: None, code_batch: None, audit_keys };
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(batch::run(direct.clone(), rx));
-        Ok(Self { batch: Some(tx), ..direct })
+        let (code_tx, code_rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(batch::run(direct.clone(), code_rx));
+        Ok(Self { batch: Some(tx), code_batch: Some(code_tx), ..direct })
     }
 
     pub fn backend(&self) -> Backend {

@@ -61,9 +61,9 @@ impl Resets for SqlStore {
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<(), StoreError> {
-        // Code entries are many and each is small: they go through the group commit, which
-        // locks their accounts first, as an account transaction does.
-        if let Some(b) = &self.batch {
+        // Code entries are many and each is small: they go through a group commit of their
+        // own, which locks their accounts first, as an account transaction does.
+        if let Some(b) = &self.code_batch {
             return crate::batch::submit_wrong_code(b, code_id, account_id, max, now, audit).await;
         }
         let mut tx = self.account_tx(account_id).await?;

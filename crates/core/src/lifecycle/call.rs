@@ -45,6 +45,8 @@ pub enum EndReason {
     AccountSuspended,
     /// The outbox could not place it before it was too late to ring.
     NotPlacedInTime,
+    /// The PIN could not be checked just now (the server was too busy); nothing was counted.
+    CheckUnavailable,
 }
 
 impl EndReason {
@@ -61,6 +63,7 @@ impl EndReason {
             Self::NoInput => "no-input",
             Self::AccountSuspended => "account-suspended",
             Self::NotPlacedInTime => "expired",
+            Self::CheckUnavailable => "check-unavailable",
         }
     }
 

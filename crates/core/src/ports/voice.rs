@@ -43,6 +43,8 @@ pub enum PinTry {
     CallOver,
     /// The credential is locked (or has no attempts left).
     Locked,
+    /// Other checks of the credential fill its budget just now; nothing was counted.
+    Busy,
 }
 
 /// What a wrong PIN in a call did.
@@ -110,6 +112,16 @@ pub trait Calls: Send + Sync {
         now: OffsetDateTime,
         stale_before: OffsetDateTime,
     ) -> Result<PinTry, StoreError>;
+
+    /// Gives back a reserved try whose PIN was never checked (the hashing pool refused it):
+    /// the call's try and the credential's count, with its audit event.
+    async fn release_pin_try(
+        &self,
+        call_id: &str,
+        credential: &str,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<(), StoreError>;
 
     /// The reserved try was wrong: locks the credential when its failures reached `max`.
     async fn record_wrong_pin(

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use super::{HashPriority, Recovery, RecoveryError, Requester};
 use crate::account::{AccountStatus, LoginId};
 use crate::audit::{Actor, AuditDraft};
-use crate::hashing::Verification;
+use crate::hashing::{HashError, Verification};
 use crate::lifecycle::call::{CallEvent, EndReason, ProviderStatus};
 use crate::mail::{self};
 use crate::model::{Account, Call, CallState, NewCode};
@@ -137,6 +137,11 @@ impl Recovery {
         match reserved {
             PinTry::Allowed => {}
             PinTry::CallOver => return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]),
+            PinTry::Busy => {
+                // Not locked: the PIN cannot be checked just now. The customer may apply again.
+                self.end_call(call_id, EndReason::CheckUnavailable, now, None).await?;
+                return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
+            }
             PinTry::Locked => {
                 return self.end_call_locked(call_id, &login, s, now).await;
             }
@@ -150,6 +155,14 @@ impl Recovery {
             let c = CredentialRef { login_id: &login, credential: &gate, stored: &cred.hash };
             match self.vault.check(c, digits.clone(), HashPriority::Integrator).await {
                 Ok(v) => v,
+                Err(HashError::Busy) => {
+                    // Never checked: the try is given back, and the call ends without a word
+                    // of a lock.
+                    let audit = provider.audit("voice_pin", Some(&login), "released_unchecked");
+                    self.store.release_pin_try(call_id, &gate, now, audit).await?;
+                    self.end_call(call_id, EndReason::CheckUnavailable, now, None).await?;
+                    return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
+                }
                 Err(e) => {
                     // The try was counted: settle it as the failure it was counted as.
                     let audit = provider.audit("voice_pin", Some(&login), "unsettled_error");

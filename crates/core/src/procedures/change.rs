@@ -112,8 +112,7 @@ impl Recovery {
         let temporary = cred.temporary.as_ref().filter(|(_, expires)| now < *expires);
         if verification == Verification::Mismatch
             && let Some((temp_hash, _)) = temporary
-            && self.hashing.verify(candidate.clone(), temp_hash.clone(), HashPriority::Integrator).await?
-                != Verification::Mismatch
+            && self.temporary_matches(&candidate, temp_hash).await?
         {
             // First use of a temporary password: from now on it is the password, the old
             // one stops working, and it must be changed before it expires.
@@ -142,8 +141,14 @@ impl Recovery {
                 Err(if f.locked { RecoveryError::Locked } else { RecoveryError::InvalidCredentials })
             }
             Verification::Match { needs_rehash } => {
+                // The guess was checked and right: a renewal the pool refuses waits for the
+                // next sign-in rather than turning a right answer into "busy".
                 let rehash = if needs_rehash {
-                    Some(self.vault.write(&login, credential, candidate, HashPriority::Integrator).await?)
+                    match self.vault.write(&login, credential, candidate, HashPriority::Integrator).await {
+                        Ok(h) => Some(h),
+                        Err(HashError::Busy) => None,
+                        Err(e) => return Err(e.into()),
+                    }
                 } else {
                     None
                 };
@@ -163,6 +168,17 @@ impl Recovery {
                 }
                 Ok(Verified { must_change: cred.must_change })
             }
+        }
+    }
+
+    /// Whether a guess that did not match the password matches its unused temporary one. The
+    /// guess was already checked once, so a check the pool refuses counts as no match (the
+    /// attempt is settled as a failure), never as an attempt given back.
+    async fn temporary_matches(&self, candidate: &SecretString, temp_hash: &str) -> Result<bool, RecoveryError> {
+        match self.hashing.verify(candidate.clone(), temp_hash.to_owned(), HashPriority::Integrator).await {
+            Ok(v) => Ok(v != Verification::Mismatch),
+            Err(HashError::Busy) => Ok(false),
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -198,18 +214,18 @@ impl Recovery {
         if !spec.resettable_online {
             return Err(RecoveryError::NotResettable(credential.into()));
         }
-        let parsed = LoginId::parse(login_id).ok();
-        let holder_account = match &parsed {
-            Some(l) => self.store.account(l).await?,
-            None => None,
-        };
-        let holder = HolderContext {
-            login_id: parsed.as_ref().map(LoginId::as_str),
-            birth_date: holder_account.as_ref().and_then(|a| a.profile.birth_date),
-        };
+        // What the policy says of the new secret alone is checked first: a failure costs no
+        // attempt and tells nothing about the current secret. What it says with the holder's
+        // details (not the birth date, not the login ID) is checked only once the current
+        // secret was right, so the answer is never an oracle for those details.
+        let typed_login = LoginId::parse(login_id).ok();
+        let alone = HolderContext { login_id: typed_login.as_ref().map(LoginId::as_str), birth_date: None };
+        spec.check(new, alone).map_err(|v| RecoveryError::Policy(vec![(credential.to_owned(), v)]))?;
+        let (account, _) = self.check_current(login_id, credential, current, who, "credential_change", now).await?;
+        let holder =
+            HolderContext { login_id: Some(account.profile.login_id.as_str()), birth_date: account.profile.birth_date };
         let normalized =
             spec.check(new, holder).map_err(|v| RecoveryError::Policy(vec![(credential.to_owned(), v)]))?;
-        let (account, _) = self.check_current(login_id, credential, current, who, "credential_change", now).await?;
         let hash = self
             .vault
             .write(account.profile.login_id.as_str(), credential, normalized, HashPriority::Integrator)

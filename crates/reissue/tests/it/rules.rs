@@ -296,16 +296,22 @@ async fn a_password_locks_after_ten_failures_and_roles_are_enforced() {
         .await;
     assert_eq!((s, v["error"]["code"].as_str()), (422, Some("not_resettable")));
 
-    // Change with the current secret: the PIN policy applies before the current PIN is looked
-    // at, so a policy failure answers alike for a right and a wrong current PIN and costs no
-    // attempt: twenty of them leave the PIN unlocked.
+    // Change with the current secret: what the PIN policy says of the new PIN alone applies
+    // before the current PIN is looked at, so such a failure answers alike for a right and a
+    // wrong current PIN and costs no attempt: twenty of them leave the PIN unlocked.
     let change = |current: &str, new: &str| json!({"login_id": "123456789", "credential": "telephone_pin", "current": current, "new": new});
-    let (s, right) = api.post_auth("/api/v1/credentials/change", integrator, change("3917", "0401")).await;
-    assert_eq!((s, right["error"]["code"].as_str()), (422, Some("policy_violation")), "the birth date is refused");
+    let (s, right) = api.post_auth("/api/v1/credentials/change", integrator, change("3917", "12")).await;
+    assert_eq!((s, right["error"]["code"].as_str()), (422, Some("policy_violation")), "too short");
     for _ in 0..20 {
-        let (s, wrong) = api.post_auth("/api/v1/credentials/change", integrator, change("0000", "0401")).await;
+        let (s, wrong) = api.post_auth("/api/v1/credentials/change", integrator, change("0000", "12")).await;
         assert_eq!((s, &wrong), (422, &right), "a policy failure says nothing about the current PIN");
     }
+    // What it says with the holder's details (the birth date) is said only to whoever knows the
+    // current PIN, so a change cannot be used to find out a customer's birth date.
+    let (s, v) = api.post_auth("/api/v1/credentials/change", integrator, change("3917", "0401")).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (422, Some("policy_violation")), "the birth date is refused");
+    let (s, _) = api.post_auth("/api/v1/credentials/change", integrator, change("0000", "0401")).await;
+    assert_eq!(s, 401, "a wrong current PIN hears nothing of the birth date");
     let (s, _) = api.post_auth("/api/v1/credentials/change", integrator, change("0000", "5917")).await;
     assert_eq!(s, 401);
     let (s, v) = api.post_auth("/api/v1/credentials/change", integrator, change("3917", "5917")).await;
