@@ -5,6 +5,8 @@ use std::process::ExitCode;
 use reissue_core::hashing::SecretHasher;
 use reissue_core::keyring::KeyId;
 use reissue_core::keys::stored_mac_key_id;
+use reissue_core::outbox::{MessageBody, OutboxMessage};
+use reissue_core::seal::Sealer;
 use reissue_store::SqlStore;
 
 use crate::keyfiles::{KeyFile, KeyKind};
@@ -28,8 +30,41 @@ async fn still_in_use(store: &SqlStore, kind: KeyKind, id: KeyId) -> Result<Opti
         KeyKind::CodeHmac => {
             let macs = store.api_token_macs().await.map_err(|e| e.to_string())?;
             let n = macs.iter().filter(|m| stored_mac_key_id(m) == Some(id)).count();
-            (n > 0).then(|| {
-                format!("{n} API token(s) were made under code_hmac key {id}; create new ones and delete them first")
+            if n > 0 {
+                return Ok(Some(format!(
+                    "{n} API token(s) were made under code_hmac key {id}; create new ones and delete them first"
+                )));
+            }
+            // Reset codes (a postal one lives three weeks), open sessions, the spoken code of a
+            // live call and a temporary-password mail waiting in the outbox are all made under
+            // this master too: retiring it would void them silently.
+            let d = store.code_hmac_dependents(crate::now()).await.map_err(|e| e.to_string())?;
+            let under = |b: &Vec<u8>| stored_mac_key_id(b) == Some(id);
+            let sealed_under = |b: &Vec<u8>| Sealer::key_id(b) == Some(id);
+            let mails = d
+                .pending
+                .iter()
+                .filter_map(|p| serde_json::from_str::<OutboxMessage>(p).ok())
+                .filter(|m| match &m.body {
+                    MessageBody::SealedEmail { sealed_body, .. } => {
+                        hex::decode(sealed_body).ok().is_some_and(|b| Sealer::key_id(&b) == Some(id))
+                    }
+                    _ => false,
+                })
+                .count();
+            let counts = [
+                (d.codes.iter().filter(|b| under(b)).count(), "reset code(s) that can still be entered"),
+                (d.sessions.iter().filter(|b| under(b)).count(), "open reset session(s)"),
+                (d.sealed_calls.iter().filter(|b| sealed_under(b)).count(), "live call(s) with a spoken code"),
+                (mails, "temporary-password mail(s) not yet sent"),
+            ];
+            let left: Vec<String> =
+                counts.iter().filter(|(n, _)| *n > 0).map(|(n, what)| format!("{n} {what}")).collect();
+            (!left.is_empty()).then(|| {
+                format!(
+                    "{} still depend on code_hmac key {id}; retire it once they have expired or been used",
+                    left.join(", ")
+                )
             })
         }
         KeyKind::WebhookSigning => None,

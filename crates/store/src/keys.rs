@@ -98,6 +98,37 @@ impl SqlStore {
         let rows = sqlx::query("SELECT token_mac FROM api_tokens").fetch_all(&self.writer).await.map_err(db)?;
         rows.iter().map(|r| r.try_get(0).map_err(db)).collect()
     }
+
+    /// What else the code HMAC master protects while it is still in use: the MACs of codes
+    /// that can still be entered, of reset sessions still open, the sealed codes of live
+    /// calls, and the outbox messages not yet sent (which may hold a sealed e-mail).
+    pub async fn code_hmac_dependents(&self, now: OffsetDateTime) -> Result<CodeHmacDependents, StoreError> {
+        let bytes = |sql: &'static str| async move {
+            let rows = sqlx::query(sql).bind(ms(now)).fetch_all(&self.writer).await.map_err(db)?;
+            rows.iter().map(|r| r.try_get::<Vec<u8>, _>(0).map_err(db)).collect::<Result<Vec<_>, _>>()
+        };
+        let codes = bytes("SELECT mac FROM reset_codes WHERE state = 'active' AND expires_at > $1").await?;
+        let sessions = bytes("SELECT token_mac FROM reset_sessions WHERE state = 'open' AND expires_at > $1").await?;
+        let sealed_calls =
+            bytes("SELECT sealed_code FROM calls WHERE state <> 'ended' AND sealed_code IS NOT NULL AND $1 >= 0")
+                .await?;
+        let rows = sqlx::query("SELECT payload FROM outbox WHERE state = 'pending'")
+            .fetch_all(&self.writer)
+            .await
+            .map_err(db)?;
+        let pending = rows.iter().map(|r| r.try_get::<String, _>(0).map_err(db)).collect::<Result<Vec<_>, _>>()?;
+        Ok(CodeHmacDependents { codes, sessions, sealed_calls, pending })
+    }
+}
+
+/// See `SqlStore::code_hmac_dependents`.
+#[derive(Debug, Default)]
+pub struct CodeHmacDependents {
+    pub codes: Vec<Vec<u8>>,
+    pub sessions: Vec<Vec<u8>>,
+    pub sealed_calls: Vec<Vec<u8>>,
+    /// Payloads (JSON) of unsent outbox messages.
+    pub pending: Vec<String>,
 }
 
 #[cfg(test)]

@@ -354,3 +354,21 @@ async fn a_pepper_is_retired_once_every_hash_under_it_was_rehashed() {
         .await;
     assert_eq!(s, 200, "the re-hashed password verifies without pepper 1");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_code_key_is_not_retired_while_a_reset_code_made_under_it_can_still_be_entered() {
+    let env = Env::new(Db::Sqlite);
+    let mut server = env.server(true, "[rules]\nuniform_response_ms = 10\n");
+    let api = Api::new(&server.base);
+    api.post("/api/v1/voice-applications", json!({"login_id": "987654321", "birth_date": "1975-11-30"})).await;
+    let sid = api.wait_for_call(1).await;
+    let code = api.call_and_get_code(&sid, "7351").await;
+    let (ok, _, err) = server.cli(&["keys", "rotate", "code-hmac"], "");
+    assert!(ok, "{err}");
+    server.restart();
+    let (ok, _, err) = server.cli(&["keys", "retire", "code-hmac", "1"], "");
+    assert!(!ok && err.contains("reset code(s) that can still be entered"), "{err}");
+    // The code made under the old key still opens a session.
+    let (s, _) = api.post("/api/v1/resets", json!({"channel": "voice", "login_id": "987654321", "code": code})).await;
+    assert_eq!(s, 201);
+}
