@@ -73,3 +73,21 @@ async fn a_check_the_hashing_pool_refused_gives_its_attempt_back() {
     let (s, v) = kit.post("/api/v1/credentials/verify", Some(ADMIN_TOKEN), right).await;
     assert_eq!(s, 200, "twenty checks refused for load cost the customer nothing: {v}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pin_the_hashing_pool_refused_in_a_call_costs_the_customer_no_try() {
+    let busy = Arc::new(AtomicBool::new(true));
+    let kit = Kit::with_failing_hashing(Rules::default(), busy.clone(), || HashError::Busy).await;
+    // Two of the day's three applications meet a busy server.
+    for _ in 0..2 {
+        let twiml = kit.call_and_key_pin().await;
+        assert!(twiml.contains("This call cannot continue") && !twiml.contains("locked"), "{twiml}");
+    }
+    let (_, audit) = kit.get(&format!("/api/v1/audit?login_id={LOGIN}"), ADMIN_TOKEN).await;
+    let given_back =
+        audit["events"].as_array().unwrap().iter().filter(|e| e["outcome"] == "released_unchecked").count();
+    assert_eq!(given_back, 2, "{audit}");
+    // None of them counted: with the pool free again, the PIN is checked and the code spoken.
+    busy.store(false, Ordering::SeqCst);
+    assert_eq!(kit.voice_code().await.len(), 10);
+}

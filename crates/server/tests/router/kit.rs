@@ -291,6 +291,16 @@ impl Kit {
     /// Applies for a voice code, plays the call as the provider would, keys the PIN and
     /// returns the spoken code.
     pub async fn voice_code(&self) -> String {
+        let twiml = self.call_and_key_pin().await;
+        let code: String =
+            twiml.split(r#"interpret-as="digits">"#).skip(1).filter_map(|part| part.split('<').next()).collect();
+        assert_eq!(code.len(), 10, "{twiml}");
+        code
+    }
+
+    /// Applies for a voice code, answers the call and keys the right PIN; returns the TwiML
+    /// the call answered with.
+    pub async fn call_and_key_pin(&self) -> String {
         let (s, _) = self
             .post("/api/v1/voice-applications", None, serde_json::json!({"login_id": LOGIN, "birth_date": BIRTH}))
             .await;
@@ -306,11 +316,7 @@ impl Kit {
             .expect("a call was queued");
         self.webhook(&format!("/voice/answer?call={call_id}"), &[("CallSid", "CA1"), ("CallStatus", "in-progress")])
             .await;
-        let twiml = self.webhook(&format!("/voice/pin?call={call_id}"), &[("CallSid", "CA1"), ("Digits", PIN)]).await;
-        let code: String =
-            twiml.split(r#"interpret-as="digits">"#).skip(1).filter_map(|part| part.split('<').next()).collect();
-        assert_eq!(code.len(), 10, "{twiml}");
-        code
+        self.webhook(&format!("/voice/pin?call={call_id}"), &[("CallSid", "CA1"), ("Digits", PIN)]).await
     }
 
     /// Opens the sealed e-mails in the outbox and returns their bodies.
