@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
-use reissue_core::lifecycle::call::{EndReason, may_still_ring};
+use reissue_core::lifecycle::call::{CallEvent, EndReason, may_still_ring};
 use reissue_core::model::{CallState, OutboxItem};
 use reissue_core::outbox::{MessageBody, OutboxMessage};
 use reissue_core::ports::{Store, StoreError};
@@ -167,7 +167,13 @@ impl Worker {
                     }
                     tracing::warn!(call = %call_id, "call not placed in time; dropped");
                     self.store
-                        .record_call_status(call_id, EndReason::NotPlacedInTime.as_str(), true, t, None)
+                        .record_call_status(
+                            call_id,
+                            EndReason::NotPlacedInTime.as_str(),
+                            CallEvent::End(EndReason::NotPlacedInTime),
+                            t,
+                            None,
+                        )
                         .await
                         .map_err(|e| DeliveryError::Other(e.to_string()))?;
                     return Ok(Outcome::Done);

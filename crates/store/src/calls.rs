@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use reissue_core::audit::{Actor, AuditDraft};
+use reissue_core::lifecycle::call::CallEvent;
 use reissue_core::model::{Call, CallState};
 use reissue_core::ports::{
     Attempt, Calls, IssuedVoiceCode, PinTry, StoreError, VoiceApplication, VoiceApplicationOutcome, WrongPin,
@@ -144,16 +145,17 @@ impl Calls for SqlStore {
 
     async fn mark_call_placed(&self, call_id: &str, provider_sid: &str, now: OffsetDateTime) -> Result<(), StoreError> {
         let Some(mut tx) = self.account_tx_of(CALL_ACCOUNT, Key::Text(call_id)).await? else { return Ok(()) };
-        sqlx::query(
-            "UPDATE calls SET provider_sid = $2, state = CASE WHEN state = 'pending' THEN 'placed' ELSE state END, \
-             updated_at = $3 WHERE id = $1",
-        )
-        .bind(call_id)
-        .bind(provider_sid)
-        .bind(ms(now))
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
+        let sql = format!(
+            "UPDATE calls SET provider_sid = $2, state = {}, updated_at = $3 WHERE id = $1",
+            state_case(CallEvent::Accepted)
+        );
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(call_id)
+            .bind(provider_sid)
+            .bind(ms(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
         tx.commit().await.map_err(db)
     }
 
@@ -161,7 +163,7 @@ impl Calls for SqlStore {
         &self,
         call_id: &str,
         status: &str,
-        terminal: bool,
+        event: CallEvent,
         now: OffsetDateTime,
         audit: Option<AuditDraft>,
     ) -> Result<(), StoreError> {
@@ -174,13 +176,13 @@ impl Calls for SqlStore {
             }
             return Ok(());
         };
-        let sql = if terminal {
-            "UPDATE calls SET last_status = $2, updated_at = $3, state = 'ended', sealed_code = NULL WHERE id = $1"
-        } else {
-            "UPDATE calls SET last_status = $2, updated_at = $3, \
-             state = CASE WHEN state IN ('pending', 'placed') THEN 'in_progress' ELSE state END WHERE id = $1"
-        };
-        sqlx::query(sql).bind(call_id).bind(status).bind(ms(now)).execute(&mut *tx).await.map_err(db)?;
+        // An ended call keeps no sealed code.
+        let sealed = if matches!(event, CallEvent::End(_)) { ", sealed_code = NULL" } else { "" };
+        let sql = format!(
+            "UPDATE calls SET last_status = $2, updated_at = $3, state = {}{sealed} WHERE id = $1",
+            state_case(event)
+        );
+        sqlx::query(AssertSqlSafe(sql)).bind(call_id).bind(status).bind(ms(now)).execute(&mut *tx).await.map_err(db)?;
         if let Some(a) = audit {
             self.audit(&mut tx, now, &a).await?;
         }
@@ -361,4 +363,15 @@ impl Calls for SqlStore {
         self.finish(tx, now, &issued.messages, &audit).await?;
         Ok(true)
     }
+}
+
+/// The new state of a call after `event`, as SQL: the lifecycle's table of moves
+/// (`CallState::moves`) written as one `CASE`, so the decision stays in core and the write
+/// stays one conditional statement. Only the states' fixed names go into the text.
+fn state_case(event: CallEvent) -> String {
+    let arms: String = CallState::moves(event)
+        .into_iter()
+        .map(|(from, to)| format!("WHEN state = '{}' THEN '{}' ", from.as_str(), to.as_str()))
+        .collect();
+    if arms.is_empty() { "state".into() } else { format!("CASE {arms}ELSE state END") }
 }

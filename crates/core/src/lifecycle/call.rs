@@ -204,6 +204,22 @@ impl CallState {
     }
 }
 
+impl CallState {
+    /// Every state a call can be in.
+    pub const ALL: [CallState; 5] =
+        [CallState::Pending, CallState::Placed, CallState::InProgress, CallState::CodeIssued, CallState::Ended];
+
+    /// The state changes `event` makes, as `(from, to)` for each state it moves: the table a
+    /// store applies in one conditional write, so that which transitions exist is decided
+    /// here and not in SQL.
+    pub fn moves(event: CallEvent) -> Vec<(CallState, CallState)> {
+        Self::ALL
+            .into_iter()
+            .filter_map(|from| from.next(event).ok().filter(|to| *to != from).map(|to| (from, to)))
+            .collect()
+    }
+}
+
 /// Whether a call not yet placed may still ring: after `max_age` the customer may have
 /// applied again or given up, so the call is dropped instead of ringing late.
 pub fn may_still_ring(created_at: OffsetDateTime, now: OffsetDateTime, max_age: Duration) -> bool {
@@ -247,6 +263,15 @@ mod tests {
         assert_eq!(ProviderStatus::parse("exploded"), None);
         assert!(ProviderStatus::Busy.event() == E::End(EndReason::Busy) && EndReason::Busy.is_unreached());
         assert!(!EndReason::Completed.is_unreached());
+    }
+
+    #[test]
+    fn the_moves_of_an_event_are_its_transitions_that_change_the_state() {
+        assert_eq!(CallState::moves(E::Accepted), vec![(S::Pending, S::Placed)]);
+        assert_eq!(CallState::moves(E::Progress), vec![(S::Pending, S::InProgress), (S::Placed, S::InProgress)]);
+        let end = CallState::moves(E::End(EndReason::Completed));
+        assert_eq!(end.len(), 4, "every live state ends; an ended call stays as it is");
+        assert!(end.iter().all(|(from, to)| *from != S::Ended && *to == S::Ended));
     }
 
     #[test]

@@ -89,12 +89,13 @@ pub trait Calls: Send + Sync {
     /// The provider accepted the call.
     async fn mark_call_placed(&self, call_id: &str, provider_sid: &str, now: OffsetDateTime) -> Result<(), StoreError>;
 
-    /// The provider reported on the call. Terminal statuses end it and clear its sealed code.
+    /// The call's status changed: records `status` and moves its state as the lifecycle says
+    /// `event` does (`CallState::moves`). An end clears its sealed code.
     async fn record_call_status(
         &self,
         call_id: &str,
         status: &str,
-        terminal: bool,
+        event: crate::lifecycle::call::CallEvent,
         now: OffsetDateTime,
         audit: Option<AuditDraft>,
     ) -> Result<(), StoreError>;

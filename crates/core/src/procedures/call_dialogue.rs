@@ -87,7 +87,9 @@ impl Recovery {
             return Ok(vec![Prompt::Say(s.no_input()), Prompt::Say(s.goodbye()), Prompt::Hangup]);
         }
         if call.state != CallState::InProgress {
-            self.store.record_call_status(call_id, ProviderStatus::InProgress.as_str(), false, now, None).await?;
+            self.store
+                .record_call_status(call_id, ProviderStatus::InProgress.as_str(), CallEvent::Progress, now, None)
+                .await?;
         }
         let greeting = (call.pin_tries == 0 && silent == 0).then(|| s.greeting(&self.institution.name));
         Ok(self.pin_gather(s, greeting, silent))
@@ -305,7 +307,7 @@ impl Recovery {
                     .then(|| AuditDraft::new(Actor::Provider, "voice_call", Some(&call.login_id), reason.as_str()));
                 self.end_call(call_id, reason, now, audit).await
             }
-            _ => Ok(self.store.record_call_status(call_id, status.as_str(), false, now, None).await?),
+            _ => Ok(self.store.record_call_status(call_id, status.as_str(), event, now, None).await?),
         }
     }
 
@@ -317,6 +319,6 @@ impl Recovery {
         now: OffsetDateTime,
         audit: Option<AuditDraft>,
     ) -> Result<(), RecoveryError> {
-        Ok(self.store.record_call_status(call_id, reason.as_str(), true, now, audit).await?)
+        Ok(self.store.record_call_status(call_id, reason.as_str(), CallEvent::End(reason), now, audit).await?)
     }
 }
