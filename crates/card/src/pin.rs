@@ -1,7 +1,8 @@
 //! The four PINs of the My Number card as data: where each lives on the card, its format,
 //! its retry limit, and a validated, zeroizing PIN value.
 //!
-//! Facts from `shared/research/card.md` §1–2. A PIN is checked on the host before any
+//! The facts (AIDs, formats, tries) are those of the card's public documentation, as the README
+//! section "Changing ID-card PINs" sums them up. A PIN is checked on the host before any
 //! byte reaches the card, so no try is ever spent on a value the card could not hold.
 
 use std::fmt;

@@ -22,17 +22,24 @@ fn emily(status: &str) -> Value {
         "credentials": {"login_password": {"secret": "lantern harbour mist"}, "telephone_pin": {"secret": "5190"}, "cash_card_pin": {"secret": "7351"}}})
 }
 
+/// Emily's code from a call, and the reset session it opened.
+async fn code_and_session(api: &Api) -> (String, Value) {
+    api.post("/api/v1/voice-applications", json!({"login_id": "987654321", "birth_date": "1975-11-30"})).await;
+    let sid = api.wait_for_call(1).await;
+    let code = api.call_and_get_code(&sid, "7351").await;
+    let (s, session) =
+        api.post("/api/v1/resets", json!({"channel": "voice", "login_id": "987654321", "code": code})).await;
+    assert_eq!(s, 201, "{session}");
+    (code, session)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_suspended_account_can_be_used_by_no_procedure() {
     let env = Env::new(Db::Sqlite);
     let server = env.server(true, "[rules]\nuniform_response_ms = 10\n");
     let api = Api::new(&server.base);
     let login = "987654321";
-    api.post("/api/v1/voice-applications", json!({"login_id": login, "birth_date": "1975-11-30"})).await;
-    let sid = api.wait_for_call(1).await;
-    let code = api.call_and_get_code(&sid, "7351").await;
-    let (s, session) = api.post("/api/v1/resets", json!({"channel": "voice", "login_id": login, "code": code})).await;
-    assert_eq!(s, 201, "{session}");
+    let (code, session) = code_and_session(&api).await;
     let token = session["reset_token"].as_str().unwrap().to_owned();
 
     let (ok, out, err) = import(&server, &[emily("suspended")], true);
@@ -73,11 +80,7 @@ async fn suspending_voids_codes_sessions_and_temporary_passwords_for_good() {
     let server = env.server(true, "[rules]\nuniform_response_ms = 10\n");
     let api = Api::new(&server.base);
     let login = "987654321";
-    api.post("/api/v1/voice-applications", json!({"login_id": login, "birth_date": "1975-11-30"})).await;
-    let sid = api.wait_for_call(1).await;
-    let code = api.call_and_get_code(&sid, "7351").await;
-    let (s, session) = api.post("/api/v1/resets", json!({"channel": "voice", "login_id": login, "code": code})).await;
-    assert_eq!(s, 201);
+    let (code, session) = code_and_session(&api).await;
 
     // Suspended, then reinstated: what was issued before does not come back with it.
     assert!(import(&server, &[emily("suspended")], true).0);
