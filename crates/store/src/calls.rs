@@ -1,11 +1,11 @@
 //! Calls: the voice application, the call's states and PIN tries, and the code it speaks.
 
 use async_trait::async_trait;
-use reissue_core::audit::{Actor, AuditDraft};
+use reissue_core::audit::AuditDraft;
 use reissue_core::lifecycle::call::CallEvent;
 use reissue_core::model::{Call, CallState};
 use reissue_core::ports::{
-    Attempt, Calls, IssuedVoiceCode, PinTry, StoreError, VoiceApplication, VoiceApplicationOutcome, WrongPin,
+    Attempt, Calls, IssuedVoiceCode, PinLimits, PinTry, StoreError, VoiceApplication, VoiceApplicationOutcome, WrongPin,
 };
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
@@ -193,11 +193,12 @@ impl Calls for SqlStore {
         &self,
         call_id: &str,
         credential: &str,
-        max_failures: u32,
-        max_tries: u32,
+        limits: PinLimits,
         now: OffsetDateTime,
         stale_before: OffsetDateTime,
+        audit: AuditDraft,
     ) -> Result<PinTry, StoreError> {
+        let PinLimits { max_failures, max_tries } = limits;
         let Some(mut tx) = self.account_tx_of(CALL_ACCOUNT, Key::Text(call_id)).await? else {
             return Ok(PinTry::CallOver);
         };
@@ -219,7 +220,6 @@ impl Calls for SqlStore {
         if !counted {
             // Nothing is checked, so the call's try is taken back. Tries counted long ago and
             // never settled are settled as failures (the credential locks, audited).
-            let audit = AuditDraft::new(Actor::Provider, "voice_pin", None, "reserved");
             return match self.settle_stale(&mut tx, account_id, credential, stale_before, now, &audit).await? {
                 // Other checks of the credential (sign-in) fill its budget just now.
                 Attempt::Busy => Ok(PinTry::Busy),
@@ -234,6 +234,7 @@ impl Calls for SqlStore {
                 }
             };
         }
+        self.audit(&mut tx, now, &audit.outcome("reserved")).await?;
         tx.commit().await.map_err(db)?;
         Ok(PinTry::Allowed)
     }

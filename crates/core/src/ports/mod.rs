@@ -28,7 +28,7 @@ pub use limits::Limits;
 pub use outbox::Outbox;
 pub use reset::{CompletedReset, OpenSession, Resets};
 pub use tokens::Tokens;
-pub use voice::{Calls, IssuedVoiceCode, PinTry, VoiceApplication, VoiceApplicationOutcome, WrongPin};
+pub use voice::{Calls, IssuedVoiceCode, PinLimits, PinTry, VoiceApplication, VoiceApplicationOutcome, WrongPin};
 
 /// A storage failure. Never shown to a client.
 #[derive(Debug, thiserror::Error)]

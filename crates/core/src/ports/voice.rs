@@ -47,6 +47,14 @@ pub enum PinTry {
     Busy,
 }
 
+/// The limits a PIN try is counted against: the credential's failures before it locks, and
+/// the tries one call allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PinLimits {
+    pub max_failures: u32,
+    pub max_tries: u32,
+}
+
 /// What a wrong PIN in a call did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WrongPin {
@@ -103,15 +111,16 @@ pub trait Calls: Send + Sync {
     /// Takes one PIN try of the call and counts it on the credential's persistent failure
     /// counter before the PIN is checked, so that no more tries are ever checked than the
     /// limits allow, however requests interleave. Tries counted before `stale_before` and never
-    /// settled are settled as failures once they fill the credential's budget.
+    /// settled are settled as failures once they fill the credential's budget. A counted try
+    /// is audited with `audit` (outcome `reserved`).
     async fn reserve_pin_try(
         &self,
         call_id: &str,
         credential: &str,
-        max_failures: u32,
-        max_tries: u32,
+        limits: PinLimits,
         now: OffsetDateTime,
         stale_before: OffsetDateTime,
+        audit: AuditDraft,
     ) -> Result<PinTry, StoreError>;
 
     /// Gives back a reserved try whose PIN was never checked (the hashing pool refused it):

@@ -12,7 +12,7 @@ use crate::lifecycle::call::{CallEvent, EndReason, ProviderStatus};
 use crate::mail::{self};
 use crate::model::{Account, Call, CallState, NewCode};
 use crate::outbox::{MessageBody, OutboxMessage};
-use crate::ports::{IssuedVoiceCode, PinTry};
+use crate::ports::{IssuedVoiceCode, PinLimits, PinTry};
 use crate::rules::CodeChannel;
 use crate::secret::ResetCode;
 use crate::vault::CredentialRef;
@@ -134,7 +134,14 @@ impl Recovery {
         let stale_before = now - crate::lifecycle::ATTEMPT_LEASE;
         let reserved = self
             .store
-            .reserve_pin_try(call_id, &gate, spec.max_failures, self.rules.pin_tries_per_call, now, stale_before)
+            .reserve_pin_try(
+                call_id,
+                &gate,
+                PinLimits { max_failures: spec.max_failures, max_tries: self.rules.pin_tries_per_call },
+                now,
+                stale_before,
+                provider.audit("voice_pin", Some(&login), "reserved"),
+            )
             .await?;
         match reserved {
             PinTry::Allowed => {}

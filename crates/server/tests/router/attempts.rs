@@ -90,4 +90,12 @@ async fn a_pin_the_hashing_pool_refused_in_a_call_costs_the_customer_no_try() {
     // None of them counted: with the pool free again, the PIN is checked and the code spoken.
     busy.store(false, Ordering::SeqCst);
     assert_eq!(kit.voice_code().await.len(), 10);
+    let (_, audit) = kit.get(&format!("/api/v1/audit?login_id={LOGIN}"), ADMIN_TOKEN).await;
+    let reserved = audit["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "voice_pin" && e["outcome"] == "reserved")
+        .count();
+    assert_eq!(reserved, 3, "every counted try is in the audit log under its account");
 }
