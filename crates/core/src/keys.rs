@@ -7,6 +7,7 @@
 //! so a rotation does not end the reset codes, reset sessions and API tokens already out. A
 //! bare 32-byte MAC (stored before MACs had key IDs) was made under key 1.
 
+use crate::ids::AccountId;
 use secrecy::SecretString;
 use subtle::ConstantTimeEq;
 
@@ -64,13 +65,13 @@ impl Keys {
     }
 
     /// The stored form of a reset code, under the newest key.
-    pub(crate) fn code_mac(&self, salt: &[u8], account_id: i64, channel: CodeChannel, code: &str) -> Vec<u8> {
+    pub(crate) fn code_mac(&self, salt: &[u8], account_id: AccountId, channel: CodeChannel, code: &str) -> Vec<u8> {
         let (id, key) = self.codes.current();
         with_id(id, Self::code_mac_under(key, salt, account_id, channel, code))
     }
 
-    fn code_mac_under(key: &MacKey, salt: &[u8], account_id: i64, channel: CodeChannel, code: &str) -> [u8; 32] {
-        key.mac(&[salt, &account_id.to_be_bytes(), channel.as_str().as_bytes(), code.as_bytes()])
+    fn code_mac_under(key: &MacKey, salt: &[u8], account_id: AccountId, channel: CodeChannel, code: &str) -> [u8; 32] {
+        key.mac(&[salt, &account_id.get().to_be_bytes(), channel.as_str().as_bytes(), code.as_bytes()])
     }
 
     /// Whether `code` is the one whose stored MAC is `stored`, under the key the MAC names
@@ -78,7 +79,7 @@ impl Keys {
     pub(crate) fn code_matches(
         &self,
         salt: &[u8],
-        account_id: i64,
+        account_id: AccountId,
         channel: CodeChannel,
         code: &str,
         stored: &[u8],
@@ -162,13 +163,13 @@ mod tests {
     #[test]
     fn a_code_verifies_under_the_key_its_mac_names() {
         let old = ring(&[(1, 9)]);
-        let stored = old.code_mac(b"salt", 7, CodeChannel::Voice, "0123456789");
+        let stored = old.code_mac(b"salt", AccountId::new(7), CodeChannel::Voice, "0123456789");
         let rotated = ring(&[(1, 9), (2, 10)]);
-        assert!(rotated.code_matches(b"salt", 7, CodeChannel::Voice, "0123456789", &stored));
-        assert!(!rotated.code_matches(b"salt", 7, CodeChannel::Voice, "0123456788", &stored));
-        assert!(!rotated.code_matches(b"salt", 8, CodeChannel::Voice, "0123456789", &stored));
-        assert!(!ring(&[(2, 10)]).code_matches(b"salt", 7, CodeChannel::Voice, "0123456789", &stored));
+        assert!(rotated.code_matches(b"salt", AccountId::new(7), CodeChannel::Voice, "0123456789", &stored));
+        assert!(!rotated.code_matches(b"salt", AccountId::new(7), CodeChannel::Voice, "0123456788", &stored));
+        assert!(!rotated.code_matches(b"salt", AccountId::new(8), CodeChannel::Voice, "0123456789", &stored));
+        assert!(!ring(&[(2, 10)]).code_matches(b"salt", AccountId::new(7), CodeChannel::Voice, "0123456789", &stored));
         // A bare MAC from before key IDs is key 1's.
-        assert!(rotated.code_matches(b"salt", 7, CodeChannel::Voice, "0123456789", &stored[4..]));
+        assert!(rotated.code_matches(b"salt", AccountId::new(7), CodeChannel::Voice, "0123456789", &stored[4..]));
     }
 }

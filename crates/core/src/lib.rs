@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod credential;
 pub mod hashing;
 pub mod identity;
+pub mod ids;
 pub mod keyring;
 pub mod keys;
 pub mod lifecycle;

@@ -1,5 +1,6 @@
 //! What the store hands back: accounts with their credential state, codes, sessions, calls.
 
+use crate::ids::AccountId;
 use time::OffsetDateTime;
 
 use crate::account::Profile;
@@ -35,7 +36,7 @@ impl std::fmt::Debug for CredentialState {
 /// An account as the procedures see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
-    pub id: i64,
+    pub id: AccountId,
     pub profile: Profile,
     pub credentials: Vec<CredentialState>,
     /// Wrong reset codes across all of the account's codes; issuing a code never resets it.
@@ -60,7 +61,7 @@ pub struct ImportedAccount {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredCode {
     pub id: i64,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub channel: CodeChannel,
     pub salt: Vec<u8>,
     pub mac: Vec<u8>,
@@ -73,7 +74,7 @@ pub struct StoredCode {
 /// A code about to be stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewCode {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub channel: CodeChannel,
     pub salt: Vec<u8>,
     pub mac: Vec<u8>,
@@ -85,7 +86,7 @@ pub struct NewCode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResetSession {
     pub id: i64,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub code_id: i64,
     pub expires_at: OffsetDateTime,
     pub open: bool,
@@ -95,7 +96,7 @@ pub struct ResetSession {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Call {
     pub id: String,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub login_id: String,
     pub state: CallState,
     pub pin_tries: u32,

@@ -6,6 +6,7 @@ use reissue_core::account::{
     format_date, parse_date,
 };
 use reissue_core::audit::AuditDraft;
+use reissue_core::ids::AccountId;
 use reissue_core::model::{Account, CredentialState, ImportedAccount};
 use reissue_core::ports::{Accounts, ImportError, StoreError};
 use sqlx::any::AnyRow;
@@ -249,12 +250,17 @@ impl Accounts for SqlStore {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(Some(Account { id, profile, credentials, code_failures: u32::try_from(code_failures).map_err(corrupt)? }))
+        Ok(Some(Account {
+            id: AccountId::new(id),
+            profile,
+            credentials,
+            code_failures: u32::try_from(code_failures).map_err(corrupt)?,
+        }))
     }
 
-    async fn login_id_of(&self, account_id: i64) -> Result<Option<LoginId>, StoreError> {
+    async fn login_id_of(&self, account_id: AccountId) -> Result<Option<LoginId>, StoreError> {
         let r = sqlx::query("SELECT login_id FROM accounts WHERE id = $1")
-            .bind(account_id)
+            .bind(account_id.get())
             .fetch_optional(&self.pool)
             .await
             .map_err(db)?;

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use reissue_core::audit::AuditDraft;
+use reissue_core::ids::AccountId;
 use reissue_core::lifecycle::call::CallEvent;
 use reissue_core::model::{Call, CallState};
 use reissue_core::ports::{
@@ -25,7 +26,7 @@ impl SqlStore {
         let state: String = r.try_get("state").map_err(db)?;
         Ok(Call {
             id: r.try_get("id").map_err(db)?,
-            account_id: r.try_get("account_id").map_err(db)?,
+            account_id: AccountId::new(r.try_get("account_id").map_err(db)?),
             login_id: r.try_get("login_id").map_err(db)?,
             state: CallState::parse(&state).ok_or_else(|| corrupt(format!("call state {state:?}")))?,
             pin_tries: u32::try_from(r.try_get::<i64, _>("pin_tries").map_err(db)?).map_err(corrupt)?,
@@ -44,10 +45,10 @@ impl Calls for SqlStore {
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<VoiceApplicationOutcome, StoreError> {
-        let mut tx = self.account_tx(app.account_id).await?;
+        let mut tx = self.account_tx(app.account_id.get()).await?;
         let count: i64 =
             sqlx::query("SELECT COUNT(*) AS n FROM voice_applications WHERE account_id = $1 AND created_at >= $2")
-                .bind(app.account_id)
+                .bind(app.account_id.get())
                 .bind(ms(app.window_start))
                 .fetch_one(&mut *tx)
                 .await
@@ -61,7 +62,7 @@ impl Calls for SqlStore {
         }
         let live =
             sqlx::query("SELECT id FROM calls WHERE account_id = $1 AND state <> 'ended' AND updated_at >= $2 LIMIT 1")
-                .bind(app.account_id)
+                .bind(app.account_id.get())
                 .bind(ms(app.live_call_cutoff))
                 .fetch_optional(&mut *tx)
                 .await
@@ -77,7 +78,7 @@ impl Calls for SqlStore {
         sqlx::query(
             "INSERT INTO voice_applications (account_id, eligible, call_id, created_at) VALUES ($1, $2, $3, $4)",
         )
-        .bind(app.account_id)
+        .bind(app.account_id.get())
         .bind(i64::from(app.eligible))
         .bind(call_id)
         .bind(ms(now))
@@ -90,7 +91,7 @@ impl Calls for SqlStore {
                     "INSERT INTO calls (id, account_id, state, pin_tries, created_at, updated_at) VALUES ($1, $2, 'pending', 0, $3, $3)",
                 )
                 .bind(&app.call_id)
-                .bind(app.account_id)
+                .bind(app.account_id.get())
                 .bind(ms(now))
                 .execute(&mut *tx)
                 .await
@@ -312,7 +313,7 @@ impl Calls for SqlStore {
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.account_tx(issued.code.account_id).await?;
+        let mut tx = self.account_tx(issued.code.account_id.get()).await?;
         let live = sqlx::query(
             "UPDATE calls SET state = 'code_issued', sealed_code = $2, updated_at = $3 \
              WHERE id = $1 AND state IN ('placed', 'in_progress') RETURNING id",
@@ -329,7 +330,7 @@ impl Calls for SqlStore {
         let unlocked = sqlx::query(
             "UPDATE credentials SET failures = 0 WHERE account_id = $1 AND name = $2 AND locked = 0 RETURNING failures",
         )
-        .bind(issued.code.account_id)
+        .bind(issued.code.account_id.get())
         .bind(&issued.gate_credential)
         .fetch_optional(&mut *tx)
         .await
@@ -339,12 +340,12 @@ impl Calls for SqlStore {
         }
         let c = &issued.code;
         sqlx::query("UPDATE reset_codes SET state = 'void' WHERE account_id = $1 AND state = 'active'")
-            .bind(c.account_id)
+            .bind(c.account_id.get())
             .execute(&mut *tx)
             .await
             .map_err(db)?;
         sqlx::query("UPDATE reset_sessions SET state = 'ended' WHERE account_id = $1 AND state = 'open'")
-            .bind(c.account_id)
+            .bind(c.account_id.get())
             .execute(&mut *tx)
             .await
             .map_err(db)?;
@@ -352,7 +353,7 @@ impl Calls for SqlStore {
             "INSERT INTO reset_codes (account_id, channel, salt, mac, issued_at, expires_at, failures, state) \
              VALUES ($1, $2, $3, $4, $5, $6, 0, 'active')",
         )
-        .bind(c.account_id)
+        .bind(c.account_id.get())
         .bind(c.channel.as_str())
         .bind(c.salt.clone())
         .bind(c.mac.clone())

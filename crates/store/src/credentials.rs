@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use reissue_core::audit::AuditDraft;
+use reissue_core::ids::AccountId;
 use reissue_core::outbox::OutboxMessage;
 use reissue_core::ports::{Attempt, CredentialFailure, Credentials, StoreError};
 use sqlx::Row;
@@ -14,13 +15,14 @@ use crate::{SqlStore, db, ms};
 impl Credentials for SqlStore {
     async fn reserve_credential_attempt(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         credential: &str,
         max_failures: u32,
         now: OffsetDateTime,
         stale_before: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<Attempt, StoreError> {
+        let account_id = account_id.get();
         let mut tx = self.account_tx(account_id).await?;
         if Self::count_attempt(&mut tx, account_id, credential, max_failures, now).await? {
             self.audit(&mut tx, now, &audit.outcome("reserved")).await?;
@@ -36,11 +38,12 @@ impl Credentials for SqlStore {
 
     async fn release_credential_attempt(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         credential: &str,
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<(), StoreError> {
+        let account_id = account_id.get();
         let mut tx = self.account_tx(account_id).await?;
         sqlx::query(
             "UPDATE credentials SET failures = failures - 1 WHERE account_id = $1 AND name = $2 AND failures > 0",
@@ -57,12 +60,13 @@ impl Credentials for SqlStore {
 
     async fn record_credential_failure(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         credential: &str,
         max_failures: u32,
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<CredentialFailure, StoreError> {
+        let account_id = account_id.get();
         let mut tx = self.account_tx(account_id).await?;
         let r = sqlx::query(
             "UPDATE credentials SET locked = CASE WHEN failures >= $3 THEN 1 ELSE locked END \
@@ -86,12 +90,13 @@ impl Credentials for SqlStore {
 
     async fn record_credential_success(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         credential: &str,
         rehash: Option<String>,
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<bool, StoreError> {
+        let account_id = account_id.get();
         let mut tx = self.account_tx(account_id).await?;
         let r = sqlx::query(
             "UPDATE credentials SET failures = 0, hash = COALESCE($3, hash) \
@@ -113,13 +118,14 @@ impl Credentials for SqlStore {
 
     async fn change_credential(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         credential: &str,
         hash: String,
         messages: Vec<OutboxMessage>,
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<bool, StoreError> {
+        let account_id = account_id.get();
         let mut tx = self.account_tx(account_id).await?;
         let r = sqlx::query(
             "UPDATE credentials SET hash = $3, failures = 0, locked = 0, must_change = 0, changed_at = $4, \

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use reissue_core::audit::AuditDraft;
+use reissue_core::ids::AccountId;
 use reissue_core::outbox::OutboxMessage;
 use reissue_core::ports::{IdentityRequests, Initialization, ReminderBuilder, StoreError};
 use sqlx::Row;
@@ -18,11 +19,11 @@ impl IdentityRequests for SqlStore {
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.account_tx(init.account_id).await?;
+        let mut tx = self.account_tx(init.account_id.get()).await?;
         let count: i64 = sqlx::query(
             "SELECT COUNT(*) AS n FROM identity_requests WHERE account_id = $1 AND kind = 'initialization' AND created_at >= $2",
         )
-        .bind(init.account_id)
+        .bind(init.account_id.get())
         .bind(ms(init.window_start))
         .fetch_one(&mut *tx)
         .await
@@ -34,13 +35,13 @@ impl IdentityRequests for SqlStore {
             return Ok(false);
         }
         sqlx::query("INSERT INTO identity_requests (account_id, kind, created_at) VALUES ($1, 'initialization', $2)")
-            .bind(init.account_id)
+            .bind(init.account_id.get())
             .bind(ms(now))
             .execute(&mut *tx)
             .await
             .map_err(db)?;
         sqlx::query("UPDATE credentials SET temp_hash = $3, temp_expires_at = $4 WHERE account_id = $1 AND name = $2")
-            .bind(init.account_id)
+            .bind(init.account_id.get())
             .bind(&init.credential)
             .bind(init.temp_hash)
             .bind(ms(init.expires_at))
@@ -53,14 +54,14 @@ impl IdentityRequests for SqlStore {
 
     async fn record_reminder(
         &self,
-        accounts: Vec<(i64, String)>,
+        accounts: Vec<(AccountId, String)>,
         window_start: OffsetDateTime,
         max_per_window: u32,
         build: ReminderBuilder,
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<Vec<String>, StoreError> {
-        let mut sorted = accounts;
+        let mut sorted: Vec<(i64, String)> = accounts.into_iter().map(|(id, l)| (id.get(), l)).collect();
         sorted.sort();
         let mut tx = self.accounts_tx(sorted.iter().map(|(id, _)| *id).collect()).await?;
         let mut allowed = Vec::new();
@@ -94,12 +95,13 @@ impl IdentityRequests for SqlStore {
 
     async fn promote_temporary(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         credential: &str,
         messages: Vec<OutboxMessage>,
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<bool, StoreError> {
+        let account_id = account_id.get();
         let mut tx = self.account_tx(account_id).await?;
         let r = sqlx::query(
             "UPDATE credentials SET hash = temp_hash, hash_expires_at = temp_expires_at, must_change = 1, \

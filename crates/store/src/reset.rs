@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use reissue_core::account::LoginId;
 use reissue_core::audit::AuditDraft;
+use reissue_core::ids::AccountId;
 use reissue_core::model::{CodeState, ResetSession, StoredCode};
 use reissue_core::ports::{CompletedReset, OpenSession, Resets, StoreError};
 use reissue_core::rules::CodeChannel;
@@ -18,7 +19,7 @@ impl Resets for SqlStore {
         &self,
         login_id: &LoginId,
         channel: CodeChannel,
-    ) -> Result<Option<(i64, u32, Option<StoredCode>)>, StoreError> {
+    ) -> Result<Option<(AccountId, u32, Option<StoredCode>)>, StoreError> {
         let r = sqlx::query(
             "SELECT a.id AS account_id, a.code_failures AS account_failures, c.id AS code_id, c.salt AS salt, c.mac AS mac, \
              c.issued_at AS issued_at, c.expires_at AS expires_at, c.failures AS failures, c.state AS state \
@@ -31,7 +32,7 @@ impl Resets for SqlStore {
         .await
         .map_err(db)?;
         let Some(r) = r else { return Ok(None) };
-        let account_id: i64 = r.try_get("account_id").map_err(db)?;
+        let account_id = AccountId::new(r.try_get("account_id").map_err(db)?);
         let account_failures = u32::try_from(r.try_get::<i64, _>("account_failures").map_err(db)?).map_err(corrupt)?;
         let code = match r.try_get::<Option<i64>, _>("code_id").map_err(db)? {
             None => None,
@@ -56,11 +57,12 @@ impl Resets for SqlStore {
     async fn record_wrong_code(
         &self,
         code_id: i64,
-        account_id: i64,
+        account_id: AccountId,
         max: u32,
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<(), StoreError> {
+        let account_id = account_id.get();
         // Code entries are many and each is small: they go through a group commit of their
         // own, which locks their accounts first, as an account transaction does.
         if let Some(b) = &self.code_batch {
@@ -130,7 +132,7 @@ impl Resets for SqlStore {
         let Some(r) = r else { return Ok(None) };
         Ok(Some(ResetSession {
             id: r.try_get("id").map_err(db)?,
-            account_id: r.try_get("account_id").map_err(db)?,
+            account_id: AccountId::new(r.try_get("account_id").map_err(db)?),
             code_id: r.try_get("code_id").map_err(db)?,
             expires_at: from_ms(r.try_get("expires_at").map_err(db)?)?,
             open: r.try_get::<String, _>("state").map_err(db)? == "open",

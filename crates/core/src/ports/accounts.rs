@@ -1,5 +1,6 @@
 //! Accounts: import and lookup of accounts with their credential state.
 
+use crate::ids::AccountId;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
@@ -32,7 +33,7 @@ pub trait Accounts: Send + Sync {
 
     async fn account(&self, login_id: &LoginId) -> Result<Option<Account>, StoreError>;
 
-    async fn login_id_of(&self, account_id: i64) -> Result<Option<LoginId>, StoreError>;
+    async fn login_id_of(&self, account_id: AccountId) -> Result<Option<LoginId>, StoreError>;
 
     /// Accounts whose registered e-mail is `email`, compared without regard to case.
     async fn accounts_by_email(&self, email: &Email) -> Result<Vec<Account>, StoreError>;

@@ -1,6 +1,7 @@
 //! Credentials: verification attempts counted before the secret is checked, and changes with
 //! the current secret.
 
+use crate::ids::AccountId;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
@@ -32,7 +33,7 @@ pub trait Credentials: Send + Sync {
     /// "in progress" for ever.
     async fn reserve_credential_attempt(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         credential: &str,
         max_failures: u32,
         now: OffsetDateTime,
@@ -44,7 +45,7 @@ pub trait Credentials: Send + Sync {
     /// full), with its audit event.
     async fn release_credential_attempt(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         credential: &str,
         now: OffsetDateTime,
         audit: AuditDraft,
@@ -53,7 +54,7 @@ pub trait Credentials: Send + Sync {
     /// The reserved attempt was wrong: locks the credential when its failures reached `max`.
     async fn record_credential_failure(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         credential: &str,
         max_failures: u32,
         now: OffsetDateTime,
@@ -64,7 +65,7 @@ pub trait Credentials: Send + Sync {
     /// False (nothing changed) when the credential was locked in the meantime.
     async fn record_credential_success(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         credential: &str,
         rehash: Option<String>,
         now: OffsetDateTime,
@@ -75,7 +76,7 @@ pub trait Credentials: Send + Sync {
     /// False (nothing changed) when the credential was locked in the meantime.
     async fn change_credential(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         credential: &str,
         hash: String,
         messages: Vec<OutboxMessage>,

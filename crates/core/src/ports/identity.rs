@@ -1,6 +1,7 @@
 //! Identity requests: password initialization (P5) with its temporary password, and the
 //! login-ID reminder (P6), each under a daily limit per account.
 
+use crate::ids::AccountId;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
@@ -11,7 +12,7 @@ use crate::outbox::OutboxMessage;
 /// A temporary password to store for an account, with its e-mail.
 #[derive(Debug, Clone)]
 pub struct Initialization {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub credential: String,
     pub temp_hash: String,
     pub expires_at: OffsetDateTime,
@@ -39,7 +40,7 @@ pub trait IdentityRequests: Send + Sync {
     /// message `build` makes for their login IDs. Returns the login IDs reminded.
     async fn record_reminder(
         &self,
-        accounts: Vec<(i64, String)>,
+        accounts: Vec<(AccountId, String)>,
         window_start: OffsetDateTime,
         max_per_window: u32,
         build: ReminderBuilder,
@@ -53,7 +54,7 @@ pub trait IdentityRequests: Send + Sync {
     /// gone or the credential is locked.
     async fn promote_temporary(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         credential: &str,
         messages: Vec<crate::outbox::OutboxMessage>,
         now: OffsetDateTime,

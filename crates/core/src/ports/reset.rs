@@ -1,5 +1,6 @@
 //! Resets: code entry, reset sessions, and the completion that sets new credentials.
 
+use crate::ids::AccountId;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
@@ -39,7 +40,7 @@ pub trait Resets: Send + Sync {
         &self,
         login_id: &LoginId,
         channel: CodeChannel,
-    ) -> Result<Option<(i64, u32, Option<StoredCode>)>, StoreError>;
+    ) -> Result<Option<(AccountId, u32, Option<StoredCode>)>, StoreError>;
 
     /// Counts a wrong entry on the code (killing it at `max`) and on the account, with its
     /// audit event. Every failed code entry comes here, with code ID 0 (and account ID 0 for
@@ -47,7 +48,7 @@ pub trait Resets: Send + Sync {
     async fn record_wrong_code(
         &self,
         code_id: i64,
-        account_id: i64,
+        account_id: AccountId,
         max: u32,
         now: OffsetDateTime,
         audit: AuditDraft,

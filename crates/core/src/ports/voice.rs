@@ -1,6 +1,7 @@
 //! Calls: the voice application (P1) and the automated call that checks the cash-card PIN and
 //! speaks the code (P2).
 
+use crate::ids::AccountId;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
@@ -25,7 +26,7 @@ pub enum VoiceApplicationOutcome {
 /// A new voice call and the application that asks for it.
 #[derive(Debug, Clone)]
 pub struct VoiceApplication {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub eligible: bool,
     pub call_id: String,
     pub message: OutboxMessage,

@@ -40,7 +40,8 @@ impl Recovery {
             let (subject, body) = mail::login_id_reminder(&profile, &institution, logins);
             Some(OutboxMessage { idempotency_key: key, body: MessageBody::Email { to, subject, body } })
         });
-        let accounts: Vec<(i64, String)> = matched.iter().map(|a| (a.id, a.profile.login_id.to_string())).collect();
+        let accounts: Vec<(crate::ids::AccountId, String)> =
+            matched.iter().map(|a| (a.id, a.profile.login_id.to_string())).collect();
         // One audit event per request; per-account attribution goes by the first match.
         let audit = requester
             .audit(action, Some(first.profile.login_id.as_str()), "matched")

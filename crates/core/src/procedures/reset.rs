@@ -37,12 +37,12 @@ impl Recovery {
             Some(l) => self.store.code_entry(l, channel).await?,
             None => None,
         };
-        let known_account = found.as_ref().map_or(0, |(id, _, _)| *id);
+        let known_account = found.as_ref().map_or(crate::ids::AccountId::NONE, |(id, _, _)| *id);
         let (Some(login_id), Some((account_id, account_failures, Some(stored))), Some(code)) = (&login_id, found, code)
         else {
             // Spend the same MAC work and the same writes as a real check before answering:
             // the store runs the wrong-code transaction, which here matches no code.
-            let _ = self.keys.code_mac(&[0u8; 16], 0, channel, "0000000000");
+            let _ = self.keys.code_mac(&[0u8; 16], crate::ids::AccountId::NONE, channel, "0000000000");
             let lid = login_id.as_ref().map(LoginId::as_str);
             let max = self.rules.code_max_failures;
             let audit = who.audit(action, lid, "no_active_code");
@@ -186,7 +186,7 @@ impl Recovery {
         Ok(names)
     }
 
-    async fn account_by_id_via_session(&self, account_id: i64) -> Result<Account, RecoveryError> {
+    async fn account_by_id_via_session(&self, account_id: crate::ids::AccountId) -> Result<Account, RecoveryError> {
         // Sessions are keyed by account ID; the store looks accounts up by login ID, which a
         // session's code row carries through its account.
         let login = self.store.login_id_of(account_id).await?.ok_or(RecoveryError::InvalidSession)?;
