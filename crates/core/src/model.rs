@@ -1,6 +1,6 @@
 //! What the store hands back: accounts with their credential state, codes, sessions, calls.
 
-use crate::ids::AccountId;
+use crate::ids::{AccountId, CodeId};
 use time::OffsetDateTime;
 
 use crate::account::Profile;
@@ -60,7 +60,7 @@ pub struct ImportedAccount {
 /// A reset code as stored: a salt and the keyed MAC of the code, never the code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredCode {
-    pub id: i64,
+    pub id: CodeId,
     pub account_id: AccountId,
     pub channel: CodeChannel,
     pub salt: Vec<u8>,
@@ -87,7 +87,7 @@ pub struct NewCode {
 pub struct ResetSession {
     pub id: i64,
     pub account_id: AccountId,
-    pub code_id: i64,
+    pub code_id: CodeId,
     pub expires_at: OffsetDateTime,
     pub open: bool,
 }

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use reissue_core::account::LoginId;
 use reissue_core::audit::AuditDraft;
-use reissue_core::ids::AccountId;
+use reissue_core::ids::{AccountId, CodeId};
 use reissue_core::model::{CodeState, ResetSession, StoredCode};
 use reissue_core::ports::{CompletedReset, OpenSession, Resets, StoreError};
 use reissue_core::rules::CodeChannel;
@@ -39,7 +39,7 @@ impl Resets for SqlStore {
             Some(id) => {
                 let state: String = r.try_get("state").map_err(db)?;
                 Some(StoredCode {
-                    id,
+                    id: CodeId::new(id),
                     account_id,
                     channel,
                     salt: r.try_get("salt").map_err(db)?,
@@ -56,13 +56,13 @@ impl Resets for SqlStore {
 
     async fn record_wrong_code(
         &self,
-        code_id: i64,
+        code_id: CodeId,
         account_id: AccountId,
         max: u32,
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<(), StoreError> {
-        let account_id = account_id.get();
+        let (code_id, account_id) = (code_id.get(), account_id.get());
         // Code entries are many and each is small: they go through a group commit of their
         // own, which locks their accounts first, as an account transaction does.
         if let Some(b) = &self.code_batch {
@@ -81,6 +81,7 @@ impl Resets for SqlStore {
         audit: AuditDraft,
     ) -> Result<bool, StoreError> {
         let OpenSession { code_id, token_mac, max_failures, account_max_failures, expires_at } = open;
+        let code_id = code_id.get();
         let Some(mut tx) =
             self.account_tx_of("SELECT account_id FROM reset_codes WHERE id = $1", Key::Id(code_id)).await?
         else {
@@ -133,7 +134,7 @@ impl Resets for SqlStore {
         Ok(Some(ResetSession {
             id: r.try_get("id").map_err(db)?,
             account_id: AccountId::new(r.try_get("account_id").map_err(db)?),
-            code_id: r.try_get("code_id").map_err(db)?,
+            code_id: CodeId::new(r.try_get("code_id").map_err(db)?),
             expires_at: from_ms(r.try_get("expires_at").map_err(db)?)?,
             open: r.try_get::<String, _>("state").map_err(db)? == "open",
         }))

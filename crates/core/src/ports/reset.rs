@@ -1,6 +1,6 @@
 //! Resets: code entry, reset sessions, and the completion that sets new credentials.
 
-use crate::ids::AccountId;
+use crate::ids::{AccountId, CodeId};
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
@@ -14,7 +14,7 @@ use crate::rules::CodeChannel;
 /// A reset session to open for a right code.
 #[derive(Debug, Clone)]
 pub struct OpenSession {
-    pub code_id: i64,
+    pub code_id: CodeId,
     pub token_mac: Vec<u8>,
     /// The code's limit of wrong entries.
     pub max_failures: u32,
@@ -47,7 +47,7 @@ pub trait Resets: Send + Sync {
     /// an unknown login ID) when there is nothing to count, so that each does the same writes.
     async fn record_wrong_code(
         &self,
-        code_id: i64,
+        code_id: CodeId,
         account_id: AccountId,
         max: u32,
         now: OffsetDateTime,

@@ -46,19 +46,27 @@ impl Recovery {
             let lid = login_id.as_ref().map(LoginId::as_str);
             let max = self.rules.code_max_failures;
             let audit = who.audit(action, lid, "no_active_code");
-            self.store.record_wrong_code(0, known_account, max, now, audit).await?;
+            self.store.record_wrong_code(crate::ids::CodeId::NONE, known_account, max, now, audit).await?;
             return Err(RecoveryError::InvalidCode);
         };
         let login = login_id.as_str().to_owned();
         let matches = self.keys.code_matches(&stored.salt, account_id, channel, code.expose(), &stored.mac);
         let max = self.rules.code_max_failures;
         if !code::usable(stored.state, stored.expires_at, now) {
-            self.store.record_wrong_code(0, account_id, max, now, who.audit(action, Some(&login), "expired")).await?;
+            self.store
+                .record_wrong_code(
+                    crate::ids::CodeId::NONE,
+                    account_id,
+                    max,
+                    now,
+                    who.audit(action, Some(&login), "expired"),
+                )
+                .await?;
             return Err(RecoveryError::InvalidCode);
         }
         if account_failures >= self.rules.account_max_code_failures {
             let audit = who.audit(action, Some(&login), "account_code_limit");
-            self.store.record_wrong_code(0, account_id, max, now, audit).await?;
+            self.store.record_wrong_code(crate::ids::CodeId::NONE, account_id, max, now, audit).await?;
             return Err(RecoveryError::InvalidCode);
         }
         if !matches {
