@@ -54,3 +54,57 @@ impl std::fmt::Display for CodeId {
         self.0.fmt(f)
     }
 }
+
+/// A voice call, named when the application is recorded (`call-` and 24 hex digits). It
+/// travels in the provider's webhook URLs and in the outbox, so it is read back with `parse`,
+/// which refuses anything not of that form.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CallId(String);
+
+impl CallId {
+    /// A fresh call ID from 12 random bytes.
+    pub fn new(random: [u8; 12]) -> Self {
+        Self(format!("call-{}", hex::encode(random)))
+    }
+
+    /// A call ID as it came back from outside (a webhook URL, the outbox), or `None` when it
+    /// is not one.
+    pub fn parse(s: &str) -> Option<Self> {
+        let hex = s.strip_prefix("call-")?;
+        (hex.len() == 24 && hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
+            .then(|| Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for CallId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_id_reads_back_only_in_the_form_it_was_made() {
+        let id = CallId::new([0xab; 12]);
+        assert_eq!(CallId::parse(id.as_str()), Some(id.clone()));
+        for bad in [
+            "",
+            "call-",
+            "call-abc",
+            "CALL-abababababababababababab",
+            "call-ABABABABABABABABABABABAB",
+            "x-abababababababababababab",
+            "call-abababababababababababab/../x",
+        ] {
+            assert_eq!(CallId::parse(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,6 +1,6 @@
 //! What the store hands back: accounts with their credential state, codes, sessions, calls.
 
-use crate::ids::{AccountId, CodeId};
+use crate::ids::{AccountId, CallId, CodeId};
 use time::OffsetDateTime;
 
 use crate::account::Profile;
@@ -95,7 +95,7 @@ pub struct ResetSession {
 /// A voice call with what the dialogue needs to know about its account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Call {
-    pub id: String,
+    pub id: CallId,
     pub account_id: AccountId,
     pub login_id: String,
     pub state: CallState,

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
+use reissue_core::ids::CallId;
 use reissue_core::lifecycle::call::{CallEvent, EndReason, may_still_ring};
 use reissue_core::model::{CallState, OutboxItem};
 use reissue_core::outbox::{MessageBody, OutboxMessage};
@@ -139,6 +140,12 @@ impl Worker {
                 Ok(Outcome::Done)
             }
             MessageBody::PlaceCall { call_id, to } => {
+                let Some(call_id) = CallId::parse(call_id) else {
+                    // Only this server writes these; one it cannot read is dropped, loudly.
+                    tracing::error!("an outbox call names no call this server makes; dropped");
+                    return Ok(Outcome::Done);
+                };
+                let call_id = &call_id;
                 let t = now();
                 let noted =
                     self.store.note_call_attempt(call_id, t).await.map_err(|e| DeliveryError::Other(e.to_string()))?;
@@ -148,9 +155,9 @@ impl Worker {
                     return Ok(Outcome::Done);
                 }
                 let req = CallRequest {
-                    call_id: call_id.clone(),
+                    call_id: call_id.to_string(),
                     to: to.clone(),
-                    answer_url: step_url(&self.public_url, Step::Answer { silent: 0 }, call_id),
+                    answer_url: step_url(&self.public_url, Step::Answer { silent: 0 }, call_id.as_str()),
                     status_url: format!("{}/voice/status?call={call_id}", self.public_url.trim_end_matches('/')),
                 };
                 if !may_still_ring(call.created_at, t, self.call_max_age) {

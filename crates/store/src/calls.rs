@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use reissue_core::audit::AuditDraft;
-use reissue_core::ids::AccountId;
+use reissue_core::ids::{AccountId, CallId};
 use reissue_core::lifecycle::call::CallEvent;
 use reissue_core::model::{Call, CallState};
 use reissue_core::ports::{
@@ -25,7 +25,7 @@ impl SqlStore {
     pub(crate) fn call_from_row(r: &AnyRow) -> Result<Call, StoreError> {
         let state: String = r.try_get("state").map_err(db)?;
         Ok(Call {
-            id: r.try_get("id").map_err(db)?,
+            id: CallId::parse(&r.try_get::<String, _>("id").map_err(db)?).ok_or_else(|| corrupt("a call ID"))?,
             account_id: AccountId::new(r.try_get("account_id").map_err(db)?),
             login_id: r.try_get("login_id").map_err(db)?,
             state: CallState::parse(&state).ok_or_else(|| corrupt(format!("call state {state:?}")))?,
@@ -90,7 +90,7 @@ impl Calls for SqlStore {
                 sqlx::query(
                     "INSERT INTO calls (id, account_id, state, pin_tries, created_at, updated_at) VALUES ($1, $2, 'pending', 0, $3, $3)",
                 )
-                .bind(&app.call_id)
+                .bind(app.call_id.as_str())
                 .bind(app.account_id.get())
                 .bind(ms(now))
                 .execute(&mut *tx)
@@ -107,7 +107,8 @@ impl Calls for SqlStore {
         Ok(outcome)
     }
 
-    async fn call(&self, call_id: &str) -> Result<Option<Call>, StoreError> {
+    async fn call(&self, call_id: &CallId) -> Result<Option<Call>, StoreError> {
+        let call_id = call_id.as_str();
         let r = sqlx::query(AssertSqlSafe(format!(
             "SELECT {CALL_COLUMNS} FROM calls c JOIN accounts a ON a.id = c.account_id WHERE c.id = $1"
         )))
@@ -120,9 +121,10 @@ impl Calls for SqlStore {
 
     async fn note_call_attempt(
         &self,
-        call_id: &str,
+        call_id: &CallId,
         now: OffsetDateTime,
     ) -> Result<Option<(Call, Option<OffsetDateTime>)>, StoreError> {
+        let call_id = call_id.as_str();
         let Some(mut tx) = self.account_tx_of(CALL_ACCOUNT, Key::Text(call_id)).await? else { return Ok(None) };
         let r = sqlx::query(AssertSqlSafe(format!(
             "SELECT {CALL_COLUMNS}, c.place_attempted_at AS place_attempted_at FROM calls c JOIN accounts a ON a.id = c.account_id WHERE c.id = $1"
@@ -144,7 +146,13 @@ impl Calls for SqlStore {
         Ok(Some((call, previous)))
     }
 
-    async fn mark_call_placed(&self, call_id: &str, provider_sid: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+    async fn mark_call_placed(
+        &self,
+        call_id: &CallId,
+        provider_sid: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let call_id = call_id.as_str();
         let Some(mut tx) = self.account_tx_of(CALL_ACCOUNT, Key::Text(call_id)).await? else { return Ok(()) };
         let sql = format!(
             "UPDATE calls SET provider_sid = $2, state = {}, updated_at = $3 WHERE id = $1",
@@ -162,12 +170,13 @@ impl Calls for SqlStore {
 
     async fn record_call_status(
         &self,
-        call_id: &str,
+        call_id: &CallId,
         status: &str,
         event: CallEvent,
         now: OffsetDateTime,
         audit: Option<AuditDraft>,
     ) -> Result<(), StoreError> {
+        let call_id = call_id.as_str();
         let Some(mut tx) = self.account_tx_of(CALL_ACCOUNT, Key::Text(call_id)).await? else {
             // An unknown call changes nothing; what was reported is still recorded.
             if let Some(a) = audit {
@@ -192,13 +201,14 @@ impl Calls for SqlStore {
 
     async fn reserve_pin_try(
         &self,
-        call_id: &str,
+        call_id: &CallId,
         credential: &str,
         limits: PinLimits,
         now: OffsetDateTime,
         stale_before: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<PinTry, StoreError> {
+        let call_id = call_id.as_str();
         let PinLimits { max_failures, max_tries } = limits;
         let Some(mut tx) = self.account_tx_of(CALL_ACCOUNT, Key::Text(call_id)).await? else {
             return Ok(PinTry::CallOver);
@@ -242,11 +252,12 @@ impl Calls for SqlStore {
 
     async fn release_pin_try(
         &self,
-        call_id: &str,
+        call_id: &CallId,
         credential: &str,
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<(), StoreError> {
+        let call_id = call_id.as_str();
         let Some(mut tx) = self.account_tx_of(CALL_ACCOUNT, Key::Text(call_id)).await? else { return Ok(()) };
         let account_id = tx.account_id();
         sqlx::query("UPDATE calls SET pin_tries = pin_tries - 1 WHERE id = $1 AND pin_tries > 0")
@@ -268,12 +279,13 @@ impl Calls for SqlStore {
 
     async fn record_wrong_pin(
         &self,
-        call_id: &str,
+        call_id: &CallId,
         credential: &str,
         max_failures: u32,
         now: OffsetDateTime,
         audit: AuditDraft,
     ) -> Result<WrongPin, StoreError> {
+        let call_id = call_id.as_str();
         let mut tx = self
             .account_tx_of(CALL_ACCOUNT, Key::Text(call_id))
             .await?
@@ -318,7 +330,7 @@ impl Calls for SqlStore {
             "UPDATE calls SET state = 'code_issued', sealed_code = $2, updated_at = $3 \
              WHERE id = $1 AND state IN ('placed', 'in_progress') RETURNING id",
         )
-        .bind(&issued.call_id)
+        .bind(issued.call_id.as_str())
         .bind(issued.sealed_code.clone())
         .bind(ms(now))
         .fetch_optional(&mut *tx)

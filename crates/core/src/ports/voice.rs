@@ -1,7 +1,7 @@
 //! Calls: the voice application (P1) and the automated call that checks the cash-card PIN and
 //! speaks the code (P2).
 
-use crate::ids::AccountId;
+use crate::ids::{AccountId, CallId};
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
@@ -28,7 +28,7 @@ pub enum VoiceApplicationOutcome {
 pub struct VoiceApplication {
     pub account_id: AccountId,
     pub eligible: bool,
-    pub call_id: String,
+    pub call_id: CallId,
     pub message: OutboxMessage,
     pub window_start: OffsetDateTime,
     pub max_per_window: u32,
@@ -66,7 +66,7 @@ pub struct WrongPin {
 /// A new code spoken in a call, with everything that commits with it.
 #[derive(Debug, Clone)]
 pub struct IssuedVoiceCode {
-    pub call_id: String,
+    pub call_id: CallId,
     pub code: NewCode,
     pub sealed_code: Vec<u8>,
     pub gate_credential: String,
@@ -84,25 +84,30 @@ pub trait Calls: Send + Sync {
         audit: AuditDraft,
     ) -> Result<VoiceApplicationOutcome, StoreError>;
 
-    async fn call(&self, call_id: &str) -> Result<Option<Call>, StoreError>;
+    async fn call(&self, call_id: &CallId) -> Result<Option<Call>, StoreError>;
 
     /// Notes that delivery is about to ask the provider to place the call, and returns the
     /// call as it was before, so that a retry after a crash can tell whether the provider
     /// has already been asked.
     async fn note_call_attempt(
         &self,
-        call_id: &str,
+        call_id: &CallId,
         now: OffsetDateTime,
     ) -> Result<Option<(Call, Option<OffsetDateTime>)>, StoreError>;
 
     /// The provider accepted the call.
-    async fn mark_call_placed(&self, call_id: &str, provider_sid: &str, now: OffsetDateTime) -> Result<(), StoreError>;
+    async fn mark_call_placed(
+        &self,
+        call_id: &CallId,
+        provider_sid: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
 
     /// The call's status changed: records `status` and moves its state as the lifecycle says
     /// `event` does (`CallState::moves`). An end clears its sealed code.
     async fn record_call_status(
         &self,
-        call_id: &str,
+        call_id: &CallId,
         status: &str,
         event: crate::lifecycle::call::CallEvent,
         now: OffsetDateTime,
@@ -116,7 +121,7 @@ pub trait Calls: Send + Sync {
     /// is audited with `audit` (outcome `reserved`).
     async fn reserve_pin_try(
         &self,
-        call_id: &str,
+        call_id: &CallId,
         credential: &str,
         limits: PinLimits,
         now: OffsetDateTime,
@@ -128,7 +133,7 @@ pub trait Calls: Send + Sync {
     /// the call's try and the credential's count, with its audit event.
     async fn release_pin_try(
         &self,
-        call_id: &str,
+        call_id: &CallId,
         credential: &str,
         now: OffsetDateTime,
         audit: AuditDraft,
@@ -137,7 +142,7 @@ pub trait Calls: Send + Sync {
     /// The reserved try was wrong: locks the credential when its failures reached `max`.
     async fn record_wrong_pin(
         &self,
-        call_id: &str,
+        call_id: &CallId,
         credential: &str,
         max_failures: u32,
         now: OffsetDateTime,

@@ -8,6 +8,7 @@ use super::{HashPriority, Recovery, RecoveryError, Requester};
 use crate::account::{AccountStatus, LoginId};
 use crate::audit::{Actor, AuditDraft};
 use crate::hashing::{HashError, Verification};
+use crate::ids::CallId;
 use crate::lifecycle::call::{CallEvent, EndReason, ProviderStatus};
 use crate::mail::{self};
 use crate::model::{Account, Call, CallState, NewCode};
@@ -19,7 +20,7 @@ use crate::vault::CredentialRef;
 use crate::voice::{Dialogue, MAX_CODE_HEARINGS, Prompt, Script, Step};
 
 impl Recovery {
-    async fn live_call(&self, call_id: &str) -> Result<Option<(Call, Account)>, RecoveryError> {
+    async fn live_call(&self, call_id: &CallId) -> Result<Option<(Call, Account)>, RecoveryError> {
         let Some(call) = self.store.call(call_id).await? else {
             return Ok(None);
         };
@@ -54,7 +55,7 @@ impl Recovery {
     /// prompts in a row went unanswered.
     pub async fn call_answered(
         &self,
-        call_id: &str,
+        call_id: &CallId,
         silent: u32,
         now: OffsetDateTime,
     ) -> Result<Dialogue, RecoveryError> {
@@ -65,7 +66,7 @@ impl Recovery {
 
     async fn answered(
         &self,
-        call_id: &str,
+        call_id: &CallId,
         call: Call,
         account: Account,
         silent: u32,
@@ -98,7 +99,7 @@ impl Recovery {
     /// The caller keyed in digits for the PIN.
     pub async fn pin_entered(
         &self,
-        call_id: &str,
+        call_id: &CallId,
         digits: SecretString,
         now: OffsetDateTime,
     ) -> Result<Dialogue, RecoveryError> {
@@ -109,7 +110,7 @@ impl Recovery {
 
     async fn pin(
         &self,
-        call_id: &str,
+        call_id: &CallId,
         call: Call,
         account: Account,
         digits: &SecretString,
@@ -234,7 +235,7 @@ impl Recovery {
                         issued_at: now,
                         expires_at: now + self.rules.code_ttl(CodeChannel::Voice),
                     },
-                    sealed_code: self.keys.seal(self.rng.as_ref(), call_id, code.expose()),
+                    sealed_code: self.keys.seal(self.rng.as_ref(), call_id.as_str(), code.expose()),
                     gate_credential: gate,
                     messages,
                 };
@@ -253,7 +254,7 @@ impl Recovery {
     /// The gate credential is locked: say so, end the call, record it.
     async fn end_call_locked(
         &self,
-        call_id: &str,
+        call_id: &CallId,
         login: &str,
         s: Script,
         now: OffsetDateTime,
@@ -280,12 +281,17 @@ impl Recovery {
     }
 
     /// The caller pressed a key after hearing the code `heard` times.
-    pub async fn repeat_requested(&self, call_id: &str, digits: &str, heard: u32) -> Result<Dialogue, RecoveryError> {
+    pub async fn repeat_requested(
+        &self,
+        call_id: &CallId,
+        digits: &str,
+        heard: u32,
+    ) -> Result<Dialogue, RecoveryError> {
         let Some((call, account)) = self.live_call(call_id).await? else { return Ok(Dialogue::hang_up()) };
         let s = Script { lang: account.profile.language };
         let may_repeat = heard < MAX_CODE_HEARINGS && account.profile.status == AccountStatus::Active;
         let sealed = call.sealed_code.as_deref().filter(|_| may_repeat);
-        let prompts = match (digits, call.state, sealed.and_then(|b| self.keys.unseal(call_id, b))) {
+        let prompts = match (digits, call.state, sealed.and_then(|b| self.keys.unseal(call_id.as_str(), b))) {
             ("1", CallState::CodeIssued, Some(code)) => self.speak_code(s, code.expose_secret(), heard + 1),
             _ => vec![Prompt::Say(s.goodbye()), Prompt::Hangup],
         };
@@ -296,7 +302,7 @@ impl Recovery {
     /// call's lifecycle cannot take (about an ended call) changes nothing.
     pub async fn call_status(
         &self,
-        call_id: &str,
+        call_id: &CallId,
         status: ProviderStatus,
         now: OffsetDateTime,
     ) -> Result<(), RecoveryError> {
@@ -321,7 +327,7 @@ impl Recovery {
     /// Ends the call for `reason`; its sealed code goes with it.
     async fn end_call(
         &self,
-        call_id: &str,
+        call_id: &CallId,
         reason: EndReason,
         now: OffsetDateTime,
         audit: Option<AuditDraft>,

@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 
 use super::{Recovery, RecoveryError};
 use crate::audit::AuditEvent;
+use crate::ids::CallId;
 
 impl Recovery {
     /// Whether the database answers.
@@ -39,7 +40,7 @@ impl Recovery {
     /// yet known to the provider (no SID stored) matches any SID.
     pub async fn provider_call_matches(
         &self,
-        call_id: &str,
+        call_id: &CallId,
         provider_sid: Option<&str>,
     ) -> Result<bool, RecoveryError> {
         let call = self.store.call(call_id).await?;

@@ -29,13 +29,18 @@ impl Recovery {
             return Ok(());
         };
         let ineligible = self.voice_ineligibility(&account, now);
-        let call_id = self.key(&["call"]);
+        let mut random = [0u8; 12];
+        self.rng.fill(&mut random);
+        let call_id = crate::ids::CallId::new(random);
         let to = account.profile.phone.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_default();
         let app = VoiceApplication {
             account_id: account.id,
             eligible: ineligible.is_none(),
-            call_id: call_id.clone(),
-            message: OutboxMessage { idempotency_key: call_id.clone(), body: MessageBody::PlaceCall { call_id, to } },
+            message: OutboxMessage {
+                idempotency_key: call_id.to_string(),
+                body: MessageBody::PlaceCall { call_id: call_id.to_string(), to },
+            },
+            call_id,
             window_start: now - Duration::days(1),
             max_per_window: self.rules.voice_applications_per_day,
             live_call_cutoff: now - Duration::seconds(self.rules.call_silence_timeout_secs),

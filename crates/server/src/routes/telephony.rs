@@ -10,6 +10,8 @@ use reissue_delivery::voice::twilio::verify_signature;
 use reissue_delivery::voice::twiml;
 use secrecy::{ExposeSecret, SecretString};
 
+use reissue_core::ids::CallId;
+
 use crate::AppState;
 use crate::error::{ApiError, ErrorCode};
 
@@ -18,7 +20,7 @@ use crate::error::{ApiError, ErrorCode};
 /// only way a handler here sees a request.
 pub struct SignedForm {
     params: Vec<(String, String)>,
-    call_id: String,
+    call_id: CallId,
     uri: Uri,
 }
 
@@ -71,6 +73,9 @@ fn check(state: &AppState, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> Resu
         .ok_or_else(|| {
             ApiError::bad_request(ErrorCode::MissingCall, "the webhook URL has no call parameter").field("call")
         })?;
+    let call_id = CallId::parse(&call_id).ok_or_else(|| {
+        ApiError::bad_request(ErrorCode::MissingCall, "the webhook URL's call parameter names no call").field("call")
+    })?;
     Ok(SignedForm { params, call_id, uri: Uri::default() })
 }
 
@@ -109,7 +114,7 @@ fn twiml_response(state: &AppState, call_id: &str, dialogue: Dialogue) -> Respon
 pub async fn answer(State(state): State<AppState>, form: SignedForm) -> Result<Response, ApiError> {
     let silent = form.count("silent");
     let prompts = state.recovery.call_answered(&form.call_id, silent, state.clock.now()).await?;
-    Ok(twiml_response(&state, &form.call_id, prompts))
+    Ok(twiml_response(&state, form.call_id.as_str(), prompts))
 }
 
 pub async fn pin(State(state): State<AppState>, form: SignedForm) -> Result<Response, ApiError> {
@@ -120,14 +125,14 @@ pub async fn pin(State(state): State<AppState>, form: SignedForm) -> Result<Resp
     let (recovery, call_id, now) = (state.recovery.clone(), form.call_id.clone(), state.clock.now());
     let prompts = super::to_completion(async move { recovery.pin_entered(&call_id, digits, now).await }).await?;
     state.wake.notify_one();
-    Ok(twiml_response(&state, &form.call_id, prompts))
+    Ok(twiml_response(&state, form.call_id.as_str(), prompts))
 }
 
 pub async fn repeat(State(state): State<AppState>, form: SignedForm) -> Result<Response, ApiError> {
     let digits = form.get("Digits").unwrap_or("").to_owned();
     let heard = form.count("heard");
     let prompts = state.recovery.repeat_requested(&form.call_id, &digits, heard).await?;
-    Ok(twiml_response(&state, &form.call_id, prompts))
+    Ok(twiml_response(&state, form.call_id.as_str(), prompts))
 }
 
 pub async fn status(State(state): State<AppState>, form: SignedForm) -> Result<Response, ApiError> {

@@ -7,7 +7,7 @@ use reissue_core::ports::{Accounts, Calls, CompletedReset, IssuedVoiceCode, Open
 use reissue_core::rules::CodeChannel;
 
 use crate::contract;
-use crate::fixtures::{Db, code, draft, email, live_call, t0};
+use crate::fixtures::{Db, call_id, code, draft, email, live_call, t0};
 
 /// Makes every insert into `table` fail where `condition` holds, as a full disk or a lost
 /// connection would fail it half-way through a transaction.
@@ -25,10 +25,10 @@ async fn poison(db: &Db, table: &str, condition: &str) {
 
 async fn a_failed_outbox_write_undoes_the_code_and_its_audit_event(db: &Db) {
     let a = db.account("123456789").await;
-    live_call(db, &a, "call-1").await;
+    live_call(db, &a, &call_id(1)).await;
     poison(db, "outbox", "idempotency_key = 'poisoned-mail'").await;
     let issued = IssuedVoiceCode {
-        call_id: "call-1".into(),
+        call_id: call_id(1),
         code: NewCode {
             account_id: a.id,
             channel: CodeChannel::Voice,
@@ -42,7 +42,7 @@ async fn a_failed_outbox_write_undoes_the_code_and_its_audit_event(db: &Db) {
         messages: vec![email("fine-mail"), email("poisoned-mail")],
     };
     db.store.issue_voice_code(issued, t0(), draft("code_issued")).await.expect_err("the outbox write fails");
-    let call = db.store.call("call-1").await.unwrap().unwrap();
+    let call = db.store.call(&call_id(1)).await.unwrap().unwrap();
     assert_eq!((call.state, call.sealed_code), (CallState::Placed, None), "the call is as it was");
     assert_eq!(db.number("SELECT COUNT(*) FROM reset_codes").await, 0, "no code was stored");
     assert_eq!(db.number("SELECT COUNT(*) FROM outbox WHERE idempotency_key = 'fine-mail'").await, 0);
@@ -52,7 +52,7 @@ contract!(a_failed_outbox_write_undoes_the_code_and_its_audit_event);
 
 async fn a_failed_audit_append_undoes_the_reset_and_its_messages(db: &Db) {
     let a = db.account("123456789").await;
-    let c = code(db, &a, "call-1").await;
+    let c = code(db, &a, &call_id(1)).await;
     let open = OpenSession {
         code_id: c.id,
         token_mac: vec![9; 32],

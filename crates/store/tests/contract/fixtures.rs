@@ -4,6 +4,7 @@ use reissue_core::account::{
     AccountKind, AccountStatus, ChangedAt, Email, Language, LoginId, PersonName, PhoneNumber, Profile,
 };
 use reissue_core::audit::AuditDraft;
+use reissue_core::ids::CallId;
 use reissue_core::model::{Account, ImportedAccount, StoredCode};
 use reissue_core::outbox::{MessageBody, OutboxMessage};
 use reissue_core::ports::Accounts;
@@ -74,13 +75,18 @@ impl Db {
     }
 }
 
+/// The `n`th call of a test.
+pub fn call_id(n: u8) -> CallId {
+    CallId::new([n; 12])
+}
+
 /// Places a call for the account: a voice application, then the provider's acceptance.
-pub async fn live_call(db: &Db, account: &Account, call_id: &str) {
+pub async fn live_call(db: &Db, account: &Account, call_id: &CallId) {
     use reissue_core::ports::{Calls, VoiceApplication, VoiceApplicationOutcome};
     let app = VoiceApplication {
         account_id: account.id,
         eligible: true,
-        call_id: call_id.to_owned(),
+        call_id: call_id.clone(),
         message: email(&format!("place-{call_id}")),
         window_start: t0() - time::Duration::days(1),
         max_per_window: 1000,
@@ -93,17 +99,17 @@ pub async fn live_call(db: &Db, account: &Account, call_id: &str) {
 }
 
 /// Speaks a new code in a new call; returns the stored code.
-pub async fn code(db: &Db, account: &Account, call_id: &str) -> StoredCode {
+pub async fn code(db: &Db, account: &Account, call_id: &CallId) -> StoredCode {
     use reissue_core::model::NewCode;
     use reissue_core::ports::{Calls, IssuedVoiceCode, Resets};
     use reissue_core::rules::CodeChannel;
     live_call(db, account, call_id).await;
     let issued = IssuedVoiceCode {
-        call_id: call_id.to_owned(),
+        call_id: call_id.clone(),
         code: NewCode {
             account_id: account.id,
             channel: CodeChannel::Voice,
-            salt: call_id.as_bytes().to_vec(),
+            salt: call_id.as_str().as_bytes().to_vec(),
             mac: vec![7; 32],
             issued_at: t0(),
             expires_at: t0() + time::Duration::hours(1),

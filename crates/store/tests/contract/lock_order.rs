@@ -4,13 +4,13 @@
 use reissue_core::ports::{CompletedReset, OpenSession, Resets};
 
 use crate::contract;
-use crate::fixtures::{Db, code, draft, email, t0};
+use crate::fixtures::{Db, call_id, code, draft, email, t0};
 
 async fn a_completion_and_a_wrong_code_for_one_account_never_deadlock(db: &Db) {
     let a = db.account("123456789").await;
     let other = db.another_instance().await;
     for i in 0..60 {
-        let c = code(db, &a, &format!("call-{i}")).await;
+        let c = code(db, &a, &call_id(i as u8 + 10)).await;
         let mac = vec![i as u8; 32];
         let open = OpenSession {
             code_id: c.id,

@@ -4,12 +4,12 @@
 use reissue_core::ports::{Calls, Outbox};
 
 use crate::contract;
-use crate::fixtures::{Db, live_call, t0};
+use crate::fixtures::{Db, call_id, live_call, t0};
 
 async fn a_claim_holds_a_message_until_its_lease_ends(db: &Db) {
     let a = db.account("123456789").await;
-    live_call(db, &a, "call-1").await;
-    assert!(db.store.call("call-1").await.unwrap().is_some());
+    live_call(db, &a, &call_id(1)).await;
+    assert!(db.store.call(&call_id(1)).await.unwrap().is_some());
     let lease = time::Duration::seconds(60);
     let claimed = db.store.claim_outbox("w1", 10, t0(), t0() + lease).await.unwrap();
     assert_eq!(claimed.len(), 1);
@@ -37,7 +37,7 @@ contract!(a_claim_holds_a_message_until_its_lease_ends);
 
 async fn a_message_given_up_on_is_never_claimed_again(db: &Db) {
     let a = db.account("123456789").await;
-    live_call(db, &a, "call-1").await;
+    live_call(db, &a, &call_id(1)).await;
     let lease = time::Duration::seconds(60);
     let claimed = db.store.claim_outbox("w1", 10, t0(), t0() + lease).await.unwrap();
     db.store.retry_outbox(claimed[0].id, "w1", "bad address", t0(), true).await.unwrap();
@@ -50,7 +50,7 @@ contract!(a_message_given_up_on_is_never_claimed_again);
 async fn concurrent_claims_never_hand_one_message_to_two_workers(db: &Db) {
     let a = db.account("123456789").await;
     for i in 0..20 {
-        live_call(db, &a, &format!("call-{i}")).await;
+        live_call(db, &a, &call_id(i as u8 + 10)).await;
     }
     let other = db.another_instance().await;
     let lease = t0() + time::Duration::seconds(60);

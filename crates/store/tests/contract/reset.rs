@@ -6,11 +6,11 @@ use reissue_core::ports::{CompletedReset, OpenSession, Resets};
 use reissue_core::rules::CodeChannel;
 
 use crate::contract;
-use crate::fixtures::{Db, code, draft, email, t0};
+use crate::fixtures::{Db, call_id, code, draft, email, t0};
 
 async fn a_new_code_voids_the_earlier_one_and_ends_its_session(db: &Db) {
     let a = db.account("123456789").await;
-    let first = code(db, &a, "call-1").await;
+    let first = code(db, &a, &call_id(1)).await;
     let open = OpenSession {
         code_id: first.id,
         token_mac: vec![1; 32],
@@ -19,7 +19,7 @@ async fn a_new_code_voids_the_earlier_one_and_ends_its_session(db: &Db) {
         expires_at: t0() + time::Duration::minutes(15),
     };
     assert!(db.store.open_reset_session(open, t0(), draft("session")).await.unwrap());
-    let second = code(db, &a, "call-2").await;
+    let second = code(db, &a, &call_id(2)).await;
     assert_ne!(first.id, second.id);
     assert_eq!(db.number("SELECT COUNT(*) FROM reset_codes WHERE state = 'active'").await, 1);
     assert_eq!(
@@ -32,7 +32,7 @@ contract!(a_new_code_voids_the_earlier_one_and_ends_its_session);
 
 async fn concurrent_wrong_codes_count_exactly_up_to_the_limit(db: &Db) {
     let a = db.account("123456789").await;
-    let c = code(db, &a, "call-1").await;
+    let c = code(db, &a, &call_id(1)).await;
     let other = db.another_instance().await;
     let mut tasks = Vec::new();
     for i in 0..40 {
@@ -59,7 +59,7 @@ contract!(concurrent_wrong_codes_count_exactly_up_to_the_limit);
 
 async fn a_completed_reset_spends_its_session_and_code_once(db: &Db) {
     let a = db.account("123456789").await;
-    let c = code(db, &a, "call-1").await;
+    let c = code(db, &a, &call_id(1)).await;
     let open = OpenSession {
         code_id: c.id,
         token_mac: vec![2; 32],
