@@ -265,14 +265,7 @@ impl Calls for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(db)?;
-        sqlx::query(
-            "UPDATE credentials SET failures = failures - 1 WHERE account_id = $1 AND name = $2 AND failures > 0",
-        )
-        .bind(account_id)
-        .bind(credential)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
+        Self::uncount_attempt(&mut tx, account_id, credential).await?;
         self.audit(&mut tx, now, &audit).await?;
         tx.commit().await.map_err(db)
     }
@@ -298,20 +291,7 @@ impl Calls for SqlStore {
             .map_err(db)?
             .try_get("pin_tries")
             .map_err(db)?;
-        let locked = sqlx::query(
-            "UPDATE credentials SET locked = CASE WHEN failures >= $3 THEN 1 ELSE locked END \
-             WHERE account_id = $1 AND name = $2 RETURNING locked",
-        )
-        .bind(account_id)
-        .bind(credential)
-        .bind(i64::from(max_failures))
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db)?
-        .map(|r| r.try_get::<i64, _>("locked").map(|v| v != 0))
-        .transpose()
-        .map_err(db)?
-        .unwrap_or(false);
+        let locked = Self::lock_if_spent(&mut tx, account_id, credential, max_failures).await?.unwrap_or(false);
         let audit =
             audit.detail(serde_json::json!({ "credential": credential, "locked": locked, "call_tries": tries }));
         self.audit(&mut tx, now, &audit).await?;

@@ -45,14 +45,7 @@ impl Credentials for SqlStore {
     ) -> Result<(), StoreError> {
         let account_id = account_id.get();
         let mut tx = self.account_tx(account_id).await?;
-        sqlx::query(
-            "UPDATE credentials SET failures = failures - 1 WHERE account_id = $1 AND name = $2 AND failures > 0",
-        )
-        .bind(account_id)
-        .bind(credential)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
+        Self::uncount_attempt(&mut tx, account_id, credential).await?;
         self.audit(&mut tx, now, &audit).await?;
         tx.commit().await.map_err(db)?;
         Ok(())
@@ -68,20 +61,8 @@ impl Credentials for SqlStore {
     ) -> Result<CredentialFailure, StoreError> {
         let account_id = account_id.get();
         let mut tx = self.account_tx(account_id).await?;
-        let r = sqlx::query(
-            "UPDATE credentials SET locked = CASE WHEN failures >= $3 THEN 1 ELSE locked END \
-             WHERE account_id = $1 AND name = $2 RETURNING locked",
-        )
-        .bind(account_id)
-        .bind(credential)
-        .bind(i64::from(max_failures))
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db)?;
-        let locked = match r {
-            Some(r) => r.try_get::<i64, _>("locked").map_err(db)? != 0,
-            None => true,
-        };
+        // A credential that is gone counts as locked: nothing can be tried on it.
+        let locked = Self::lock_if_spent(&mut tx, account_id, credential, max_failures).await?.unwrap_or(true);
         let audit = if locked { audit.outcome("locked") } else { audit };
         self.audit(&mut tx, now, &audit).await?;
         tx.commit().await.map_err(db)?;
@@ -169,6 +150,44 @@ impl SqlStore {
         .await
         .map_err(db)?;
         Ok(r.is_some())
+    }
+
+    /// Gives back one counted attempt whose secret was never checked.
+    pub(crate) async fn uncount_attempt(
+        tx: &mut sqlx::AnyConnection,
+        account_id: i64,
+        credential: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE credentials SET failures = failures - 1 WHERE account_id = $1 AND name = $2 AND failures > 0",
+        )
+        .bind(account_id)
+        .bind(credential)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    /// A wrong secret was settled: locks the credential when its counted failures reached
+    /// `max_failures`. Whether it is locked now, or `None` when there is no such credential.
+    pub(crate) async fn lock_if_spent(
+        tx: &mut sqlx::AnyConnection,
+        account_id: i64,
+        credential: &str,
+        max_failures: u32,
+    ) -> Result<Option<bool>, StoreError> {
+        let r = sqlx::query(
+            "UPDATE credentials SET locked = CASE WHEN failures >= $3 THEN 1 ELSE locked END \
+             WHERE account_id = $1 AND name = $2 RETURNING locked",
+        )
+        .bind(account_id)
+        .bind(credential)
+        .bind(i64::from(max_failures))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        r.map(|r| r.try_get::<i64, _>("locked").map(|v| v != 0)).transpose().map_err(db)
     }
 
     /// A credential whose counted attempts fill its budget: `Busy` while the newest was

@@ -289,3 +289,15 @@ pub async fn webhook_sink() -> (String, Received) {
     tokio::spawn(async move { axum::serve(listener, app).await });
     (hook, received)
 }
+
+/// The first request the webhook receiver got, waiting up to five seconds for it.
+#[allow(dead_code)]
+pub async fn first_webhook(received: &Received) -> (axum::http::HeaderMap, Vec<u8>) {
+    for _ in 0..100 {
+        if let Some(first) = received.lock().unwrap().first().cloned() {
+            return first;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no webhook arrived");
+}

@@ -526,13 +526,7 @@ async fn a_change_sends_a_signed_webhook_to_the_institution() {
         )
         .await;
     assert_eq!(s, 200);
-    for _ in 0..100 {
-        if !received.lock().unwrap().is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let (headers, body) = received.lock().unwrap().first().cloned().expect("a webhook arrived");
+    let (headers, body) = crate::harness::first_webhook(&received).await;
     let event: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(event["type"], "credentials.changed");
     assert_eq!(event["login_id"], "123456789");
