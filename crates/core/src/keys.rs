@@ -25,6 +25,7 @@ pub struct Keys {
     seal: Sealer,
     fingerprints: MacKey,
     outbox: Sealer,
+    forms: KeyRing<MacKey>,
 }
 
 impl Keys {
@@ -37,7 +38,29 @@ impl Keys {
             seal: Sealer::new("call-seal", masters.map(|m| m.derive("call-seal"))),
             fingerprints: current.derive("identity-fingerprints"),
             outbox: Self::outbox_sealer(masters),
+            forms: masters.map(|m| m.derive("form-tokens")),
         }
+    }
+
+    /// A page form's anti-forgery token: `key ID.MAC` over the form cookie and the form's
+    /// path, base64url, under the newest key.
+    pub fn form_token(&self, cookie: &str, action: &str) -> String {
+        use base64::Engine as _;
+        let (id, key) = self.forms.current();
+        let mac = key.mac(&[b"form", cookie.as_bytes(), action.as_bytes()]);
+        format!("{id}.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac))
+    }
+
+    /// Whether `token` was made by `form_token` for this cookie and path, under any key of
+    /// the ring (constant-time in the MAC).
+    pub fn form_token_ok(&self, cookie: &str, action: &str, token: &str) -> bool {
+        use base64::Engine as _;
+        let Some((id, mac)) = token.split_once('.') else { return false };
+        let Ok(id) = id.parse::<KeyId>() else { return false };
+        let Some(key) = self.forms.get(id) else { return false };
+        let Ok(mac) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(mac) else { return false };
+        let expected = key.mac(&[b"form", cookie.as_bytes(), action.as_bytes()]);
+        !cookie.is_empty() && bool::from(expected.as_slice().ct_eq(mac.as_slice()))
     }
 
     /// A short keyed fingerprint of submitted identity details, so that the audit log can

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod audit;
 pub mod calendar;
+pub mod catalogue;
 pub mod credential;
 pub mod hashing;
 pub mod identity;

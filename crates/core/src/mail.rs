@@ -11,7 +11,9 @@ use crate::calendar::Calendar;
 #[serde(deny_unknown_fields, default)]
 pub struct Institution {
     pub name: String,
-    pub help_desk: String,
+    /// The help desk for each language: seed 000 sends English speakers to "our English help
+    /// desk", so every page, mail and call names the one for the customer's language.
+    pub help_desk: HelpDesks,
     /// An IANA zone name; every date a customer reads, and every calendar day a rule counts,
     /// is in it.
     pub time_zone: Calendar,
@@ -19,11 +21,47 @@ pub struct Institution {
 
 impl Default for Institution {
     fn default() -> Self {
+        Self { name: "reissue demo bank".into(), help_desk: HelpDesks::default(), time_zone: Calendar::default() }
+    }
+}
+
+/// One help desk: the number to call and when it answers, as customers read them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HelpDesk {
+    pub number: String,
+    pub hours: String,
+}
+
+/// The help desk per language.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HelpDesks {
+    pub ja: HelpDesk,
+    pub en: HelpDesk,
+}
+
+impl Default for HelpDesks {
+    fn default() -> Self {
         Self {
-            name: "reissue demo bank".into(),
-            help_desk: "0120-000-000 (9:00-17:00)".into(),
-            time_zone: Calendar::default(),
+            ja: HelpDesk { number: "0120-000-000".into(), hours: "平日 9:00〜17:00".into() },
+            en: HelpDesk { number: "0120-000-001".into(), hours: "weekdays 9:00-17:00 (Japan time)".into() },
         }
+    }
+}
+
+impl HelpDesks {
+    pub fn for_language(&self, lang: Language) -> &HelpDesk {
+        match lang {
+            Language::Ja => &self.ja,
+            Language::En => &self.en,
+        }
+    }
+
+    /// "number (hours)", for a sentence.
+    pub fn line(&self, lang: Language) -> String {
+        let d = self.for_language(lang);
+        format!("{} ({})", d.number, d.hours)
     }
 }
 
@@ -60,7 +98,7 @@ pub fn voice_reset_page(
             format!(
                 "{}\n\n自動音声でお知らせしたリセットコードを、次のページで入力してください。\n\n{url}\n\nリセットコードの有効期限は発行から{valid}（{until}まで）です。\nこのメールにお心当たりがない場合は、ヘルプデスク（{}）までご連絡ください。\n\n{}\n",
                 salutation(p),
-                inst.help_desk,
+                inst.help_desk.line(p.language),
                 inst.name
             ),
         ),
@@ -69,7 +107,7 @@ pub fn voice_reset_page(
             format!(
                 "{}\n\nPlease enter the reset code you heard in the automated call on this page:\n\n{url}\n\nThe code is valid for {valid} from the time of issue (until {until}).\nIf you did not apply for a reset code, please call our help desk at {}.\n\n{}\n",
                 salutation(p),
-                inst.help_desk,
+                inst.help_desk.line(p.language),
                 inst.name
             ),
         ),
@@ -92,7 +130,7 @@ pub fn temporary_password(
             format!(
                 "{}\n\nログインパスワードの初期化を受け付けました。仮パスワードは次のとおりです。\n\n{password}\n\nこの仮パスワードでログインし、すぐに新しいパスワードに変更してください。有効期限は{valid}（{until}まで）です。\n仮パスワードを使うまでは、これまでのパスワードも使えます。\nお心当たりがない場合は、このメールを破棄し、ヘルプデスク（{}）までご連絡ください。\n\n{}\n",
                 salutation(p),
-                inst.help_desk,
+                inst.help_desk.line(p.language),
                 inst.name
             ),
         ),
@@ -101,7 +139,7 @@ pub fn temporary_password(
             format!(
                 "{}\n\nWe received a request to initialize your login password. Your temporary password is:\n\n{password}\n\nSign in with it and change it at once. It is valid for {valid} (until {until}).\nUntil you use it, your previous password keeps working.\nIf you did not ask for this, ignore this e-mail and call our help desk at {}.\n\n{}\n",
                 salutation(p),
-                inst.help_desk,
+                inst.help_desk.line(p.language),
                 inst.name
             ),
         ),
@@ -117,7 +155,7 @@ pub fn login_id_reminder(p: &Profile, inst: &Institution, login_ids: &[String]) 
                 "{}\n\nお客さまのログインIDは次のとおりです。\n\n{}\n\nお心当たりがない場合は、ヘルプデスク（{}）までご連絡ください。\n\n{}\n",
                 salutation(p),
                 login_ids.join("\n"),
-                inst.help_desk,
+                inst.help_desk.line(p.language),
                 inst.name
             ),
         ),
@@ -128,7 +166,7 @@ pub fn login_id_reminder(p: &Profile, inst: &Institution, login_ids: &[String]) 
                 salutation(p),
                 if login_ids.len() == 1 { " is" } else { "s are" },
                 login_ids.join("\n"),
-                inst.help_desk,
+                inst.help_desk.line(p.language),
                 inst.name
             ),
         ),
@@ -145,7 +183,7 @@ pub fn credentials_changed(p: &Profile, inst: &Institution, labels: &[String], a
                 "{}\n\n{when} に、次のパスワード・暗証番号が変更されました。\n\n{}\n\nお心当たりがない場合は、至急ヘルプデスク（{}）までご連絡ください。\n\n{}\n",
                 salutation(p),
                 labels.iter().map(|l| format!("・{l}")).collect::<Vec<_>>().join("\n"),
-                inst.help_desk,
+                inst.help_desk.line(p.language),
                 inst.name
             ),
         ),
@@ -155,7 +193,7 @@ pub fn credentials_changed(p: &Profile, inst: &Institution, labels: &[String], a
                 "{}\n\nThe following were changed at {when}:\n\n{}\n\nIf this was not you, please call our help desk at {} at once.\n\n{}\n",
                 salutation(p),
                 labels.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n"),
-                inst.help_desk,
+                inst.help_desk.line(p.language),
                 inst.name
             ),
         ),

@@ -75,6 +75,10 @@ pub struct ServerConfig {
     pub data_dir: PathBuf,
     /// Addresses of load balancers whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// A theme directory laid over the built-in pages file by file: `templates/*.html`,
+    /// `static/*` (`theme.css` holds the colours, `logo.svg` the logo) and
+    /// `locales/{ja,en}.ftl` (single catalogue entries, also of the e-mails and the call).
+    pub theme_dir: Option<PathBuf>,
 }
 
 impl Default for ServerConfig {
@@ -84,6 +88,7 @@ impl Default for ServerConfig {
             public_url: None,
             data_dir: "reissue-data".into(),
             trusted_proxies: Vec::new(),
+            theme_dir: None,
         }
     }
 }

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use reissue_core::account::{LoginId, format_date};
 use reissue_core::audit::{Actor, AuditDraft, AuditKeys};
+use reissue_core::catalogue::Catalogue;
 use reissue_core::credential::CredentialSet;
 use reissue_core::hashing::{MacKey, SecretHasher};
 use reissue_core::keyring::KeyRing;
@@ -35,6 +36,8 @@ use reissue_delivery::webhook::WebhookSender;
 use reissue_delivery::worker::Worker;
 use reissue_server::background::Background;
 use reissue_server::hashing::BlockingHashing;
+use reissue_server::pages::Site;
+use reissue_server::pages::theme::ThemeFiles;
 use reissue_server::{AppState, Demo, SystemClock};
 use reissue_store::SqlStore;
 use secrecy::{ExposeSecret, SecretString};
@@ -182,6 +185,8 @@ struct Runtime {
     webhook_keys: KeyRing<Vec<u8>>,
     key_files: Vec<KeyFile>,
     audit_keys: Arc<AuditKeys>,
+    /// The pages' templates and static files, built in with `server.theme_dir` laid over them.
+    theme: ThemeFiles,
 }
 
 async fn runtime(config: Config) -> Result<Runtime, String> {
@@ -216,6 +221,8 @@ async fn runtime(config: Config) -> Result<Runtime, String> {
     rng.fill(&mut dummy);
     let dummy_hash = hasher.hash(&SecretString::from(hex::encode(dummy)), rng.as_ref()).map_err(|e| e.to_string())?;
     let public_url = config.public_url();
+    let theme = ThemeFiles::load(config.server.theme_dir.as_deref()).map_err(|e| e.to_string())?;
+    let catalogue = Arc::new(Catalogue::themed(&theme.locales).map_err(|e| format!("theme catalogue {e}"))?);
     let recovery = Arc::new(Recovery::new(RecoveryParts {
         store: store.clone(),
         vault: Arc::new(BuiltInVault::new(hashing.clone())),
@@ -225,11 +232,12 @@ async fn runtime(config: Config) -> Result<Runtime, String> {
         rules: config.rules.clone().with_profile_applied(),
         credentials,
         institution: config.institution.clone(),
+        catalogue,
         public_url,
         webhooks: config.webhooks.iter().map(|w| w.url.clone()).collect(),
         dummy_hash,
     }));
-    Ok(Runtime { config, store, recovery, hasher, masters, webhook_keys, key_files, audit_keys })
+    Ok(Runtime { config, store, recovery, hasher, masters, webhook_keys, key_files, audit_keys, theme })
 }
 
 fn init_logging(config: &Config) {
@@ -479,6 +487,15 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
         trusted_proxies: cfg.server.trusted_proxies.clone(),
         clock: Arc::new(SystemClock),
         background: Background::start(BACKGROUND_WORKERS, BACKGROUND_QUEUE),
+        site: Arc::new(
+            Site::new(
+                rt.theme.clone(),
+                rt.recovery.catalogue().clone(),
+                cfg.institution.clone(),
+                rt.recovery.public_url(),
+            )
+            .map_err(|e| e.to_string())?,
+        ),
     };
     if !demo && cfg.voice.provider == VoiceProviderName::Simulator {
         tracing::warn!("voice.provider is the built-in simulator: calls ring nowhere; configure [voice.twilio]");

@@ -7,6 +7,7 @@ pub mod client;
 pub mod error;
 pub mod hashing;
 pub mod openapi;
+pub mod pages;
 pub mod routes;
 
 use std::sync::Arc;
@@ -46,6 +47,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Where the always-`202` endpoints finish their work after answering.
     pub background: background::Background,
+    /// The customer pages' templates, catalogue and cookie settings.
+    pub site: Arc<pages::Site>,
 }
 
 /// The demo's in-process phone network and mailbox.
@@ -82,23 +85,33 @@ impl Clock for SystemClock {
 /// so that the budget holds across instances. Over budget: `429` with `Retry-After`.
 /// An IPv6 client is counted by its /64 (`ClientIp::budget_key`).
 async fn ip_budget(State(state): State<AppState>, client: ClientIp, req: Request, next: Next) -> Response {
-    let ip = client.budget_key();
-    let t = state.clock.now();
-    let window = t.replace_second(0).and_then(|w| w.replace_nanosecond(0)).unwrap_or(t);
-    match state.recovery.count_client_request(&ip, window).await {
-        Ok(n) if n > state.ip_requests_per_minute => {
+    match over_ip_budget(&state, &client).await {
+        Ok(Some(retry_after)) => {
             let mut e = ApiError::new(
                 axum::http::StatusCode::TOO_MANY_REQUESTS,
                 crate::error::ErrorCode::TooManyRequests,
                 "too many requests from this address; wait and try again",
             );
-            e.retry_after = Some((60 - u64::from(t.second())).max(1));
+            e.retry_after = Some(retry_after);
             e.into_response()
         }
-        Ok(_) => next.run(req).await,
+        Ok(None) => next.run(req).await,
+        Err(()) => ApiError::internal().into_response(),
+    }
+}
+
+/// Counts one request of `client` in the current minute: `Some(seconds until the next
+/// minute)` when it is over the budget, `Err` when the count could not be kept (logged).
+pub(crate) async fn over_ip_budget(state: &AppState, client: &ClientIp) -> Result<Option<u64>, ()> {
+    let ip = client.budget_key();
+    let t = state.clock.now();
+    let window = t.replace_second(0).and_then(|w| w.replace_nanosecond(0)).unwrap_or(t);
+    match state.recovery.count_client_request(&ip, window).await {
+        Ok(n) if n > state.ip_requests_per_minute => Ok(Some((60 - u64::from(t.second())).max(1))),
+        Ok(_) => Ok(None),
         Err(e) => {
             tracing::error!(error = %e, "rate limit store failure");
-            ApiError::internal().into_response()
+            Err(())
         }
     }
 }
@@ -106,10 +119,22 @@ async fn ip_budget(State(state): State<AppState>, client: ClientIp, req: Request
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
-    h.insert("cache-control", HeaderValue::from_static("no-store"));
+    // The pages set their own (static files may be cached); everything else is not stored.
+    h.entry("cache-control").or_insert(HeaderValue::from_static("no-store"));
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     resp
+}
+
+/// A path that does not exist: the JSON error under the API's prefixes, a page in the
+/// browser's language anywhere else.
+async fn not_found(State(state): State<AppState>, visit: pages::Visit, req: Request) -> Response {
+    let path = req.uri().path();
+    if ["/api/", "/voice/", "/demo/"].iter().any(|p| path.starts_with(p)) {
+        ApiError::not_found().into_response()
+    } else {
+        pages::not_found(State(state), visit).await
+    }
 }
 
 /// The whole application.
@@ -123,6 +148,7 @@ pub fn app(state: AppState) -> Router {
         .route_layer(middleware::from_fn_with_state(state.clone(), ip_budget));
     let mut router = Router::new()
         .merge(public)
+        .merge(pages::routes(state.clone()))
         // The integrators' backends call these for every customer from a few addresses: they
         // are behind the integrator token, not the per-IP budget.
         .route("/api/v1/credentials/verify", post(routes::credentials::verify_credential))
@@ -140,7 +166,7 @@ pub fn app(state: AppState) -> Router {
         router = router.merge(routes::demo::routes());
     }
     router
-        .fallback(|| async { ApiError::not_found() })
+        .fallback(not_found)
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(DefaultBodyLimit::max(16 * 1024))
         .layer(middleware::from_fn(security_headers))

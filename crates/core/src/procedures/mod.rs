@@ -142,6 +142,13 @@ pub struct OpenedSession {
     pub credentials: Vec<ResettableCredential>,
 }
 
+/// An open reset session, as its page shows it.
+#[derive(Debug, Clone)]
+pub struct SessionView {
+    pub expires_at: OffsetDateTime,
+    pub credentials: Vec<ResettableCredential>,
+}
+
 /// The answer to a verification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Verified {
@@ -160,6 +167,9 @@ pub struct RecoveryParts {
     pub rules: Rules,
     pub credentials: CredentialSet,
     pub institution: Institution,
+    /// Every text a customer reads or hears, in both languages (a theme's entries laid over
+    /// the built-in ones).
+    pub catalogue: Arc<crate::catalogue::Catalogue>,
     pub public_url: String,
     pub webhooks: Vec<String>,
     /// A hash of a random secret, verified when an account is unknown so that the answer
@@ -178,6 +188,7 @@ pub struct Recovery {
     pub(crate) rules: Rules,
     pub(crate) credentials: CredentialSet,
     pub(crate) institution: Institution,
+    pub(crate) catalogue: Arc<crate::catalogue::Catalogue>,
     pub(crate) public_url: String,
     pub(crate) webhooks: Vec<String>,
     pub(crate) dummy_hash: String,
@@ -213,6 +224,7 @@ impl Recovery {
             rules: p.rules,
             credentials: p.credentials,
             institution: p.institution,
+            catalogue: p.catalogue,
             public_url: p.public_url,
             webhooks: p.webhooks,
             dummy_hash: p.dummy_hash,
@@ -229,6 +241,28 @@ impl Recovery {
 
     pub fn institution(&self) -> &Institution {
         &self.institution
+    }
+
+    /// The message catalogues, shared by the pages, the mails and the call.
+    pub fn catalogue(&self) -> &Arc<crate::catalogue::Catalogue> {
+        &self.catalogue
+    }
+
+    /// The anti-forgery token of a form: bound to the browser's form cookie and to the path
+    /// the form posts to, under a key every instance shares.
+    pub fn form_token(&self, cookie: &str, action: &str) -> String {
+        self.keys.form_token(cookie, action)
+    }
+
+    /// A new random value for a browser's form cookie, to which its form tokens are bound.
+    pub fn fresh_form_cookie(&self) -> String {
+        use secrecy::ExposeSecret as _;
+        crate::secret::random_token(self.rng.as_ref(), "fc").expose_secret().to_owned()
+    }
+
+    /// Whether `token` is the form token for `cookie` and `action` (constant-time).
+    pub fn form_token_ok(&self, cookie: &str, action: &str, token: &str) -> bool {
+        self.keys.form_token_ok(cookie, action, token)
     }
 
     /// The address customers and the telephony provider reach this server at.

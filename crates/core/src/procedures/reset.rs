@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 
 use super::{
     CredentialPolicyView, HashPriority, OpenedSession, Recovery, RecoveryError, Requester, ResettableCredential,
+    SessionView,
 };
 use crate::account::{AccountStatus, LoginId};
 use crate::credential::HolderContext;
@@ -135,22 +136,9 @@ impl Recovery {
         who: &Requester,
         now: OffsetDateTime,
     ) -> Result<Vec<String>, RecoveryError> {
-        // A session opened before the token key was rotated is found under its old key.
-        let mut session = None;
-        for mac in self.keys.token_lookups(token.expose_secret()) {
-            session = self.store.reset_session(&mac).await?;
-            if session.is_some() {
-                break;
-            }
-        }
-        let Some(session) = session.filter(|s| SessionState::of(s.open, s.expires_at, now) == SessionState::Open)
-        else {
+        let Some((session, account)) = self.open_session(token, now).await? else {
             return Err(RecoveryError::InvalidSession);
         };
-        let account = self.account_by_id_via_session(session.account_id).await?;
-        if account.profile.status != AccountStatus::Active {
-            return Err(RecoveryError::InvalidSession);
-        }
         let mut wanted = Vec::new();
         for (name, secret) in &requested {
             let spec = self.credentials.get(name).ok_or_else(|| RecoveryError::UnknownCredential(name.clone()))?;
@@ -192,6 +180,48 @@ impl Recovery {
             return Err(RecoveryError::InvalidSession);
         }
         Ok(names)
+    }
+
+    /// An open reset session as its page shows it: until when it lasts and what may be set
+    /// in it. `None` when the token opens no session (ended, expired, or never issued).
+    pub async fn reset_session_view(
+        &self,
+        token: &SecretString,
+        now: OffsetDateTime,
+    ) -> Result<Option<SessionView>, RecoveryError> {
+        Ok(self.open_session(token, now).await?.map(|(session, account)| SessionView {
+            expires_at: session.expires_at,
+            credentials: self.resettable(&account),
+        }))
+    }
+
+    /// The open session a token names, with its account, if the account is active.
+    async fn open_session(
+        &self,
+        token: &SecretString,
+        now: OffsetDateTime,
+    ) -> Result<Option<(crate::model::ResetSession, Account)>, RecoveryError> {
+        // A session opened before the token key was rotated is found under its old key.
+        let mut session = None;
+        for mac in self.keys.token_lookups(token.expose_secret()) {
+            session = self.store.reset_session(&mac).await?;
+            if session.is_some() {
+                break;
+            }
+        }
+        let Some(session) = session.filter(|s| SessionState::of(s.open, s.expires_at, now) == SessionState::Open)
+        else {
+            return Ok(None);
+        };
+        let account = match self.account_by_id_via_session(session.account_id).await {
+            Ok(a) => a,
+            Err(RecoveryError::InvalidSession) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        if account.profile.status != AccountStatus::Active {
+            return Ok(None);
+        }
+        Ok(Some((session, account)))
     }
 
     async fn account_by_id_via_session(&self, account_id: crate::ids::AccountId) -> Result<Account, RecoveryError> {

@@ -72,14 +72,24 @@ impl Bearer {
 /// Waits until the request's fixed answer time, so that how long an answer takes tells
 /// nothing about the account it concerns. The one sleep of the request path.
 #[allow(clippy::disallowed_methods)]
-async fn answer_at_deadline(started: Instant, deadline_ms: u64) {
+pub(crate) async fn answer_at_deadline(started: Instant, deadline_ms: u64) {
     tokio::time::sleep(Duration::from_millis(deadline_ms).saturating_sub(started.elapsed())).await;
 }
 
-/// The answer of the always-`202` endpoints: the work goes to the bounded background queue
-/// (which wakes the outbox worker when done), and the answer is `202 {"status":"accepted"}` at
-/// the fixed deadline, whatever the work costs or whether it was shed.
+/// The answer of the always-`202` endpoints: `202 {"status":"accepted"}` at the fixed
+/// deadline, whatever the work costs or whether it was shed (see `in_background_at_deadline`).
 async fn accepted_at_deadline<F>(state: &AppState, started: Instant, what: &'static str, work: F) -> Response
+where
+    F: std::future::Future<Output = Result<(), reissue_core::procedures::RecoveryError>> + Send + 'static,
+{
+    in_background_at_deadline(state, started, what, work).await;
+    (StatusCode::ACCEPTED, Json(recovery::Accepted { status: "accepted" })).into_response()
+}
+
+/// Hands `work` to the bounded background queue (which wakes the outbox worker when done) and
+/// returns at the fixed deadline of the always-`202` procedures, so that neither the answer nor
+/// its time says whether anything matched. The API and the pages alike answer after it.
+pub(crate) async fn in_background_at_deadline<F>(state: &AppState, started: Instant, what: &'static str, work: F)
 where
     F: std::future::Future<Output = Result<(), reissue_core::procedures::RecoveryError>> + Send + 'static,
 {
@@ -91,7 +101,6 @@ where
         wake.notify_one();
     });
     answer_at_deadline(started, state.recovery.rules().uniform_response_ms).await;
-    (StatusCode::ACCEPTED, Json(recovery::Accepted { status: "accepted" })).into_response()
 }
 
 /// Runs a procedure that counts an attempt before it checks a secret on a task of its own, so

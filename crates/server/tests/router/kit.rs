@@ -203,11 +203,14 @@ impl Kit {
             rules,
             credentials: CredentialSet::bank_default(),
             institution: Institution::default(),
+            catalogue: Arc::new(reissue_core::catalogue::Catalogue::builtin()),
             public_url: PUBLIC_URL.into(),
             webhooks: vec!["https://hooks.bank.example/reissue".into()],
             dummy_hash: hash("a dummy secret nobody knows"),
         }));
+        let site = Arc::new(reissue_server::pages::Site::builtin(&recovery));
         let state = AppState {
+            site,
             recovery,
             voice_webhook_token: SecretString::from(WEBHOOK_TOKEN),
             ip_requests_per_minute: 1_000_000,

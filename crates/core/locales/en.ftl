@@ -1,0 +1,178 @@
+# The English catalogue. Every text a customer reads or hears in English: the pages, the
+# e-mails and the call. Keys are the same in ja.ftl (a test checks). A theme's locales/en.ftl
+# may replace any entry.
+
+## Every page
+
+language-self = English
+site-skip-to-content = Skip to the main content
+site-language = Language
+site-help-heading = Contact us
+site-help-desk = If you have questions or cannot complete a procedure here, please call our English help desk.
+site-back-to-start = Back to the start page
+form-error-summary = There is a problem
+form-required = Required
+form-show-password = Show
+form-hide-password = Hide
+
+## Pages that say one thing
+
+message-forged-title = This form has expired
+message-forged-body = For your security, we could not accept this form. Nothing was changed. Please open the page again from this site and send the form once more.
+message-too-large-title = The form is too large
+message-too-large-body = What was sent is larger than this form accepts. Nothing was changed.
+message-busy-title = Too many requests
+message-busy-body = We have received too many requests from your network. Nothing was changed. Please try again in { $seconds } seconds.
+message-unavailable-title = Service temporarily unavailable
+message-unavailable-body = We cannot process your request right now. Nothing was changed. Please try again in a few minutes.
+message-not-found-title = Page not found
+message-not-found-body = The page you asked for does not exist. Please check the address, or start again from the start page.
+
+## Start page
+
+start-title = Reset your passwords and PINs
+start-lead = A reset code lets you open a dedicated page where you reset your passwords and PINs. It is not a replacement for your sign-in password, and it becomes invalid once the reset is complete. Reset codes are issued by automated voice message (telephone) or by Japan Post Simplified Registered Mail.
+start-conditions = To use this procedure, all of the following must apply:
+start-voice-heading = Reset code by automated voice message (telephone)
+start-voice-intro = You can apply online. We call your registered phone number, and the automated voice message tells you your reset code after you key in your cash card PIN.
+start-voice-condition-card = You have your cash card in hand.
+start-voice-condition-pin = You know your 4-digit cash card PIN.
+start-voice-condition-email = You have not changed your registered e-mail address and can receive e-mails from us.
+start-voice-condition-phone = You have not changed your registered phone number and can receive calls from us.
+start-voice-validity = The code is valid for { $hours } hours from the time of issue. If you enter a wrong code { $max } times, it becomes invalid.
+start-voice-apply = Apply for a reset code
+start-voice-have-code = I have a reset code from the automated call
+start-postal-heading = Reset code by Japan Post Simplified Registered Mail
+start-postal-intro = If you cannot apply online for a voice message, our help desk can send you a reset code by Japan Post Simplified Registered Mail to your registered address.
+start-postal-condition-name = You have not changed your registered name.
+start-postal-condition-address = You can receive Japan Post Simplified Registered Mail at your registered address.
+start-postal-how = Please call our English help desk ({ $number }) to apply. The letter arrives in about one week, and its code is valid for { $weeks } weeks from the date of issue.
+start-postal-have-code = I have a reset code from a letter
+start-other-heading = Other procedures
+start-initialization-link = Initialize your login password
+start-initialization-when = when you forgot your login password and know your login ID. A temporary password is sent to your registered e-mail address.
+start-reminder-link = Get your login ID by e-mail
+start-reminder-when = when you forgot your login ID.
+start-website-note = Depending on your situation, you may not be able to use these procedures on the website. In that case, please contact our English help desk.
+
+## Apply for a voice reset code (P1)
+
+voice-app-title = Request a password reset code
+voice-steps-label = Steps of the reset by voice message
+voice-step-apply = Apply
+voice-step-call = Receive the call
+voice-step-set = Set new passwords
+voice-app-lead = Enter your login ID and date of birth. We will then call your registered phone number.
+voice-app-before-heading = Before you apply, please check that
+field-login-id = Login ID
+field-login-id-hint = The 9 digits of your login ID.
+field-birth-date = Date of birth
+field-birth-date-hint = In the Western calendar, for example 1980 4 1.
+field-year = Year
+field-month = Month
+field-day = Day
+voice-app-what-next = After you apply, we call your registered phone number. Follow the guidance, key in your 4-digit cash card PIN and press # (hash). The automated voice message tells you your 10-digit reset code, valid for { $hours } hours, and we send you an e-mail with the address of the reset page.
+voice-app-submit = Apply
+voice-sent-title = We have received your application
+voice-sent-body = If the details you entered match our records, we will call your registered phone number shortly.
+voice-sent-call = When you answer, follow the guidance: key in your 4-digit cash card PIN and press # (hash). The automated voice message will tell you your 10-digit reset code.
+voice-sent-mail = We will also send an e-mail with the address of the "Resetting passwords and PINs (by voice message)" page to your registered e-mail address.
+voice-sent-validity = The reset code is valid for { $hours } hours from the time of issue.
+voice-sent-no-call = If no call arrives, please check the details and apply again, or call our English help desk.
+voice-sent-go-reset = Go to the page where you enter the reset code
+
+## Field errors
+
+error-login-id = Enter your login ID as 9 digits.
+error-birth-date = Enter your date of birth as a real date: year in 4 digits, month and day in numbers.
+error-name = Enter your name: family name and given name separated by a space.
+error-phone-country = Enter the country or region as a code such as JP or +81.
+error-phone-number = Enter a phone number that is valid for the country or region, in digits.
+error-email = Enter an e-mail address such as taro@example.jp.
+error-invalid-code = The login ID or the reset code is not correct, or the code is no longer valid. Please check both and try again. After { $max } wrong entries the code becomes invalid and you need to apply for a new one.
+error-session-ended = Your reset session has ended. Nothing was changed. Please enter your login ID and reset code again.
+error-confirm-mismatch = The two entries do not match. Enter the same value in both fields.
+error-nothing-to-change = Enter at least one new password or PIN. Leave a field blank to keep the current one.
+
+## Reset pages (P3)
+
+reset-title-voice = Resetting passwords and PINs (by voice message)
+reset-title-postal = Resetting passwords and PINs (by postal mail)
+reset-steps-label = Steps of the reset
+reset-step-code = Enter the reset code
+reset-step-set = Set new passwords
+reset-step-done = Done
+reset-code-lead-voice = Enter your login ID and the 10-digit reset code you heard in the automated call.
+reset-code-lead-postal = Enter your login ID and the 10-digit reset code written in the letter you received by Japan Post Simplified Registered Mail.
+reset-rule-valid-voice = Reset codes are valid for { $hours } hours from the time of issue. If your code has expired, please apply for a new one.
+reset-rule-valid-postal = Reset codes by postal mail are valid for { $weeks } weeks from the date of issue; the expiry date is written in the letter. If your code has expired, please call our English help desk to apply for a new one.
+reset-rule-postal-only = You can only use this page with a reset code you received by postal mail.
+reset-rule-tries = If you enter a wrong reset code { $max } times, the code becomes invalid and you need to apply for a new one.
+reset-rule-once = A reset code can be used only once and becomes invalid after you reset your passwords or PINs.
+field-reset-code = Reset code
+field-reset-code-hint = { $digits } digits. Spaces and hyphens are fine.
+reset-code-submit = Next
+reset-apply-again = Apply for a new reset code
+reset-set-lead = Enter a new value for each password or PIN you want to change. If you do not wish to change one, leave its fields blank.
+reset-session-until = Please finish by { $until }. After that, you need to enter the reset code again.
+field-new = New { $label }
+field-new-confirm = New { $label } again
+reset-rule-pin = { $min } digits. Not one digit repeated, not consecutive digits, not your date of birth.
+reset-rule-password = { $min } to { $max } characters. Avoid common passwords and your login ID.
+reset-set-submit = Set new passwords and PINs
+reset-done-title = Your passwords and PINs have been reset
+reset-done-body = The procedure is complete. The new passwords and PINs can be used immediately.
+reset-done-changed = What was changed
+reset-done-code-used = Your reset code has been used and is no longer valid.
+reset-done-mail = We have sent a notice of this change to your registered e-mail address.
+
+## Password policy
+
+policy-too-short = Use at least { $min } characters.
+policy-too-long = Use at most { $max } characters.
+policy-not-digits = Use digits only.
+policy-control-characters = Do not use control characters.
+policy-common = This is too common. Choose something harder to guess.
+policy-contains-context = Do not use your login ID or the name of the service.
+policy-repeated-digits = Do not repeat one digit.
+policy-sequential-digits = Do not use consecutive digits such as 1234.
+policy-birth-date = Do not use your date of birth.
+
+## Password initialization (P5) and login-ID notification (P6)
+
+init-title = Initialize your login password
+init-lead = If you have forgotten your login password, enter the login ID, name, phone number and e-mail address registered in your account and press "Initialize". When the details are confirmed, a temporary password is sent to the e-mail address registered to your account.
+init-login-id-hint = The 9 digits of the login ID whose password you forgot. If you have forgotten your login ID, get it by e-mail first.
+field-name = Name
+field-name-hint = Enter a one-byte or two-byte space between family name and given name, e.g. "KOKU Taro" or "Taro KOKU".
+field-phone = Phone number
+field-phone-hint = The phone number registered to your account (for a company or organization, that of the person in charge).
+field-phone-country = Country/Region
+field-phone-country-hint = For example JP or +81.
+field-phone-number = Number
+field-email = E-mail address
+field-email-hint = The e-mail address registered to your account. You cannot register a new e-mail address here.
+init-what-next = When the details match, we send a temporary password to your registered e-mail address. It is valid for { $hours } hours; your current password keeps working until you use it.
+init-submit = Initialize
+identity-precautions = Precautions
+identity-precautions-lead = What to enter depends on whether the account you first opened is for an individual or for a company or organization.
+identity-individual = Individual
+identity-individual-name = In the "Name" field, enter your family name and given name with a space between them.
+identity-individual-phone = In the "Phone number" field, enter the phone number without hyphens (-).
+identity-individual-email = In the "E-mail address" field, enter the e-mail address registered to the account. You cannot register a new e-mail address.
+identity-organization = Company/Organization
+identity-organization-name = In the "Name" field, enter the family name and given name of the person in charge with a space between them.
+identity-organization-phone = In the "Phone number" field, enter the phone number of the person in charge without hyphens (-).
+identity-organization-email = In the "E-mail address" field, enter the e-mail address of the person in charge registered to the account.
+init-forgot-login-id = I have forgotten my login ID
+init-sent-title = We have received your request
+init-sent-body = If the details you entered match an account, we have sent a temporary password to the e-mail address registered to it.
+init-sent-validity = The temporary password is valid for { $hours } hours. Sign in with it and change it at once.
+init-sent-no-mail = If no e-mail arrives, please check the details and try again, or call our English help desk.
+reminder-title = Get your login ID by e-mail
+reminder-lead = Enter the name, phone number and e-mail address registered in your account. When the details are confirmed, we send your login ID to the registered e-mail address.
+reminder-submit = Send my login ID
+reminder-sent-title = We have received your request
+reminder-sent-body = If the details you entered match an account, we have sent its login ID to the e-mail address registered to it.
+reminder-sent-no-mail = If no e-mail arrives, please check the details and try again, or call our English help desk.
+reminder-sent-next = Initialize your login password

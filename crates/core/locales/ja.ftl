@@ -1,0 +1,177 @@
+# 日本語のカタログ。お客さまが日本語で読み、聞くすべての文言（画面、メール、自動音声）。
+# キーは en.ftl と同じです（テストで確かめます）。テーマの locales/ja.ftl で個々の項目を置き換えられます。
+
+## すべての画面
+
+language-self = 日本語
+site-skip-to-content = 本文へ移動
+site-language = 言語
+site-help-heading = お問い合わせ
+site-help-desk = ご不明な点がある場合や、この画面でお手続きができない場合は、ヘルプデスクまでお電話ください。
+site-back-to-start = はじめのページへ戻る
+form-error-summary = 入力内容をご確認ください
+form-required = 必須
+form-show-password = 表示
+form-hide-password = 隠す
+
+## お知らせだけの画面
+
+message-forged-title = このフォームは有効期限が切れています
+message-forged-body = セキュリティのため、このフォームは受け付けられませんでした。何も変更されていません。このサイトのページをもう一度開いてから、送信し直してください。
+message-too-large-title = 送信された内容が大きすぎます
+message-too-large-body = このフォームで受け付けられる大きさを超えています。何も変更されていません。
+message-busy-title = アクセスが集中しています
+message-busy-body = お使いのネットワークからのリクエストが多すぎます。何も変更されていません。{ $seconds }秒ほどたってから、もう一度お試しください。
+message-unavailable-title = ただいまご利用いただけません
+message-unavailable-body = ただいまお手続きを受け付けられません。何も変更されていません。しばらくたってから、もう一度お試しください。
+message-not-found-title = ページが見つかりません
+message-not-found-body = お探しのページはありません。アドレスをご確認いただくか、はじめのページからお進みください。
+
+## はじめのページ
+
+start-title = パスワード・暗証番号の再設定
+start-lead = リセットコードは、パスワード・暗証番号を再設定する専用ページに進むためのコードです。ログインパスワードの代わりにはならず、再設定が完了すると無効になります。リセットコードは、自動音声（電話）または日本郵便の簡易書留で発行します。
+start-conditions = このお手続きには、次のすべてを満たしている必要があります。
+start-voice-heading = 自動音声（電話）でリセットコードを受け取る
+start-voice-intro = インターネットでお申し込みいただけます。ご登録の電話番号にお電話し、キャッシュカードの暗証番号を入力いただくと、自動音声でリセットコードをお知らせします。
+start-voice-condition-card = キャッシュカードがお手元にある。
+start-voice-condition-pin = キャッシュカードの暗証番号（4桁）がわかる。
+start-voice-condition-email = ご登録のメールアドレスを変更しておらず、当行からのメールを受信できる。
+start-voice-condition-phone = ご登録の電話番号を変更しておらず、当行からの電話を受けられる。
+start-voice-validity = リセットコードの有効期限は発行から{ $hours }時間です。{ $max }回続けて間違えるとリセットコードは無効になります。
+start-voice-apply = リセットコードを申し込む
+start-voice-have-code = 自動音声でリセットコードを受け取った方
+start-postal-heading = 簡易書留でリセットコードを受け取る
+start-postal-intro = 自動音声でのお申し込みができない場合は、ヘルプデスクが、ご登録の住所へ日本郵便の簡易書留でリセットコードをお送りします。
+start-postal-condition-name = ご登録のお名前を変更していない。
+start-postal-condition-address = ご登録の住所で簡易書留を受け取れる。
+start-postal-how = お申し込みはヘルプデスク（{ $number }）へお電話ください。お申し込みから1週間ほどで届きます。リセットコードの有効期限は発行日から{ $weeks }週間です。
+start-postal-have-code = 郵便でリセットコードを受け取った方
+start-other-heading = そのほかのお手続き
+start-initialization-link = ログインパスワードの初期化
+start-initialization-when = ログインIDはわかるが、ログインパスワードを忘れた場合。ご登録のメールアドレスに仮パスワードをお送りします。
+start-reminder-link = ログインIDのお知らせ
+start-reminder-when = ログインIDを忘れた場合。
+start-website-note = ご利用状況によっては、ウェブサイトからお手続きいただけない場合があります。その場合はヘルプデスクへお問い合わせください。
+
+## 自動音声のリセットコードのお申し込み（P1）
+
+voice-app-title = リセットコードのお申し込み
+voice-steps-label = 自動音声による再設定の手順
+voice-step-apply = お申し込み
+voice-step-call = お電話の受信
+voice-step-set = 再設定
+voice-app-lead = ログインIDと生年月日を入力してください。お申し込み後、ご登録の電話番号にお電話します。
+voice-app-before-heading = お申し込みの前にご確認ください
+field-login-id = ログインID
+field-login-id-hint = 9桁の数字です。
+field-birth-date = 生年月日
+field-birth-date-hint = 西暦で入力してください（例：1980年4月1日）。
+field-year = 年
+field-month = 月
+field-day = 日
+voice-app-what-next = お申し込み後、ご登録の電話番号にお電話します。ガイダンスに従ってキャッシュカードの暗証番号4桁を入力し、最後に「#（シャープ）」を押してください。自動音声で10桁のリセットコード（有効期限{ $hours }時間）をお知らせし、リセットページのURLをメールでお送りします。
+voice-app-submit = 申し込む
+voice-sent-title = お申し込みを受け付けました
+voice-sent-body = ご入力の内容が登録内容と一致した場合、まもなくご登録の電話番号にお電話します。
+voice-sent-call = お電話に出たら、ガイダンスに従ってキャッシュカードの暗証番号4桁を入力し、最後に「#（シャープ）」を押してください。自動音声で10桁のリセットコードをお知らせします。
+voice-sent-mail = あわせて「パスワード・暗証番号の再設定（自動音声）」ページのURLを、ご登録のメールアドレスにお送りします。
+voice-sent-validity = リセットコードの有効期限は発行から{ $hours }時間です。
+voice-sent-no-call = お電話がない場合は、入力内容をご確認のうえもう一度お申し込みいただくか、ヘルプデスクへお問い合わせください。
+voice-sent-go-reset = リセットコードを入力するページへ
+
+## 入力の誤り
+
+error-login-id = ログインIDを9桁の数字で入力してください。
+error-birth-date = 生年月日を正しい日付で入力してください（年は西暦4桁、月・日は数字）。
+error-name = お名前を、姓と名の間にスペースを入れて入力してください。
+error-phone-country = 国・地域を「JP」や「+81」のように入力してください。
+error-phone-number = 国・地域に合った電話番号を数字で入力してください。
+error-email = メールアドレスを「taro@example.jp」のように入力してください。
+error-invalid-code = ログインIDまたはリセットコードが正しくないか、リセットコードの有効期限が切れています。どちらもご確認のうえ、もう一度入力してください。{ $max }回間違えるとリセットコードは無効になり、あらためてお申し込みが必要です。
+error-session-ended = 再設定の受付時間が終了しました。何も変更されていません。ログインIDとリセットコードをもう一度入力してください。
+error-confirm-mismatch = 2つの入力内容が一致しません。同じ内容を入力してください。
+error-nothing-to-change = 新しいパスワード・暗証番号を1つ以上入力してください。変更しないものは空欄のままにしてください。
+
+## 再設定（P3）
+
+reset-title-voice = パスワード・暗証番号の再設定（自動音声）
+reset-title-postal = パスワード・暗証番号の再設定（郵送）
+reset-steps-label = 再設定の手順
+reset-step-code = リセットコードの入力
+reset-step-set = 新しいパスワードの設定
+reset-step-done = 完了
+reset-code-lead-voice = ログインIDと、自動音声でお知らせした10桁のリセットコードを入力してください。
+reset-code-lead-postal = ログインIDと、簡易書留でお届けした書面に記載の10桁のリセットコードを入力してください。
+reset-rule-valid-voice = リセットコードの有効期限は発行から{ $hours }時間です。有効期限が切れた場合は、あらためてお申し込みください。
+reset-rule-valid-postal = 郵送のリセットコードの有効期限は発行日から{ $weeks }週間で、書面にも記載しています。有効期限が切れた場合は、ヘルプデスクへお申し込みください。
+reset-rule-postal-only = このページは、郵送でリセットコードを受け取った方だけがご利用いただけます。
+reset-rule-tries = リセットコードを{ $max }回間違えると無効になり、あらためてお申し込みが必要です。
+reset-rule-once = リセットコードは1回だけ使え、パスワード・暗証番号の再設定が完了すると無効になります。
+field-reset-code = リセットコード
+field-reset-code-hint = { $digits }桁の数字です。スペースやハイフンが入っていてもかまいません。
+reset-code-submit = 次へ
+reset-apply-again = リセットコードをあらためて申し込む
+reset-set-lead = 変更するパスワード・暗証番号の欄に、新しい内容を入力してください。変更しないものは空欄のままにしてください。
+reset-session-until = { $until }までに設定を完了してください。それを過ぎると、リセットコードの入力からやり直しになります。
+field-new = 新しい{ $label }
+field-new-confirm = 新しい{ $label }（確認のためもう一度）
+reset-rule-pin = 数字{ $min }桁。同じ数字の繰り返し、連続した数字、生年月日は使えません。
+reset-rule-password = { $min }～{ $max }文字。よく使われるパスワードやログインIDは避けてください。
+reset-set-submit = 設定する
+reset-done-title = パスワード・暗証番号を再設定しました
+reset-done-body = お手続きが完了しました。新しいパスワード・暗証番号はすぐにご利用いただけます。
+reset-done-changed = 変更した項目
+reset-done-code-used = リセットコードは使用済みとなり、無効になりました。
+reset-done-mail = 変更のお知らせを、ご登録のメールアドレスにお送りしました。
+
+## パスワードの決まり
+
+policy-too-short = { $min }文字以上にしてください。
+policy-too-long = { $max }文字以内にしてください。
+policy-not-digits = 数字だけで入力してください。
+policy-control-characters = 制御文字は使えません。
+policy-common = よく使われていて推測されやすい内容です。別の内容にしてください。
+policy-contains-context = ログインIDやサービス名は使えません。
+policy-repeated-digits = 同じ数字の繰り返しは使えません。
+policy-sequential-digits = 「1234」のような連続した数字は使えません。
+policy-birth-date = 生年月日は使えません。
+
+## ログインパスワードの初期化（P5）とログインIDのお知らせ（P6）
+
+init-title = ログインパスワードの初期化
+init-lead = ログインパスワードをお忘れの場合は、口座にご登録のログインID、お名前、電話番号、メールアドレスを入力して「初期化する」を押してください。入力内容が確認できると、ご登録のメールアドレスに初期化したパスワード（仮パスワード）をお送りします。
+init-login-id-hint = パスワードを忘れた口座のログインID（9桁）です。ログインIDもお忘れの場合は、先に「ログインIDのお知らせ」をご利用ください。
+field-name = お名前
+field-name-hint = 姓と名の間に全角または半角のスペースを入れてください（例：「国 太郎」「KOKU Taro」）。
+field-phone = 電話番号
+field-phone-hint = 口座にご登録の電話番号です（法人・団体の場合はご担当者の電話番号）。
+field-phone-country = 国・地域
+field-phone-country-hint = 例：JP、+81
+field-phone-number = 番号
+field-email = メールアドレス
+field-email-hint = 口座にご登録のメールアドレスです。ここで新しいメールアドレスを登録することはできません。
+init-what-next = 入力内容が確認できると、ご登録のメールアドレスに仮パスワードをお送りします。有効期限は{ $hours }時間です。仮パスワードを使うまでは、これまでのパスワードもお使いいただけます。
+init-submit = 初期化する
+identity-precautions = ご注意
+identity-precautions-lead = 入力する内容は、最初に開設した口座が個人か、法人・団体かによって異なります。
+identity-individual = 個人のお客さま
+identity-individual-name = 「お名前」欄には、姓と名の間にスペースを入れて入力してください。
+identity-individual-phone = 「電話番号」欄には、ハイフン（-）を入れずに入力してください。
+identity-individual-email = 「メールアドレス」欄には、口座にご登録のメールアドレスを入力してください。新しいメールアドレスは登録できません。
+identity-organization = 法人・団体のお客さま
+identity-organization-name = 「お名前」欄には、ご担当者の姓と名の間にスペースを入れて入力してください。
+identity-organization-phone = 「電話番号」欄には、ご担当者の電話番号をハイフン（-）を入れずに入力してください。
+identity-organization-email = 「メールアドレス」欄には、口座にご登録のご担当者のメールアドレスを入力してください。
+init-forgot-login-id = ログインIDを忘れた方
+init-sent-title = 受け付けました
+init-sent-body = ご入力の内容が口座の登録内容と一致した場合、ご登録のメールアドレスに仮パスワードをお送りしました。
+init-sent-validity = 仮パスワードの有効期限は{ $hours }時間です。仮パスワードでログインし、すぐに新しいパスワードに変更してください。
+init-sent-no-mail = メールが届かない場合は、入力内容をご確認のうえもう一度お試しいただくか、ヘルプデスクへお問い合わせください。
+reminder-title = ログインIDのお知らせ
+reminder-lead = 口座にご登録のお名前、電話番号、メールアドレスを入力してください。入力内容が確認できると、ご登録のメールアドレスにログインIDをお送りします。
+reminder-submit = ログインIDを送る
+reminder-sent-title = 受け付けました
+reminder-sent-body = ご入力の内容が口座の登録内容と一致した場合、ご登録のメールアドレスにログインIDをお送りしました。
+reminder-sent-no-mail = メールが届かない場合は、入力内容をご確認のうえもう一度お試しいただくか、ヘルプデスクへお問い合わせください。
+reminder-sent-next = ログインパスワードの初期化へ
