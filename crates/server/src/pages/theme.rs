@@ -162,3 +162,118 @@ fn entries(dir: &Path) -> Result<Vec<(PathBuf, String)>, ThemeError> {
     out.sort();
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reissue_core::catalogue::Catalogue;
+
+    /// A template with its template tags, expressions and comments taken out: what it would
+    /// show whatever the catalogue says.
+    fn without_template_code(text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(at) = rest.find(['{']) {
+            out.push_str(&rest[..at]);
+            let tail = &rest[at..];
+            let close = match tail.get(..2) {
+                Some("{{") => "}}",
+                Some("{%") => "%}",
+                Some("{#") => "#}",
+                _ => {
+                    out.push('{');
+                    rest = &tail[1..];
+                    continue;
+                }
+            };
+            let end = tail.find(close).expect("closed template tag");
+            rest = &tail[end + 2..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// The text between tags, and the values of the attributes a person reads or hears.
+    fn readable_parts(html: &str) -> Vec<String> {
+        let mut parts = Vec::new();
+        let mut rest = html;
+        while let Some(open) = rest.find('<') {
+            parts.push(rest[..open].to_owned());
+            let close = rest[open..].find('>').map_or(rest.len(), |c| open + c + 1);
+            let tag = &rest[open..close];
+            for attr in ["alt=\"", "title=\"", "placeholder=\"", "aria-label=\"", "value=\""] {
+                // A hidden field's value is for the server, not for a person.
+                if attr == "value=\"" && tag.contains("type=\"hidden\"") {
+                    continue;
+                }
+                if let Some(a) = tag.find(attr) {
+                    let v = &tag[a + attr.len()..];
+                    parts.push(v[..v.find('"').unwrap_or(v.len())].to_owned());
+                }
+            }
+            rest = &rest[close.min(rest.len())..];
+        }
+        parts.push(rest.to_owned());
+        parts
+    }
+
+    #[test]
+    fn no_template_holds_literal_prose() {
+        for (name, bytes) in BUILTIN_TEMPLATES {
+            let text = String::from_utf8_lossy(bytes);
+            let html = without_template_code(&text);
+            for part in readable_parts(&html) {
+                // Only the doctype keyword may be letters outside the catalogue.
+                let words: String = part.replace("doctype html", "").chars().filter(|c| c.is_alphabetic()).collect();
+                assert!(words.is_empty(), "{name} shows {part:?} outside the catalogue");
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_a_template_uses_is_in_both_catalogues() {
+        let catalogue = Catalogue::builtin();
+        let mut checked = 0;
+        for (name, bytes) in BUILTIN_TEMPLATES {
+            let text = String::from_utf8_lossy(bytes);
+            for quote in ['"', '\''] {
+                let opener = format!("t({quote}");
+                let mut rest = text.as_ref();
+                while let Some(at) = rest.find(&opener) {
+                    let tail = &rest[at + opener.len()..];
+                    let end = tail.find(quote).unwrap();
+                    let key = &tail[..end];
+                    // A key completed by the page (`"reset-title-" ~ channel`) stands for
+                    // each of its completions.
+                    let keys: Vec<String> = if key.ends_with('-') {
+                        ["voice", "postal"].iter().map(|c| format!("{key}{c}")).collect()
+                    } else {
+                        vec![key.to_owned()]
+                    };
+                    for k in keys {
+                        for lang in [Language::Ja, Language::En] {
+                            assert!(catalogue.has(lang, &k), "{name} uses {k}, missing in {}", lang.as_str());
+                        }
+                        checked += 1;
+                    }
+                    rest = &tail[end..];
+                }
+            }
+        }
+        assert!(checked > 100, "the scan found the keys ({checked})");
+    }
+
+    #[test]
+    fn a_theme_directory_replaces_files_one_by_one_and_a_bad_one_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("static")).unwrap();
+        std::fs::write(dir.path().join("static/theme.css"), ":root { --brand: #123456; }").unwrap();
+        let files = ThemeFiles::load(Some(dir.path())).unwrap();
+        assert_eq!(files.statics["theme.css"].bytes, b":root { --brand: #123456; }");
+        assert_eq!(files.statics["style.css"].bytes, ThemeFiles::builtin().statics["style.css"].bytes, "the rest stay");
+
+        std::fs::write(dir.path().join("static/notes.txt"), "x").unwrap();
+        let e = ThemeFiles::load(Some(dir.path())).unwrap_err();
+        assert!(e.path.ends_with("static/notes.txt"), "{e}");
+    }
+}

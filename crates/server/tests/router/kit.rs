@@ -33,12 +33,12 @@ use time::{Duration, OffsetDateTime};
 use tower::ServiceExt;
 
 pub const LOGIN: &str = "987654321";
-const BIRTH: &str = "1975-11-30";
+pub const BIRTH: &str = "1975-11-30";
 pub const PIN: &str = "7351";
 pub const PASSWORD: &str = "lantern harbour mist";
 const MASTER: [u8; 32] = [7; 32];
 const WEBHOOK_TOKEN: &str = "router-test-webhook-token";
-const PUBLIC_URL: &str = "https://reissue.bank.example";
+pub const PUBLIC_URL: &str = "https://reissue.bank.example";
 pub const ADMIN_TOKEN: &str = "router-test-admin-token";
 
 fn masters() -> KeyRing<MacKey> {
@@ -121,24 +121,29 @@ impl Kit {
     /// A fresh router with one English-speaking account holding a login password and a
     /// cash-card PIN, under `rules`.
     pub async fn new(rules: Rules) -> Self {
-        Self::build(rules, None, None, None).await
+        Self::build(rules, None, None, None, 1_000_000).await
     }
 
     /// The same, with credentials checked and written by the vault `make` builds (given the
     /// built-in hashing, for what it does not hold itself).
     pub async fn with_vault(rules: Rules, make: MakeVault) -> Self {
-        Self::build(rules, None, None, Some(make)).await
+        Self::build(rules, None, None, Some(make), 1_000_000).await
     }
 
     /// The same, with every hash taking at least `delay` (so a test can drop a request while
     /// its secret is being checked).
     pub async fn with_slow_hashing(rules: Rules, delay: std::time::Duration) -> Self {
-        Self::build(rules, Some(delay), None, None).await
+        Self::build(rules, Some(delay), None, None, 1_000_000).await
     }
 
     /// The same, with checks failing with `failure` while `failing` is set.
     pub async fn with_failing_hashing(rules: Rules, failing: Arc<AtomicBool>, failure: fn() -> HashError) -> Self {
-        Self::build(rules, None, Some((failing, failure)), None).await
+        Self::build(rules, None, Some((failing, failure)), None, 1_000_000).await
+    }
+
+    /// The same, with a per-IP budget of `per_minute` requests.
+    pub async fn with_ip_budget(rules: Rules, per_minute: u32) -> Self {
+        Self::build(rules, None, None, None, per_minute).await
     }
 
     async fn build(
@@ -146,6 +151,7 @@ impl Kit {
         delay: Option<std::time::Duration>,
         failing: Option<Injected>,
         vault: Option<MakeVault>,
+        ip_budget: u32,
     ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("reissue.db").display());
@@ -213,7 +219,7 @@ impl Kit {
             site,
             recovery,
             voice_webhook_token: SecretString::from(WEBHOOK_TOKEN),
-            ip_requests_per_minute: 1_000_000,
+            ip_requests_per_minute: ip_budget,
             demo: None,
             metrics: None,
             wake: Arc::new(tokio::sync::Notify::new()),

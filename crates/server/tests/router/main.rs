@@ -9,4 +9,5 @@
 mod attempts;
 mod expiry;
 mod kit;
+mod pages;
 mod vault;
