@@ -375,7 +375,12 @@ pub fn see_other(to: &str, cookies: &CookieJar) -> Response {
 async fn page_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let is_static = req.uri().path().starts_with("/static/");
     let mut resp = next.run(req).await;
-    let h = resp.headers_mut();
+    set_page_headers(resp.headers_mut(), state.site.secure, is_static);
+    resp
+}
+
+/// The headers of `page_headers`, for answers made outside the pages' router (the 404 page).
+pub fn set_page_headers(h: &mut axum::http::HeaderMap, secure: bool, is_static: bool) {
     h.insert(
         "content-security-policy",
         HeaderValue::from_static(
@@ -388,12 +393,11 @@ async fn page_headers(State(state): State<AppState>, req: Request, next: Next) -
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
-    if state.site.secure {
+    if secure {
         h.insert("strict-transport-security", HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
     let cache = if is_static { "public, max-age=3600" } else { "no-store" };
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    resp
 }
 
 /// Form posts count toward the per-IP budget; showing a page or its style sheet does not
@@ -436,7 +440,9 @@ async fn page_budget(State(state): State<AppState>, client: ClientIp, req: Reque
 
 /// The page for a path that does not exist.
 pub async fn not_found(State(state): State<AppState>, visit: Visit) -> Response {
-    message(&state, &visit, StatusCode::NOT_FOUND, "message-not-found-title", "message-not-found-body")
+    let mut resp = message(&state, &visit, StatusCode::NOT_FOUND, "message-not-found-title", "message-not-found-body");
+    set_page_headers(resp.headers_mut(), state.site.secure, false);
+    resp
 }
 
 /// Every page, with its headers and the budget on its posts.

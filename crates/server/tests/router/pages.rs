@@ -206,6 +206,10 @@ async fn static_files_are_served_from_the_binary_and_may_be_cached() {
     let missing = b.get("/no-such-page").await;
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("ページが見つかりません"), "{}", missing.body);
+    assert!(missing.header("content-security-policy").contains("frame-ancestors 'none'"));
+    let api = b.get("/api/v1/nothing").await;
+    assert_eq!(api.status, 404);
+    assert!(api.body.starts_with('{'), "the API's JSON error under /api/: {}", api.body);
 }
 
 #[tokio::test(flavor = "multi_thread")]
