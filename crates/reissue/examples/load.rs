@@ -2,7 +2,7 @@
 //! server and prints one JSON line with throughput, latency percentiles and the server's peak
 //! memory.
 //!
-//! `load --url URL --scenario wrong_code|verify_password|voice_application --accounts N
+//! `load --url URL --scenario wrong_code|verify_password|voice_application|page_view|page_wrong_code --accounts N
 //!       [--connections 64] [--seconds 10] [--token T] [--password P] [--pid PID] [--phc PHC]`
 #![allow(clippy::disallowed_methods)] // A load generator times requests with the wall clock.
 
@@ -103,6 +103,24 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
     (sorted[i] as f64 / 1000.0 * 100.0).round() / 100.0
 }
 
+/// The form cookie and the form token a page gives a new browser.
+async fn form_of(client: &reqwest::Client, url: &str) -> Option<(String, String)> {
+    let r = client.get(url).send().await.ok()?;
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.contains("reissue-form="))?
+        .split(';')
+        .next()?
+        .to_owned();
+    let body = r.text().await.ok()?;
+    let at = body.find(r#"name="csrf" value=""#)? + r#"name="csrf" value=""#.len();
+    let token = body[at..].split('"').next()?.to_owned();
+    Some((cookie, token))
+}
+
 #[tokio::main]
 async fn main() {
     let a = match args() {
@@ -130,8 +148,49 @@ async fn main() {
                 x ^= x << 17;
                 x
             };
+            // The page scenarios post as a browser does: with the form cookie and token the
+            // page gave this connection.
+            let (cookie, token) = if a.scenario == "page_wrong_code" {
+                match form_of(&client, &format!("{}/reset/voice", a.url)).await {
+                    Some(f) => f,
+                    None => {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                        return Vec::new();
+                    }
+                }
+            } else {
+                (String::new(), String::new())
+            };
             while Instant::now() < deadline {
                 let login = format!("{}", 100_000_001 + next() % a.accounts);
+                if a.scenario.starts_with("page_") {
+                    let req = if a.scenario == "page_view" {
+                        client.get(format!("{}/voice-application", a.url))
+                    } else {
+                        let code = format!("{:010}", next() % 10_000_000_000);
+                        let form = [("csrf", token.as_str()), ("step", "code"), ("login_id", &login), ("code", &code)];
+                        client
+                            .post(format!("{}/reset/voice", a.url))
+                            .header("cookie", &cookie)
+                            .header("origin", &a.url)
+                            .form(&form)
+                    };
+                    let expect = if a.scenario == "page_view" { 200 } else { 400 };
+                    let t = Instant::now();
+                    let ok = match req.send().await {
+                        Ok(r) => {
+                            let s = r.status().as_u16();
+                            let _ = r.bytes().await;
+                            s == expect
+                        }
+                        Err(_) => false,
+                    };
+                    lat.push(t.elapsed().as_micros() as u64);
+                    if !ok {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                    }
+                    continue;
+                }
                 let (path, body, expect) = match a.scenario.as_str() {
                     "wrong_code" => (
                         "/api/v1/resets",
