@@ -145,6 +145,8 @@ pub struct OpenedSession {
 /// An open reset session, as its page shows it.
 #[derive(Debug, Clone)]
 pub struct SessionView {
+    /// Whose session it is, so that a password manager saves the new password under it.
+    pub login_id: String,
     pub expires_at: OffsetDateTime,
     pub credentials: Vec<ResettableCredential>,
 }

@@ -190,6 +190,7 @@ impl Recovery {
         now: OffsetDateTime,
     ) -> Result<Option<SessionView>, RecoveryError> {
         Ok(self.open_session(token, now).await?.map(|(session, account)| SessionView {
+            login_id: account.profile.login_id.as_str().to_owned(),
             expires_at: session.expires_at,
             credentials: self.resettable(&account),
         }))

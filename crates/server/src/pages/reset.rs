@@ -13,7 +13,7 @@ use axum::response::Response;
 use reissue_core::account::Language;
 use reissue_core::catalogue::Arg;
 use reissue_core::credential::PolicyViolation;
-use reissue_core::procedures::{RecoveryError, Requester, ResettableCredential};
+use reissue_core::procedures::{RecoveryError, Requester, SessionView};
 use reissue_core::rules::CodeChannel;
 use secrecy::SecretString;
 
@@ -107,14 +107,8 @@ fn label(state: &AppState, lang: Language, name: &str) -> String {
 }
 
 /// Step 2: one field and its confirmation per credential that may be reset online.
-fn credentials_form(
-    state: &AppState,
-    visit: &Visit,
-    ch: Channel,
-    expires_at: time::OffsetDateTime,
-    credentials: &[ResettableCredential],
-    errors: &FormErrors,
-) -> Page {
+fn credentials_form(state: &AppState, visit: &Visit, ch: Channel, view: &SessionView, errors: &FormErrors) -> Page {
+    let (expires_at, credentials) = (view.expires_at, &view.credentials);
     let (errors, error_of) = errors.context();
     let fields: Vec<_> = credentials
         .iter()
@@ -141,6 +135,7 @@ fn credentials_form(
         action => ch.path,
         channel => ch.name(),
         until => until,
+        login_id => view.login_id.clone(),
         fields => fields,
         errors, error_of,
     };
@@ -152,15 +147,7 @@ async fn show(State(state): State<AppState>, mut visit: Visit, ch: Channel) -> R
     if let Some(token) = visit.cookies.get_secret(ch.cookie).filter(|t| !t.is_empty()) {
         match state.recovery.reset_session_view(&SecretString::from(token), now).await {
             Ok(Some(view)) => {
-                return credentials_form(
-                    &state,
-                    &visit,
-                    ch,
-                    view.expires_at,
-                    &view.credentials,
-                    &FormErrors::default(),
-                )
-                .render(&state.site);
+                return credentials_form(&state, &visit, ch, &view, &FormErrors::default()).render(&state.site);
             }
             Ok(None) => {
                 visit.cookies.clear_secret(ch.cookie);
@@ -290,9 +277,7 @@ async fn complete(
             Err(e) => return unavailable(&state, &visit, &e),
         }
     }
-    credentials_form(&state, &visit, ch, view.expires_at, &view.credentials, &errors)
-        .status(StatusCode::UNPROCESSABLE_ENTITY)
-        .render(&state.site)
+    credentials_form(&state, &visit, ch, &view, &errors).status(StatusCode::UNPROCESSABLE_ENTITY).render(&state.site)
 }
 
 /// The confirmation: what changed, usable at once.
