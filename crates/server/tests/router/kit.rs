@@ -33,7 +33,7 @@ use time::{Duration, OffsetDateTime};
 use tower::ServiceExt;
 
 pub const LOGIN: &str = "987654321";
-const BIRTH: &str = "1975-11-30";
+pub const BIRTH: &str = "1975-11-30";
 pub const PIN: &str = "7351";
 pub const PASSWORD: &str = "lantern harbour mist";
 const MASTER: [u8; 32] = [7; 32];
