@@ -176,3 +176,98 @@ reminder-sent-title = We have received your request
 reminder-sent-body = If the details you entered match an account, we have sent its login ID to the e-mail address registered to it.
 reminder-sent-no-mail = If no e-mail arrives, please check the details and try again, or call our English help desk.
 reminder-sent-next = Initialize your login password
+
+## E-mails
+## The mails are plain text. $institution is the institution's name, $salutation the line
+## mail-salutation gives, $help_number and $help_hours the English help desk's.
+
+mail-salutation = Dear { $given } { $family },
+# A lifetime as people say it.
+mail-lifetime-hours = { $n ->
+    [one] { $n } hour
+   *[other] { $n } hours
+}
+mail-lifetime-minutes = { $n ->
+    [one] { $n } minute
+   *[other] { $n } minutes
+}
+# After the voice call spoke a code: where to enter it. $valid is a lifetime, $until the time it ends.
+mail-voice-reset-subject = [{ $institution }] Enter your reset code
+mail-voice-reset-body =
+    { $salutation }
+
+    Please enter the reset code you heard in the automated call on this page:
+
+    { $url }
+
+    The code is valid for { $valid } from the time of issue (until { $until }).
+    If you did not apply for a reset code, please call our English help desk at { $help_number }, { $help_hours }.
+
+    { $institution }
+# The temporary password ($password) stands alone on its line so that it can be copied.
+mail-temporary-password-subject = [{ $institution }] Your temporary password
+mail-temporary-password-body =
+    { $salutation }
+
+    We received a request to initialize your login password. Your temporary password is:
+
+    { $password }
+
+    Sign in with it and change it at once. It is valid for { $valid } (until { $until }).
+    Until you use it, your previous password keeps working.
+    If you did not ask for this, ignore this e-mail and call our English help desk at { $help_number }, { $help_hours }.
+
+    { $institution }
+# $login_ids are the matching login IDs, one a line; $count how many.
+mail-login-id-subject = { $count ->
+    [one] [{ $institution }] Your login ID
+   *[other] [{ $institution }] Your login IDs
+}
+mail-login-id-body =
+    { $salutation }
+
+    { $count ->
+        [one] Your login ID is:
+       *[other] Your login IDs are:
+    }
+
+    { $login_ids }
+
+    If you did not ask for this, please call our English help desk at { $help_number }, { $help_hours }.
+
+    { $institution }
+# After passwords or PINs changed. $labels are the lines mail-changed-item gives, $when the time of the change.
+mail-changed-subject = [{ $institution }] Your passwords or PINs were changed
+mail-changed-body =
+    { $salutation }
+
+    The following were changed at { $when }:
+
+    { $labels }
+
+    If this was not you, please call our English help desk at once: { $help_number }, { $help_hours }.
+
+    { $institution }
+mail-changed-item = - { $label }
+
+## The call
+## Spoken sentences. $help_number is the English help desk's number as it is spoken (digit by
+## digit), $help_hours its hours.
+
+call-greeting = This is { $institution }. We received your application for a reset code.
+call-ask-pin = Please enter the 4-digit PIN of your cash card, followed by the hash key.
+call-no-input = We did not receive any input.
+call-wrong-pin = The PIN is not correct. You have { $tries ->
+    [one] { $tries } more try
+   *[other] { $tries } more tries
+}.
+call-out-of-tries = The PIN is not correct. Please contact our English help desk at { $help_number }.
+call-locked = Your PIN is locked, so we cannot continue. Please contact our English help desk at { $help_number }.
+# Between the groups of digits of a phone number, as a pause.
+call-digit-group-separator = { ", " }
+# Said before and after the code's digits.
+call-code-before = Your reset code is
+call-code-after = We have sent the address of the reset page to your e-mail.
+call-offer-repeat = To hear the code again, press 1.
+call-goodbye = Thank you. Goodbye.
+call-unavailable = This call cannot continue.

@@ -175,3 +175,82 @@ reminder-sent-title = 受け付けました
 reminder-sent-body = ご入力の内容が口座の登録内容と一致した場合、ご登録のメールアドレスにログインIDをお送りしました。
 reminder-sent-no-mail = メールが届かない場合は、入力内容をご確認のうえもう一度お試しいただくか、ヘルプデスクへお問い合わせください。
 reminder-sent-next = ログインパスワードの初期化へ
+
+## メール
+## メールはプレーンテキストです。$institution は金融機関名、$salutation は mail-salutation の行、
+## $help_number と $help_hours は日本語ヘルプデスクの番号と受付時間です。
+
+mail-salutation = { $family } { $given } 様
+# 有効期間の言い方。
+mail-lifetime-hours = { $n }時間
+mail-lifetime-minutes = { $n }分
+# 自動音声でコードをお知らせした後：入力するページ。$valid は有効期間、$until は期限の日時。
+mail-voice-reset-subject = 【{ $institution }】リセットコード入力ページのご案内
+mail-voice-reset-body =
+    { $salutation }
+
+    自動音声でお知らせしたリセットコードを、次のページで入力してください。
+
+    { $url }
+
+    リセットコードの有効期限は発行から{ $valid }（{ $until }まで）です。
+    このメールにお心当たりがない場合は、ヘルプデスク（{ $help_number }、{ $help_hours }）までご連絡ください。
+
+    { $institution }
+# 仮パスワード（$password）はコピーできるよう1行に単独で置きます。
+mail-temporary-password-subject = 【{ $institution }】仮パスワードのお知らせ
+mail-temporary-password-body =
+    { $salutation }
+
+    ログインパスワードの初期化を受け付けました。仮パスワードは次のとおりです。
+
+    { $password }
+
+    この仮パスワードでログインし、すぐに新しいパスワードに変更してください。有効期限は{ $valid }（{ $until }まで）です。
+    仮パスワードを使うまでは、これまでのパスワードも使えます。
+    お心当たりがない場合は、このメールを破棄し、ヘルプデスク（{ $help_number }、{ $help_hours }）までご連絡ください。
+
+    { $institution }
+# $login_ids は一致したログインID（1行に1つ）、$count はその数。
+mail-login-id-subject = 【{ $institution }】ログインIDのお知らせ
+mail-login-id-body =
+    { $salutation }
+
+    お客さまのログインIDは次のとおりです。
+
+    { $login_ids }
+
+    お心当たりがない場合は、ヘルプデスク（{ $help_number }、{ $help_hours }）までご連絡ください。
+
+    { $institution }
+# パスワード・暗証番号の変更後。$labels は mail-changed-item の行、$when は変更の日時。
+mail-changed-subject = 【{ $institution }】パスワード・暗証番号変更のお知らせ
+mail-changed-body =
+    { $salutation }
+
+    { $when } に、次のパスワード・暗証番号が変更されました。
+
+    { $labels }
+
+    お心当たりがない場合は、至急ヘルプデスク（{ $help_number }、{ $help_hours }）までご連絡ください。
+
+    { $institution }
+mail-changed-item = ・{ $label }
+
+## 自動音声
+## 読み上げる文です。$help_number は日本語ヘルプデスクの番号の読み上げ（1桁ずつ）、$help_hours は受付時間です。
+
+call-greeting = { $institution }です。リセットコードのお申し込みを受け付けました。
+call-ask-pin = キャッシュカードの暗証番号4桁を入力し、最後にシャープを押してください。
+call-no-input = 入力が確認できませんでした。
+call-wrong-pin = 暗証番号が正しくありません。あと{ $tries }回入力できます。
+call-out-of-tries = 暗証番号が正しくありません。お手数ですが、ヘルプデスクにお問い合わせください。電話番号は { $help_number } です。
+call-locked = 暗証番号がロックされているため、お手続きできません。ヘルプデスクにお問い合わせください。電話番号は { $help_number } です。
+# 電話番号の数字のまとまりの区切り（読み上げの間）。
+call-digit-group-separator = { "、" }
+# コードの数字の前と後に読み上げます。
+call-code-before = リセットコードをお知らせします。
+call-code-after = リセットページのURLをメールでお送りしました。
+call-offer-repeat = もう一度お聞きになる場合は1を押してください。
+call-goodbye = お電話ありがとうございました。
+call-unavailable = このお電話ではお手続きできません。

@@ -5,7 +5,7 @@ use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
 use super::{HashPriority, Recovery, RecoveryError, Requester};
-use crate::account::{AccountStatus, LoginId};
+use crate::account::{AccountStatus, Language, LoginId};
 use crate::audit::{Actor, AuditDraft};
 use crate::hashing::{HashError, Verification};
 use crate::ids::CallId;
@@ -20,6 +20,11 @@ use crate::vault::CredentialRef;
 use crate::voice::{Dialogue, MAX_CODE_HEARINGS, Prompt, Script, Step};
 
 impl Recovery {
+    /// What the call says, in `lang`.
+    fn script(&self, lang: Language) -> Script<'_> {
+        Script::new(&self.catalogue, &self.institution, lang)
+    }
+
     async fn live_call(&self, call_id: &CallId) -> Result<Option<(Call, Account)>, RecoveryError> {
         let Some(call) = self.store.call(call_id).await? else {
             return Ok(None);
@@ -35,7 +40,7 @@ impl Recovery {
 
     /// Asks for the PIN; without input the caller is sent back to the start with one more
     /// unanswered prompt counted.
-    fn pin_gather(&self, s: Script, lead: Option<String>, silent: u32) -> Vec<Prompt> {
+    fn pin_gather(&self, s: Script<'_>, lead: Option<String>, silent: u32) -> Vec<Prompt> {
         let mut v = Vec::new();
         if let Some(l) = lead {
             v.push(Prompt::Say(l));
@@ -72,7 +77,7 @@ impl Recovery {
         silent: u32,
         now: OffsetDateTime,
     ) -> Result<Vec<Prompt>, RecoveryError> {
-        let s = Script { lang: account.profile.language };
+        let s = self.script(account.profile.language);
         if !matches!(call.state, CallState::Placed | CallState::InProgress | CallState::Pending) {
             return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
         }
@@ -92,7 +97,7 @@ impl Recovery {
                 .record_call_status(call_id, ProviderStatus::InProgress.as_str(), CallEvent::Progress, now, None)
                 .await?;
         }
-        let greeting = (call.pin_tries == 0 && silent == 0).then(|| s.greeting(&self.institution.name));
+        let greeting = (call.pin_tries == 0 && silent == 0).then(|| s.greeting());
         Ok(self.pin_gather(s, greeting, silent))
     }
 
@@ -116,7 +121,7 @@ impl Recovery {
         digits: &SecretString,
         now: OffsetDateTime,
     ) -> Result<Vec<Prompt>, RecoveryError> {
-        let s = Script { lang: account.profile.language };
+        let s = self.script(account.profile.language);
         let login = account.profile.login_id.as_str().to_owned();
         if !call.state.takes_pin() || call.pin_tries >= self.rules.pin_tries_per_call {
             return Ok(vec![Prompt::Say(s.unavailable()), Prompt::Hangup]);
@@ -212,6 +217,7 @@ impl Recovery {
                 let mac = self.keys.code_mac(&salt, account.id, CodeChannel::Voice, code.expose());
                 let url = format!("{}/reset/voice", self.public_url.trim_end_matches('/'));
                 let (subject, body) = mail::voice_reset_page(
+                    &self.catalogue,
                     &account.profile,
                     &self.institution,
                     &url,
@@ -256,7 +262,7 @@ impl Recovery {
         &self,
         call_id: &CallId,
         login: &str,
-        s: Script,
+        s: Script<'_>,
         now: OffsetDateTime,
     ) -> Result<Vec<Prompt>, RecoveryError> {
         let audit = AuditDraft::new(Actor::Provider, "voice_pin", Some(login), "locked");
@@ -266,7 +272,7 @@ impl Recovery {
 
     /// Speaks the code for the `heard`-th time, offering to repeat it while the caller may
     /// still hear it again.
-    fn speak_code(&self, s: Script, code: &str, heard: u32) -> Vec<Prompt> {
+    fn speak_code(&self, s: Script<'_>, code: &str, heard: u32) -> Vec<Prompt> {
         let mut v = vec![Prompt::SayCode { before: s.code_before(), code: code.to_owned(), after: s.code_after() }];
         if heard < MAX_CODE_HEARINGS {
             v.push(Prompt::Gather {
@@ -288,7 +294,7 @@ impl Recovery {
         heard: u32,
     ) -> Result<Dialogue, RecoveryError> {
         let Some((call, account)) = self.live_call(call_id).await? else { return Ok(Dialogue::hang_up()) };
-        let s = Script { lang: account.profile.language };
+        let s = self.script(account.profile.language);
         let may_repeat = heard < MAX_CODE_HEARINGS && account.profile.status == AccountStatus::Active;
         let sealed = call.sealed_code.as_deref().filter(|_| may_repeat);
         let prompts = match (digits, call.state, sealed.and_then(|b| self.keys.unseal(call_id.as_str(), b))) {

@@ -57,6 +57,7 @@ impl Recovery {
         };
         let ttl = self.rules.temporary_password_ttl_secs;
         let (subject, body) = mail::temporary_password(
+            &self.catalogue,
             &account.profile,
             &self.institution,
             password.expose_secret(),

@@ -304,7 +304,7 @@ impl Recovery {
         let base = self.key(&["changed", p.login_id.as_str()]);
         let mut v = Vec::new();
         if let Some(email) = &p.email {
-            let (subject, body) = mail::credentials_changed(p, &self.institution, &labels, now);
+            let (subject, body) = mail::credentials_changed(&self.catalogue, p, &self.institution, &labels, now);
             v.push(OutboxMessage {
                 idempotency_key: format!("{base}-mail"),
                 body: MessageBody::Email { to: email.as_str().to_owned(), subject, body },

@@ -31,13 +31,14 @@ impl Recovery {
         };
         let profile = first.profile.clone();
         let institution = self.institution.clone();
+        let catalogue = self.catalogue.clone();
         let key = self.key(&["reminder"]);
         let to = profile.email.as_ref().map(|e| e.as_str().to_owned()).unwrap_or_default();
         let build: crate::ports::ReminderBuilder = Box::new(move |logins: &[String]| {
             if logins.is_empty() {
                 return None;
             }
-            let (subject, body) = mail::login_id_reminder(&profile, &institution, logins);
+            let (subject, body) = mail::login_id_reminder(&catalogue, &profile, &institution, logins);
             Some(OutboxMessage { idempotency_key: key, body: MessageBody::Email { to, subject, body } })
         });
         let accounts: Vec<(crate::ids::AccountId, String)> =

@@ -123,6 +123,10 @@ async fn whole_procedure(db: Db) {
     for m in &mails {
         let text = m.to_string();
         assert!(!text.contains(&code) && !text.contains(NEW_PASSWORD) && !text.contains(PIN), "{text}");
+        // An English speaker is sent to the English help desk (the demo's 0120-000-001).
+        let body = m["body"].as_str().unwrap();
+        assert!(body.contains("our English help desk") && body.contains("0120-000-001"), "{body}");
+        assert!(!body.contains("0120-000-000"), "{body}");
     }
 
     // The audit log is readable by an auditor and its chain is intact.

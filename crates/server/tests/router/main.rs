@@ -7,6 +7,7 @@
 #![allow(clippy::disallowed_methods)]
 
 mod attempts;
+mod calls;
 mod expiry;
 mod kit;
 mod pages;
