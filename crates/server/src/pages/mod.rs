@@ -294,13 +294,14 @@ impl IntoResponse for Forged {
     }
 }
 
-/// Whether a form post comes from a page of this server: `Sec-Fetch-Site`, when the browser
-/// sends it, must be `same-origin`; `Origin`, when sent, must be this server's.
+/// Whether a form post comes from a page of this server. `Sec-Fetch-Site`, which browsers
+/// set and no page can forge, decides when sent: it must be `same-origin`. (Under
+/// `Referrer-Policy: no-referrer` a browser's own form post says `Origin: null`, so `Origin`
+/// cannot decide then.) Without it (an older browser), `Origin`, when sent, must be this
+/// server's, and `null` is refused. The form token is checked either way.
 fn same_origin(parts: &Parts, site: &Site) -> bool {
-    if let Some(sfs) = parts.headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
-        && sfs != "same-origin"
-    {
-        return false;
+    if let Some(sfs) = parts.headers.get("sec-fetch-site") {
+        return sfs.as_bytes() == b"same-origin";
     }
     let Some(origin) = parts.headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
     if origin == site.public_origin {

@@ -256,6 +256,14 @@ async fn a_form_without_its_token_or_from_another_site_is_refused_in_the_users_l
     assert_eq!(b.post_raw("/voice-application", &no_token, &cross).await.status, 403, "another site");
     let sfs = [("sec-fetch-site", "same-site")];
     assert_eq!(b.post_raw("/voice-application", &no_token, &sfs).await.status, 403, "a sibling site");
+    let forged = [("origin", PUBLIC_URL), ("sec-fetch-site", "cross-site")];
+    assert_eq!(b.post_raw("/voice-application", &no_token, &forged).await.status, 403, "the browser's word decides");
+    let old_browser = [("origin", "null")];
+    assert_eq!(
+        b.post_raw("/voice-application", &no_token, &old_browser).await.status,
+        403,
+        "null without Sec-Fetch-Site"
+    );
 
     // Another browser (no form cookie) with this browser's token.
     let mut stranger = Browser::new(&kit);
@@ -264,8 +272,12 @@ async fn a_form_without_its_token_or_from_another_site_is_refused_in_the_users_l
     assert!(got.body.contains("このフォームは有効期限が切れています"), "in the stranger's language");
 
     assert!(kit.outbox().await.is_empty(), "nothing was applied for");
-    // The right token from the right page goes through.
-    let got = b.post("/voice-application", &token, &fields).await;
+    assert!(kit.outbox().await.is_empty(), "nothing was applied for");
+    // The right token from the right page goes through, also as a browser posts under
+    // `Referrer-Policy: no-referrer` (`Origin: null`, `Sec-Fetch-Site: same-origin`).
+    let mut own = vec![("csrf", token.as_str())];
+    own.extend_from_slice(&fields);
+    let got = b.post_raw("/voice-application", &own, &[("origin", "null"), ("sec-fetch-site", "same-origin")]).await;
     assert_eq!((got.status, got.location()), (303, "/voice-application/sent"));
 }
 
