@@ -356,8 +356,9 @@ impl Browser {
         self.find("html").await.attr("lang").await.expect("lang").unwrap_or_default()
     }
 
-    /// Sets the viewport (device metrics emulation), for what follows on this tab.
+    /// Sets the viewport (device metrics emulation, no scroll bars), for what follows on this tab.
     pub async fn viewport(&self, v: Viewport) {
+        self.cdp("Emulation.setScrollbarsHidden", json!({"hidden": true})).await;
         self.cdp(
             "Emulation.setDeviceMetricsOverride",
             json!({"width": v.width, "height": v.height, "deviceScaleFactor": 1, "mobile": v.mobile}),
@@ -407,12 +408,20 @@ impl Browser {
         let script = r#"
             const done = arguments[arguments.length - 1];
             axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})
-              .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' +
-                    v.nodes.map(n => n.target.join(' ') + ' ' + (n.failureSummary || '').replace(/\s+/g, ' ')).join(' | '))))
-              .catch(e => done(['axe failed: ' + e]));
+              .then(r => done({passes: r.passes.length, violations: r.violations.map(v => v.id + ' (' + v.impact + '): ' +
+                    v.help + ' at ' + v.nodes.map(n => n.target.join(' ') + ' ' +
+                    (n.failureSummary || '').replace(/\s+/g, ' ')).join(' | '))}))
+              .catch(e => done({passes: 0, violations: ['axe failed: ' + e]}));
         "#;
         let v = self.client.execute_async(script, vec![]).await.expect("axe.run");
-        v.as_array().expect("violations").iter().map(|s| s.as_str().unwrap_or_default().to_owned()).collect()
+        let violations: Vec<String> = v["violations"]
+            .as_array()
+            .expect("violations")
+            .iter()
+            .map(|s| s.as_str().unwrap_or_default().to_owned())
+            .collect();
+        assert!(v["passes"].as_u64().unwrap_or(0) > 0 || !violations.is_empty(), "axe checked nothing: {v}");
+        violations
     }
 
     /// Replaces the value of the form's hidden token, as a forger would.
