@@ -105,6 +105,14 @@ async fn walk(lang: Language, who: &Customer) {
     assert_eq!(b.status().await, 403);
     f.check(&b, "forged").await;
 
+    // The checker sees a violation when there is one: an image without a text alternative.
+    b.client
+        .execute("const i = document.createElement('img'); i.src = '/static/logo.svg'; document.querySelector('main').append(i);", vec![])
+        .await
+        .expect("plant an image");
+    let planted = b.axe().await;
+    assert!(planted.iter().any(|v| v.starts_with("image-alt")), "axe missed a planted violation: {planted:?}");
+
     b.quit().await;
     assert!(f.problems.is_empty(), "{} problems:\n{}", f.problems.len(), f.problems.join("\n"));
 }
