@@ -4,6 +4,7 @@
 //! clock and sleep bans of `clippy.toml` are for the code under test.
 #![allow(clippy::disallowed_methods)]
 
+mod browser;
 mod card;
 mod client_address;
 mod code_entry;
