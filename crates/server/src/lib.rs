@@ -122,9 +122,7 @@ async fn security_headers(req: Request, next: Next) -> Response {
     // The pages set their own (static files may be cached); everything else is not stored.
     h.entry("cache-control").or_insert(HeaderValue::from_static("no-store"));
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
-    // The pages set their own: with `no-referrer` a browser sends `Origin: null` on a form
-    // post, which the pages' origin check must refuse.
-    h.entry("referrer-policy").or_insert(HeaderValue::from_static("no-referrer"));
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     resp
 }
 

@@ -371,9 +371,8 @@ pub fn see_other(to: &str, cookies: &CookieJar) -> Response {
 }
 
 /// The headers of every page, style sheet and script: a strict Content-Security-Policy (no
-/// inline script or style), the referrer only to this server's own pages (`same-origin`: under
-/// `no-referrer` browsers send `Origin: null` on a form post, which the origin check refuses;
-/// no page URL carries a secret), no framing, HSTS over https, and `no-store` on pages (which
+/// inline script or style), no referrer (the origin check reads `Sec-Fetch-Site`, so the
+/// `Origin: null` a browser then sends on a form post does not matter), no framing, HSTS over https, and `no-store` on pages (which
 /// carry form tokens and, on the reset pages, what the customer typed).
 async fn page_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let is_static = req.uri().path().starts_with("/static/");
@@ -392,7 +391,7 @@ pub fn set_page_headers(h: &mut axum::http::HeaderMap, secure: bool, is_static: 
         ),
     );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
