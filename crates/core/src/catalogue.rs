@@ -92,7 +92,7 @@ fn parse(source_name: &str, text: &str) -> Result<(FluentResource, BTreeSet<Stri
         let problems: Vec<String> = errors
             .iter()
             .map(|e| {
-                let line = text[..e.pos.start.min(text.len())].lines().count().max(1);
+                let line = text[..e.pos.start.min(text.len())].matches('\n').count() + 1;
                 format!("line {line}: {}", e.kind)
             })
             .collect();
