@@ -7,6 +7,7 @@
 #![allow(clippy::disallowed_methods)]
 
 mod attempts;
+mod demo_pages;
 mod expiry;
 mod kit;
 mod vault;
