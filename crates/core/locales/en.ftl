@@ -271,3 +271,45 @@ call-code-after = We have sent the address of the reset page to your e-mail.
 call-offer-repeat = To hear the code again, press 1.
 call-goodbye = Thank you. Goodbye.
 call-unavailable = This call cannot continue.
+
+## Demo
+
+demo-phone-title = Demo phone
+demo-phone-lead = This is the demo customers' phone. When reissue calls a customer, the call rings here: answer it, read what the automated voice says and key in on the keypad as you would on a handset.
+demo-phone-no-calls = No call yet. Apply for a reset code from the start page, and the call rings here in a moment.
+demo-phone-call-to = Call to { $number }
+demo-phone-from = From { $number }, { $time }
+demo-phone-status = { $status ->
+    [queued] Dialling
+    [initiated] Dialling
+    [ringing] Ringing
+    [in-progress] In a call
+    [completed] Ended
+    [busy] Busy
+    [no-answer] Not answered
+    [failed] Could not connect
+   *[other] { $status }
+}
+demo-phone-answer = Answer
+demo-phone-hang-up = Hang up
+demo-phone-transcript = What the automated voice says
+demo-phone-digits = Digits read out: { $digits }
+demo-phone-keypad = Keypad
+demo-phone-key-star = star (*)
+demo-phone-key-hash = hash (#)
+demo-phone-pressed = Keys pressed so far: { $keys }
+demo-phone-keys-field = Several keys at once
+demo-phone-keys-hint = For example 7351# (the keys 0 to 9, * and #).
+demo-phone-send-keys = Press these keys
+demo-phone-problem = That could not be done
+demo-phone-not-ringing = This call is no longer ringing.
+demo-phone-not-listening = The automated voice is not waiting for keys just now.
+demo-phone-not-in-call = This call is not in progress.
+demo-phone-bad-keys = Only the keys 0 to 9, * and # can be pressed.
+demo-phone-link = Open the demo phone
+demo-mailbox-link = Open the demo mailbox
+demo-mailbox-title = Demo mailbox
+demo-mailbox-lead = Every e-mail reissue sends in the demo arrives here instead of leaving this computer.
+demo-mailbox-empty = No e-mail yet.
+demo-mailbox-to = To
+demo-mailbox-received = Received

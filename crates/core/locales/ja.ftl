@@ -254,3 +254,45 @@ call-code-after = リセットページのURLをメールでお送りしまし�
 call-offer-repeat = もう一度お聞きになる場合は1を押してください。
 call-goodbye = お電話ありがとうございました。
 call-unavailable = このお電話ではお手続きできません。
+
+## Demo
+
+demo-phone-title = デモ用の電話
+demo-phone-lead = デモのお客さまの電話です。reissue がお客さまに電話をかけると、ここに着信します。応答して自動音声の内容を読み、電話機と同じようにキーパッドで入力してください。
+demo-phone-no-calls = まだ着信はありません。はじめのページからリセットコードを申し込むと、まもなくここに着信します。
+demo-phone-call-to = { $number } への電話
+demo-phone-from = 発信元 { $number }、{ $time }
+demo-phone-status = { $status ->
+    [queued] 発信中
+    [initiated] 発信中
+    [ringing] 着信中
+    [in-progress] 通話中
+    [completed] 通話終了
+    [busy] 話し中
+    [no-answer] 応答なし
+    [failed] 接続できませんでした
+   *[other] { $status }
+}
+demo-phone-answer = 応答する
+demo-phone-hang-up = 電話を切る
+demo-phone-transcript = 自動音声の内容
+demo-phone-digits = 読み上げられた数字：{ $digits }
+demo-phone-keypad = キーパッド
+demo-phone-key-star = アスタリスク（*）
+demo-phone-key-hash = シャープ（#）
+demo-phone-pressed = 入力中のキー：{ $keys }
+demo-phone-keys-field = まとめて押すキー
+demo-phone-keys-hint = 例：7351#（0～9、* と # のキー）
+demo-phone-send-keys = このキーを押す
+demo-phone-problem = 操作できませんでした
+demo-phone-not-ringing = この電話はもう着信中ではありません。
+demo-phone-not-listening = 自動音声はいま、キーの入力を待っていません。
+demo-phone-not-in-call = この電話は通話中ではありません。
+demo-phone-bad-keys = 押せるのは 0～9、* と # のキーだけです。
+demo-phone-link = デモ用の電話を開く
+demo-mailbox-link = デモ用のメールボックスを開く
+demo-mailbox-title = デモ用のメールボックス
+demo-mailbox-lead = デモで reissue が送るメールは、このコンピューターの外へは送られず、すべてここに届きます。
+demo-mailbox-empty = まだメールは届いていません。
+demo-mailbox-to = 宛先
+demo-mailbox-received = 受信日時

@@ -104,11 +104,21 @@ impl Mailer for SmtpMailer {
 /// `GET /demo/mailbox`. Not for production: nothing leaves the process.
 #[derive(Debug, Default, Clone)]
 pub struct MemoryMailbox {
-    messages: Arc<Mutex<Vec<Mail>>>,
+    messages: Arc<Mutex<Vec<Delivered>>>,
+}
+
+/// A message in the demo's mailbox, with when it arrived.
+#[derive(Debug, Clone, Serialize)]
+pub struct Delivered {
+    #[serde(flatten)]
+    pub mail: Mail,
+    #[serde(with = "time::serde::rfc3339")]
+    pub received: time::OffsetDateTime,
 }
 
 impl MemoryMailbox {
-    pub fn messages(&self) -> Vec<Mail> {
+    /// The messages in the order they arrived.
+    pub fn messages(&self) -> Vec<Delivered> {
         self.messages.lock().map(|m| m.clone()).unwrap_or_default()
     }
 }
@@ -117,8 +127,10 @@ impl MemoryMailbox {
 impl Mailer for MemoryMailbox {
     async fn send(&self, mail: &Mail) -> Result<(), DeliveryError> {
         let mut m = self.messages.lock().map_err(|_| DeliveryError::Other("mailbox poisoned".into()))?;
-        if !m.iter().any(|x| x.idempotency_key == mail.idempotency_key) {
-            m.push(mail.clone());
+        if !m.iter().any(|x| x.mail.idempotency_key == mail.idempotency_key) {
+            #[allow(clippy::disallowed_methods)] // The mailbox stamps arrivals as a mail server does.
+            let received = time::OffsetDateTime::now_utc();
+            m.push(Delivered { mail: mail.clone(), received });
         }
         Ok(())
     }

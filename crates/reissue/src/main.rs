@@ -60,7 +60,7 @@ struct Cli {
 enum Command {
     /// Run the server.
     Serve {
-        /// Load demo accounts and print how to walk the voice reset by hand.
+        /// Load demo accounts and print how to walk the voice reset in a browser or by hand.
         #[arg(long)]
         demo: bool,
     },
@@ -561,9 +561,12 @@ async fn shutdown_signal() {
 fn print_demo_walkthrough(addr: SocketAddr, inst: &Institution) {
     let b = format!("http://{addr}");
     println!(
-        r#"reissue demo ({name}) on {b} — SQLite in ./reissue-data, built-in phone simulator and mailbox.
+        r#"reissue demo ({name}): open {b}/ in a browser.
+  {b}/demo/phone     the demo customers' phone: answer the call, key in the PIN, read the code
+  {b}/demo/mailbox   every e-mail the demo sends
+SQLite in ./reissue-data, built-in phone simulator and mailbox.
 Demo account: login ID 123456789, born 1980-04-01, cash-card PIN 4826 (Japanese); 987654321, 1975-11-30, PIN 7351 (English).
-Walk the voice reset by hand:
+Or walk the voice reset by hand with curl:
   1. Apply:        curl -si {b}/api/v1/voice-applications -H 'content-type: application/json' -d '{{"login_id":"987654321","birth_date":"1975-11-30"}}'
   2. See the call: curl -s {b}/demo/calls            (take the "sid")
   3. Answer it:    curl -s -X POST {b}/demo/calls/SID/answer

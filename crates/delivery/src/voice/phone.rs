@@ -33,6 +33,8 @@ pub struct CallView {
     #[serde(with = "time::serde::rfc3339")]
     pub created: time::OffsetDateTime,
     pub awaiting_keys: bool,
+    /// The keys pressed so far into the `<Gather>` that waits (not yet sent).
+    pub pressed: String,
     pub transcript: Vec<Said>,
 }
 
@@ -52,6 +54,8 @@ struct Pending {
     num_digits: Option<usize>,
     rest: Vec<Verb>,
     doc_url: String,
+    /// Keys pressed one by one (`key_in`) that wait for the finish key or the last digit.
+    pressed: String,
 }
 
 #[derive(Debug, Clone)]
@@ -270,6 +274,7 @@ impl PhoneNetwork {
             status: c.status.clone(),
             created: c.created,
             awaiting_keys: c.pending.is_some(),
+            pressed: c.pending.as_ref().map(|p| p.pressed.clone()).unwrap_or_default(),
             transcript: c.transcript.clone(),
         }
     }
@@ -342,7 +347,7 @@ impl PhoneNetwork {
             let call = c.get_mut(sid).ok_or_else(|| PhoneError::NoSuchCall(sid.into()))?;
             call.pending.take().ok_or(PhoneError::NotGathering)
         })?;
-        let mut digits = String::new();
+        let mut digits = pending.pressed.clone();
         for k in keys.chars() {
             if Some(k) == pending.finish_on_key {
                 break;
@@ -354,6 +359,38 @@ impl PhoneNetwork {
         }
         let action = resolve(&pending.doc_url, &pending.action);
         self.fetch_and_run(sid, &action, vec![("Digits".into(), digits)]).await;
+        self.call(sid).ok_or_else(|| PhoneError::NoSuchCall(sid.into()))
+    }
+
+    /// The callee presses keys one after another, as on a handset: they gather in the waiting
+    /// `<Gather>` until its finish key or its last digit sends them. Keys pressed after that go
+    /// to the next `<Gather>` when the call asks for more, and are lost when it does not.
+    pub async fn key_in(&self, sid: &str, keys: &str) -> Result<CallView, PhoneError> {
+        if keys.is_empty() || !keys.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#') {
+            return Err(PhoneError::BadKeys);
+        }
+        for (i, k) in keys.chars().enumerate() {
+            let sent = self.with_calls(|c| {
+                let call = c.get_mut(sid).ok_or_else(|| PhoneError::NoSuchCall(sid.into()))?;
+                let pending = call.pending.as_mut().ok_or(PhoneError::NotGathering)?;
+                if Some(k) != pending.finish_on_key {
+                    pending.pressed.push(k);
+                    if pending.num_digits.is_none_or(|n| pending.pressed.len() < n) {
+                        return Ok(None);
+                    }
+                }
+                Ok(call.pending.take())
+            });
+            match sent {
+                Ok(None) => {}
+                Ok(Some(p)) => {
+                    let action = resolve(&p.doc_url, &p.action);
+                    self.fetch_and_run(sid, &action, vec![("Digits".into(), p.pressed)]).await;
+                }
+                Err(PhoneError::NotGathering) if i > 0 => break,
+                Err(e) => return Err(e),
+            }
+        }
         self.call(sid).ok_or_else(|| PhoneError::NoSuchCall(sid.into()))
     }
 
@@ -440,6 +477,7 @@ impl PhoneNetwork {
                         num_digits,
                         rest: std::mem::take(&mut queue),
                         doc_url: doc_url.clone(),
+                        pressed: String::new(),
                     };
                     self.with_calls(|c| c.get_mut(sid).map(|call| call.pending = Some(pending)));
                     return;

@@ -7,6 +7,7 @@
 //! Pages call the same procedures as the JSON API and answer what it answers, in words.
 
 pub mod cookies;
+pub mod demo;
 mod identity;
 pub mod reset;
 pub mod start;
@@ -67,9 +68,11 @@ impl Site {
     ) -> Result<Self, ThemeError> {
         let mut env = Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        let paths = files.template_paths;
+        let path_of = |name: &str| paths.get(name).cloned().unwrap_or_else(|| format!("templates/{name}").into());
         for (name, text) in files.templates {
             env.add_template_owned(name.clone(), text)
-                .map_err(|e| ThemeError { path: format!("templates/{name}").into(), problem: e.to_string() })?;
+                .map_err(|e| ThemeError { path: path_of(&name), problem: e.to_string() })?;
         }
         let cat = catalogue.clone();
         // `t("key", name=value, ...)`: the text of `key` in the page's language; `in_lang="ja"`
@@ -94,9 +97,8 @@ impl Site {
         );
         for name in env.templates().map(|(n, _)| n.to_owned()).collect::<Vec<_>>() {
             // Resolve extends/imports now rather than on the first visit.
-            let tmpl = env
-                .get_template(&name)
-                .map_err(|e| ThemeError { path: format!("templates/{name}").into(), problem: e.to_string() })?;
+            let tmpl =
+                env.get_template(&name).map_err(|e| ThemeError { path: path_of(&name), problem: e.to_string() })?;
             drop(tmpl);
         }
         let url = url::Url::parse(public_url)
@@ -449,7 +451,11 @@ pub async fn not_found(State(state): State<AppState>, visit: Visit) -> Response 
 
 /// Every page, with its headers and the budget on its posts.
 pub fn routes(state: AppState) -> Router<AppState> {
-    Router::new()
+    let mut router = Router::new();
+    if state.demo.is_some() {
+        router = router.merge(demo::routes());
+    }
+    router
         .route("/", get(start::show))
         .route("/voice-application", get(voice_application::show).post(voice_application::submit))
         .route("/voice-application/sent", get(voice_application::sent))

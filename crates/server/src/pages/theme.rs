@@ -39,6 +39,8 @@ pub const BUILTIN_TEMPLATES: &[(&str, &[u8])] = builtin!("templates":
     "login_id_notification.html",
     "login_id_notification_sent.html",
     "message.html",
+    "demo_phone.html",
+    "demo_mailbox.html",
 );
 
 /// The built-in static files, by name.
@@ -47,6 +49,8 @@ pub const BUILTIN_STATIC: &[(&str, &[u8])] = builtin!("static":
     "theme.css",
     "logo.svg",
     "app.js",
+    "demo.css",
+    "demo.js",
 );
 
 /// A theme file that could not be used.
@@ -82,6 +86,8 @@ pub fn content_type(name: &str) -> Option<&'static str> {
 #[derive(Debug, Clone)]
 pub struct ThemeFiles {
     pub templates: BTreeMap<String, String>,
+    /// Where each template the theme replaced or added came from, to name it in an error.
+    pub template_paths: BTreeMap<String, PathBuf>,
     pub statics: BTreeMap<String, StaticFile>,
     /// Catalogue entries the theme replaces: (language, where they came from, text).
     pub locales: Vec<(Language, String, String)>,
@@ -99,7 +105,7 @@ impl ThemeFiles {
                 ((*n).to_owned(), StaticFile { bytes: b.to_vec(), content_type })
             })
             .collect();
-        Self { templates, statics, locales: Vec::new() }
+        Self { templates, template_paths: BTreeMap::new(), statics, locales: Vec::new() }
     }
 
     /// The built-in files with the theme directory's laid over them.
@@ -114,7 +120,8 @@ impl ThemeFiles {
                 return Err(ThemeError { path, problem: "templates must be .html files".into() });
             }
             let text = read_text(&path)?;
-            files.templates.insert(name, text);
+            files.templates.insert(name.clone(), text);
+            files.template_paths.insert(name, path);
         }
         for (path, name) in entries(&dir.join("static"))? {
             let Some(content_type) = content_type(&name) else {

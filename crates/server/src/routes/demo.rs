@@ -1,5 +1,6 @@
-//! The demo's hands: answer a simulated call, press keys, read the built-in mailbox. Mounted
-//! only when the built-in phone simulator is the voice provider.
+//! The demo's hands in JSON: answer a simulated call, press keys, read the built-in mailbox
+//! (`GET /demo/mailbox` answers JSON here unless a browser asks for HTML: `pages/demo.rs`).
+//! Mounted only with `serve --demo`.
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -7,7 +8,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use reissue_delivery::voice::phone::PhoneError;
+use reissue_delivery::mail::Delivered;
+use reissue_delivery::voice::phone::{CallView, PhoneError};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -22,7 +24,6 @@ pub fn routes() -> Router<AppState> {
         .route("/demo/calls/{sid}/wait", post(wait))
         .route("/demo/calls/{sid}/hangup", post(hang_up))
         .route("/demo/calls/{sid}/fail", post(fail))
-        .route("/demo/mailbox", get(mailbox))
 }
 
 fn demo(state: &AppState) -> Result<&crate::Demo, ApiError> {
@@ -36,8 +37,18 @@ fn phone_error(e: PhoneError) -> ApiError {
     }
 }
 
+/// What `GET /demo/calls` answers; the phone page carries it too, to see when it changes.
+pub(crate) fn calls_json(calls: &[CallView]) -> serde_json::Value {
+    serde_json::json!({ "calls": calls })
+}
+
+/// What `GET /demo/mailbox` answers as JSON; the mailbox page carries it too.
+pub(crate) fn mailbox_json(messages: &[Delivered]) -> serde_json::Value {
+    serde_json::json!({ "messages": messages })
+}
+
 async fn calls(State(state): State<AppState>) -> Result<Response, ApiError> {
-    Ok(Json(serde_json::json!({ "calls": demo(&state)?.phone.calls() })).into_response())
+    Ok(Json(calls_json(&demo(&state)?.phone.calls())).into_response())
 }
 
 async fn call(State(state): State<AppState>, Path(sid): Path<String>) -> Result<Response, ApiError> {
@@ -100,7 +111,7 @@ async fn fail(
     Ok(Json(c).into_response())
 }
 
-async fn mailbox(State(state): State<AppState>) -> Result<Response, ApiError> {
+pub(crate) async fn mailbox(State(state): State<AppState>) -> Result<Response, ApiError> {
     let mb = demo(&state)?.mailbox.as_ref().ok_or_else(ApiError::not_found)?;
-    Ok(Json(serde_json::json!({ "messages": mb.messages() })).into_response())
+    Ok(Json(mailbox_json(&mb.messages())).into_response())
 }

@@ -25,7 +25,7 @@ use reissue_core::rules::Rules;
 use reissue_core::secret::testing::SeededRandomness;
 use reissue_core::vault::{BuiltInVault, CredentialVault};
 use reissue_server::hashing::BlockingHashing;
-use reissue_server::{AppState, Clock, app};
+use reissue_server::{AppState, Clock, Demo, app};
 use reissue_store::SqlStore;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
@@ -114,6 +114,8 @@ pub struct Kit {
     background: reissue_server::background::Background,
     pub clock: Arc<TestClock>,
     pub store: Arc<SqlStore>,
+    /// The demo's phone network and mailbox, in a kit built `with_demo`.
+    pub demo: Option<Demo>,
     _dir: tempfile::TempDir,
 }
 
@@ -121,29 +123,35 @@ impl Kit {
     /// A fresh router with one English-speaking account holding a login password and a
     /// cash-card PIN, under `rules`.
     pub async fn new(rules: Rules) -> Self {
-        Self::build(rules, None, None, None, 1_000_000).await
+        Self::build(rules, None, None, None, 1_000_000, false).await
+    }
+
+    /// The same, served as `serve --demo` serves it: with the demo's phone network and
+    /// mailbox (the calls a test creates on it fetch their TwiML wherever the test says).
+    pub async fn with_demo(rules: Rules) -> Self {
+        Self::build(rules, None, None, None, 1_000_000, true).await
     }
 
     /// The same, with credentials checked and written by the vault `make` builds (given the
     /// built-in hashing, for what it does not hold itself).
     pub async fn with_vault(rules: Rules, make: MakeVault) -> Self {
-        Self::build(rules, None, None, Some(make), 1_000_000).await
+        Self::build(rules, None, None, Some(make), 1_000_000, false).await
     }
 
     /// The same, with every hash taking at least `delay` (so a test can drop a request while
     /// its secret is being checked).
     pub async fn with_slow_hashing(rules: Rules, delay: std::time::Duration) -> Self {
-        Self::build(rules, Some(delay), None, None, 1_000_000).await
+        Self::build(rules, Some(delay), None, None, 1_000_000, false).await
     }
 
     /// The same, with checks failing with `failure` while `failing` is set.
     pub async fn with_failing_hashing(rules: Rules, failing: Arc<AtomicBool>, failure: fn() -> HashError) -> Self {
-        Self::build(rules, None, Some((failing, failure)), None, 1_000_000).await
+        Self::build(rules, None, Some((failing, failure)), None, 1_000_000, false).await
     }
 
     /// The same, with a per-IP budget of `per_minute` requests.
     pub async fn with_ip_budget(rules: Rules, per_minute: u32) -> Self {
-        Self::build(rules, None, None, None, per_minute).await
+        Self::build(rules, None, None, None, per_minute, false).await
     }
 
     async fn build(
@@ -152,6 +160,7 @@ impl Kit {
         failing: Option<Injected>,
         vault: Option<MakeVault>,
         ip_budget: u32,
+        demo: bool,
     ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("reissue.db").display());
@@ -215,12 +224,21 @@ impl Kit {
             dummy_hash: hash("a dummy secret nobody knows"),
         }));
         let site = Arc::new(reissue_server::pages::Site::builtin(&recovery));
+        let demo = demo.then(|| {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            let phone = reissue_delivery::voice::phone::PhoneNetwork::new(
+                reqwest::Client::new(),
+                "AC00000000000000000000000000000000",
+                SecretString::from(WEBHOOK_TOKEN),
+            );
+            Demo { phone, mailbox: Some(reissue_delivery::mail::MemoryMailbox::default()) }
+        });
         let state = AppState {
             site,
             recovery,
             voice_webhook_token: SecretString::from(WEBHOOK_TOKEN),
             ip_requests_per_minute: ip_budget,
-            demo: None,
+            demo: demo.clone(),
             metrics: None,
             wake: Arc::new(tokio::sync::Notify::new()),
             admin_token: Some(SecretString::from(ADMIN_TOKEN)),
@@ -229,7 +247,7 @@ impl Kit {
             background: reissue_server::background::Background::start(2, 64),
         };
         let background = state.background.clone();
-        Self { app: app(state), background, clock, store, _dir: dir }
+        Self { app: app(state), background, clock, store, demo, _dir: dir }
     }
 
     async fn send(&self, req: Request<Body>) -> (u16, String) {

@@ -8,6 +8,7 @@
 
 mod attempts;
 mod calls;
+mod demo_pages;
 mod expiry;
 mod kit;
 mod pages;
