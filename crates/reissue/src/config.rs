@@ -271,7 +271,31 @@ pub fn load(file: Option<&Path>) -> Result<Config, String> {
     let config = read(file, std::env::vars().collect())?;
     config.rules.validate()?;
     config.voice.check(&config.public_url())?;
+    check_public_url(&config.public_url())?;
     Ok(config)
+}
+
+/// Refuses a public URL the pages cannot live under: every page, form and link is an absolute
+/// path from the root, and the `__Host-` cookies require `Path=/`.
+fn check_public_url(u: &str) -> Result<(), String> {
+    let url = url::Url::parse(u).map_err(|e| format!("server.public_url {u:?} is not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("server.public_url must be an http:// or https:// URL (it is {u:?})"));
+    }
+    if url.path() != "/" || url.query().is_some() {
+        return Err(format!(
+            "server.public_url must be an origin without a path, such as https://reset.bank.example (it is {u:?}): \
+             the pages live at the root of their host"
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the customer pages' cookies and HSTS are as strong as they should be: they are
+/// `Secure`, `__Host-` and HSTS only when `server.public_url` is https. Plain http is fine on
+/// a loopback host (a demo, a test); anywhere else the start-up warns.
+pub fn public_url_is_weak(config: &Config) -> bool {
+    !is_https_or_loopback(&config.public_url())
 }
 
 /// Reads the configuration from `file` (or `reissue.toml`) and `vars`, without checking the

@@ -497,6 +497,13 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
             .map_err(|e| e.to_string())?,
         ),
     };
+    if !demo && config::public_url_is_weak(cfg) {
+        tracing::warn!(
+            public_url = %rt.recovery.public_url(),
+            "server.public_url is not https: the customer pages' cookies are not Secure and no HSTS is sent; \
+             set it to the https:// address customers use"
+        );
+    }
     if !demo && cfg.voice.provider == VoiceProviderName::Simulator {
         tracing::warn!("voice.provider is the built-in simulator: calls ring nowhere; configure [voice.twilio]");
     }

@@ -169,6 +169,9 @@ pub fn app(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(DefaultBodyLimit::max(16 * 1024))
+        // A client that sends its (at most 16 KiB) body slower than this holds a connection
+        // for nothing: the read fails and the request is answered.
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(std::time::Duration::from_secs(10)))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
 }

@@ -31,6 +31,8 @@ fn number_like(i: usize) -> String {
 fn value_for(path: &str, i: usize) -> String {
     match path {
         "institution.time_zone" => "Etc/GMT-9".into(),
+        // Checked as a URL at load; a host that looks like a number still comes through as written.
+        "server.public_url" => format!("http://{}.example", number_like(i)),
         _ => number_like(i),
     }
 }

@@ -1,4 +1,5 @@
-//! The `[voice]` settings: the call's time limit and the public URL Twilio calls back on.
+//! The `[voice]` settings (the call's time limit, the public URL Twilio calls back on) and the
+//! public URL the pages live under.
 
 use super::*;
 
@@ -43,4 +44,18 @@ fn twilio_accepts_https_and_loopback_public_urls() {
     }
     // The simulator rings nowhere: any URL will do.
     load_with("[server]\npublic_url = \"http://recovery.bank.example\"\n").unwrap();
+}
+
+#[test]
+fn a_public_url_with_a_path_is_refused_because_the_pages_live_at_the_root() {
+    for url in ["https://bank.example/reset", "https://bank.example/?x=1"] {
+        let err = load_with(&format!("[server]\npublic_url = \"{url}\"\n")).unwrap_err();
+        assert!(err.contains("server.public_url") && err.contains("without a path"), "{url}: {err}");
+    }
+    for url in ["https://reset.bank.example", "https://reset.bank.example/", "http://127.0.0.1:8080"] {
+        assert!(load_with(&format!("[server]\npublic_url = \"{url}\"\n")).is_ok(), "{url}");
+    }
+    let plain = load_with("[server]\npublic_url = \"http://reset.bank.example\"\n").unwrap();
+    assert!(public_url_is_weak(&plain), "plain http off loopback is weak");
+    assert!(!public_url_is_weak(&load_with("").unwrap()), "the loopback default is not");
 }

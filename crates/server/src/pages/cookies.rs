@@ -1,5 +1,5 @@
 //! The pages' cookies. Secret ones (the form cookie, a reset session's token) are `HttpOnly`,
-//! `SameSite=Strict`, `Path=/`, and over https `Secure` with the `__Host-` prefix, which the
+//! `SameSite` (`Strict`, the form cookie `Lax`), `Path=/`, and over https `Secure` with the `__Host-` prefix, which the
 //! browser keeps only when all of those hold. The language preference is a plain cookie.
 
 use std::collections::BTreeMap;
@@ -27,8 +27,10 @@ impl CookieJar {
     pub fn read(headers: &HeaderMap, secure: bool) -> Self {
         let mut sent = BTreeMap::new();
         for v in headers.get_all(header::COOKIE) {
-            let Ok(v) = v.to_str() else { continue };
-            for pair in v.split(';') {
+            // Byte by byte: one crumb another site of the domain set with raw UTF-8 (or
+            // anything else) must not cost the browser the cookies of this server.
+            for pair in v.as_bytes().split(|b| *b == b';') {
+                let Ok(pair) = std::str::from_utf8(pair) else { continue };
                 if let Some((k, v)) = pair.trim().split_once('=') {
                     sent.entry(k.trim().to_owned()).or_insert_with(|| v.trim().to_owned());
                 }
@@ -57,10 +59,14 @@ impl CookieJar {
         self.set.push((name, line));
     }
 
-    /// Sets a secret cookie, for the browser session or for `max_age_secs`.
+    /// Sets a secret cookie, for the browser session or for `max_age_secs`. The form cookie is
+    /// `SameSite=Lax`: a customer who arrives from a link in webmail keeps it, so forms open in
+    /// other tabs stay valid (a cross-site post still carries no Lax cookie). Every other
+    /// secret cookie is `Strict`.
     pub fn set_secret(&mut self, base: &str, value: &str, max_age_secs: Option<i64>) {
         let name = self.secret_name(base);
-        let mut line = format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict");
+        let same_site = if base == FORM { "Lax" } else { "Strict" };
+        let mut line = format!("{name}={value}; Path=/; HttpOnly; SameSite={same_site}");
         if let Some(age) = max_age_secs {
             line.push_str(&format!("; Max-Age={}", age.max(0)));
         }

@@ -67,7 +67,14 @@ impl Site {
         public_url: &str,
     ) -> Result<Self, ThemeError> {
         let mut env = Environment::new();
-        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        // The built-in templates are tested to name only what their pages give them, and a
+        // mistake there should fail loudly. A theme's template may name what no page gives
+        // (a variable of another version): it shows as nothing rather than as a broken page.
+        env.set_undefined_behavior(if files.themed {
+            minijinja::UndefinedBehavior::Lenient
+        } else {
+            minijinja::UndefinedBehavior::Strict
+        });
         let paths = files.template_paths;
         let path_of = |name: &str| paths.get(name).cloned().unwrap_or_else(|| format!("templates/{name}").into());
         for (name, text) in files.templates {
@@ -215,6 +222,9 @@ fn lang_from_accept(accept: &str) -> Option<Language> {
         let mut it = part.trim().split(';');
         let tag = it.next().unwrap_or("").trim().to_ascii_lowercase();
         let q = it.find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).unwrap_or(1.0);
+        if q <= 0.0 {
+            continue;
+        }
         let lang = match tag.split('-').next() {
             Some("ja") => Language::Ja,
             Some("en") => Language::En,
@@ -297,20 +307,26 @@ impl IntoResponse for Forged {
 }
 
 /// Whether a form post comes from a page of this server. `Sec-Fetch-Site`, which browsers
-/// set and no page can forge, decides when sent: it must be `same-origin`. (Under
-/// `Referrer-Policy: no-referrer` a browser's own form post says `Origin: null`, so `Origin`
-/// cannot decide then.) Without it (an older browser), `Origin`, when sent, must be this
-/// server's, and `null` is refused. The form token is checked either way.
+/// set and no page can forge, decides when sent: it must be `same-origin`. Without it (an
+/// older browser), `Origin`, when sent, must be this server's — or `null`, which is what a
+/// browser's own form post says under `Referrer-Policy: no-referrer`; the contexts that send
+/// `null` from elsewhere (sandboxed frames, `data:` pages) carry no form cookie, so the form
+/// token still refuses them.
 fn same_origin(parts: &Parts, site: &Site) -> bool {
     if let Some(sfs) = parts.headers.get("sec-fetch-site") {
         return sfs.as_bytes() == b"same-origin";
     }
     let Some(origin) = parts.headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
-    if origin == site.public_origin {
+    if origin == site.public_origin || origin == "null" {
         return true;
     }
     // The host the browser addressed (a demo reached as localhost rather than 127.0.0.1).
-    let host = parts.headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| parts.uri.authority().map(|a| a.as_str()))
+        .unwrap_or("");
     origin.split_once("://").is_some_and(|(_, h)| !host.is_empty() && h == host)
 }
 
@@ -379,7 +395,8 @@ pub fn see_other(to: &str, cookies: &CookieJar) -> Response {
 async fn page_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let is_static = req.uri().path().starts_with("/static/");
     let mut resp = next.run(req).await;
-    set_page_headers(resp.headers_mut(), state.site.secure, is_static);
+    let cacheable = is_static && resp.status().is_success();
+    set_page_headers(resp.headers_mut(), state.site.secure, cacheable);
     resp
 }
 

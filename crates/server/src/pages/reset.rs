@@ -15,6 +15,7 @@ use reissue_core::catalogue::Arg;
 use reissue_core::credential::PolicyViolation;
 use reissue_core::procedures::{RecoveryError, Requester, SessionView};
 use reissue_core::rules::CodeChannel;
+use reissue_core::text::nfkc;
 use secrecy::SecretString;
 
 use super::cookies::{self, DONE};
@@ -79,6 +80,16 @@ pub async fn done_postal(state: State<AppState>, visit: Visit) -> Response {
 }
 
 /// Step 1: the login ID and the code.
+/// Step 1 again, saying that the session ended (a notice for the page, not an error of a
+/// field), and the session's cookie removed.
+fn session_ended(state: &AppState, mut visit: Visit, ch: Channel, status: StatusCode) -> Response {
+    visit.cookies.clear_secret(ch.cookie);
+    let mut page = code_form(state, &visit, ch, "", &FormErrors::default()).status(status);
+    let notice = state.site.t(visit.lang, "error-session-ended", &[]);
+    page.context = minijinja::context! { notice => notice, ..page.context };
+    page.render(&state.site)
+}
+
 fn code_form(state: &AppState, visit: &Visit, ch: Channel, login_id: &str, errors: &FormErrors) -> Page {
     let (errors, error_of) = errors.context();
     let rules = state.recovery.rules();
@@ -88,12 +99,20 @@ fn code_form(state: &AppState, visit: &Visit, ch: Channel, login_id: &str, error
         channel => ch.name(),
         login_id => login_id,
         errors, error_of,
+        notice => "",
         code_digits => rules.code_digits,
         max_failures => rules.code_max_failures,
         voice_hours => rules.voice_code_ttl_secs / 3600,
         postal_weeks => rules.postal_code_ttl_secs / (7 * 86_400),
     };
     Page::new(visit, "reset_code.html", ctx)
+}
+
+/// Whether a cookie value has the shape of a reset token (`rs_` and 43 base64url characters),
+/// so that a made-up value costs no lookup.
+fn looks_like_token(t: &str) -> bool {
+    t.strip_prefix("rs_")
+        .is_some_and(|b| b.len() == 43 && b.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'))
 }
 
 fn label(state: &AppState, lang: Language, name: &str) -> String {
@@ -142,18 +161,15 @@ fn credentials_form(state: &AppState, visit: &Visit, ch: Channel, view: &Session
     Page::new(visit, "reset_credentials.html", ctx)
 }
 
-async fn show(State(state): State<AppState>, mut visit: Visit, ch: Channel) -> Response {
+async fn show(State(state): State<AppState>, visit: Visit, ch: Channel) -> Response {
     let now = state.clock.now();
-    if let Some(token) = visit.cookies.get_secret(ch.cookie).filter(|t| !t.is_empty()) {
+    if let Some(token) = visit.cookies.get_secret(ch.cookie).filter(|t| looks_like_token(t)) {
         match state.recovery.reset_session_view(&SecretString::from(token), now).await {
             Ok(Some(view)) => {
                 return credentials_form(&state, &visit, ch, &view, &FormErrors::default()).render(&state.site);
             }
             Ok(None) => {
-                visit.cookies.clear_secret(ch.cookie);
-                let mut errors = FormErrors::default();
-                errors.add("login_id", state.site.t(visit.lang, "error-session-ended", &[]));
-                return code_form(&state, &visit, ch, "", &errors).render(&state.site);
+                return session_ended(&state, visit, ch, StatusCode::OK);
             }
             Err(e) => return unavailable(&state, &visit, &e),
         }
@@ -225,7 +241,7 @@ async fn complete(
     ch: Channel,
 ) -> Response {
     let now = state.clock.now();
-    let token = visit.cookies.get_secret(ch.cookie).filter(|t| !t.is_empty()).map(SecretString::from);
+    let token = visit.cookies.get_secret(ch.cookie).filter(|t| looks_like_token(t)).map(SecretString::from);
     let view = match &token {
         Some(t) => state.recovery.reset_session_view(t, now).await,
         None => Ok(None),
@@ -234,10 +250,7 @@ async fn complete(
         (Some(t), Ok(Some(v))) => (t, v),
         (_, Err(e)) => return unavailable(&state, &visit, &e),
         _ => {
-            visit.cookies.clear_secret(ch.cookie);
-            let mut errors = FormErrors::default();
-            errors.add("login_id", state.site.t(visit.lang, "error-session-ended", &[]));
-            return code_form(&state, &visit, ch, "", &errors).status(StatusCode::BAD_REQUEST).render(&state.site);
+            return session_ended(&state, visit, ch, StatusCode::BAD_REQUEST);
         }
     };
     let t = |key: &str| state.site.t(visit.lang, key, &[]);
@@ -246,13 +259,34 @@ async fn complete(
     for c in &view.credentials {
         let new = fields.get(&c.name);
         let confirm = fields.get(&format!("{}_confirm", c.name));
-        if new != confirm {
+        // A PIN typed once in full-width digits and once in ASCII is the same PIN; a password
+        // must match as typed.
+        let same = if c.policy.digits_only { nfkc(new) == nfkc(confirm) } else { new == confirm };
+        if !same {
             errors.add(&format!("{}_confirm", c.name), t("error-confirm-mismatch"));
         }
         requested.insert(c.name.clone(), SecretString::from(new.to_owned()));
     }
     if errors.is_empty() {
-        match state.recovery.complete_reset(&token, requested, &Requester::public(ip.audit()), now).await {
+        // On its own task: with a vault adapter, a closed tab must not stop the change half
+        // way between the institution's system and the audit log.
+        let recovery = state.recovery.clone();
+        let who = Requester::public(ip.audit());
+        let outcome =
+            match tokio::spawn(async move { recovery.complete_reset(&token, requested, &who, now).await }).await {
+                Ok(outcome) => outcome,
+                Err(e) => {
+                    tracing::error!(error = %e, "a reset's task failed");
+                    return message(
+                        &state,
+                        &visit,
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "message-unavailable-title",
+                        "message-unavailable-body",
+                    );
+                }
+            };
+        match outcome {
             Ok(changed) => {
                 state.wake.notify_one();
                 visit.cookies.clear_secret(ch.cookie);
@@ -269,10 +303,7 @@ async fn complete(
                 errors.add(first, t("error-nothing-to-change"));
             }
             Err(RecoveryError::InvalidSession) => {
-                visit.cookies.clear_secret(ch.cookie);
-                let mut errors = FormErrors::default();
-                errors.add("login_id", t("error-session-ended"));
-                return code_form(&state, &visit, ch, "", &errors).status(StatusCode::BAD_REQUEST).render(&state.site);
+                return session_ended(&state, visit, ch, StatusCode::BAD_REQUEST);
             }
             Err(e) => return unavailable(&state, &visit, &e),
         }

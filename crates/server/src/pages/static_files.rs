@@ -9,6 +9,12 @@ use crate::AppState;
 pub async fn serve(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     match state.site.static_file(&file) {
         Some(f) => ([(header::CONTENT_TYPE, f.content_type)], f.bytes.clone()).into_response(),
-        None => (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "404").into_response(),
+        // Not cached: a theme may add the file at the next start.
+        None => (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "no-store")],
+            "404",
+        )
+            .into_response(),
     }
 }

@@ -91,6 +91,8 @@ pub struct ThemeFiles {
     pub statics: BTreeMap<String, StaticFile>,
     /// Catalogue entries the theme replaces: (language, where they came from, text).
     pub locales: Vec<(Language, String, String)>,
+    /// Whether a theme directory was laid over the built-in files.
+    pub themed: bool,
 }
 
 impl ThemeFiles {
@@ -105,13 +107,14 @@ impl ThemeFiles {
                 ((*n).to_owned(), StaticFile { bytes: b.to_vec(), content_type })
             })
             .collect();
-        Self { templates, template_paths: BTreeMap::new(), statics, locales: Vec::new() }
+        Self { templates, template_paths: BTreeMap::new(), statics, locales: Vec::new(), themed: false }
     }
 
     /// The built-in files with the theme directory's laid over them.
     pub fn load(dir: Option<&Path>) -> Result<Self, ThemeError> {
         let mut files = Self::builtin();
         let Some(dir) = dir else { return Ok(files) };
+        files.themed = true;
         if !dir.is_dir() {
             return Err(ThemeError { path: dir.to_owned(), problem: "is not a directory".into() });
         }

@@ -240,10 +240,12 @@ pub async fn complete_reset(
     payload: Result<Json<CompleteResetRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let req = body(payload)?;
-    let changed = state
-        .recovery
-        .complete_reset(&req.reset_token, req.credentials, &Requester::public(ip.audit()), state.clock.now())
-        .await?;
+    // On its own task, so that a client that goes away cannot stop a change half way.
+    let (recovery, now) = (state.recovery.clone(), state.clock.now());
+    let changed = super::to_completion(async move {
+        recovery.complete_reset(&req.reset_token, req.credentials, &Requester::public(ip.audit()), now).await
+    })
+    .await?;
     state.wake.notify_one();
     Ok(Json(Changed { changed }).into_response())
 }

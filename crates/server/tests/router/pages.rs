@@ -44,6 +44,18 @@ impl Got {
         self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
     }
 
+    /// Every header but `Date`, sorted: what two answers must share to be the same answer.
+    fn headers_but_date(&self) -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = self
+            .headers
+            .iter()
+            .filter(|(k, _)| *k != header::DATE)
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
+        all.sort();
+        all
+    }
+
     /// The hidden form token of the page's form.
     fn csrf(&self) -> String {
         let at = self.body.find(r#"name="csrf" value=""#).expect("the page has a form token");
@@ -213,18 +225,42 @@ async fn static_files_are_served_from_the_binary_and_may_be_cached() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn cookies_are_host_only_http_only_and_strict_over_https() {
+async fn cookies_are_host_only_and_http_only_over_https_and_survive_a_foreign_crumb() {
     let kit = Kit::new(rules()).await;
     let mut b = Browser::new(&kit);
     let got = b.get("/voice-application").await;
     let form = got.set_cookies().into_iter().find(|c| c.starts_with("__Host-reissue-form=")).expect("a form cookie");
-    for part in ["Path=/", "HttpOnly", "SameSite=Strict", "Secure"] {
+    // Lax, so that arriving from a link in webmail keeps the forms open in other tabs valid.
+    for part in ["Path=/", "HttpOnly", "SameSite=Lax", "Secure"] {
         assert!(form.contains(part), "{form}");
     }
     assert!(!form.contains("Domain="), "{form}");
     // The same browser keeps its cookie: the next page sets none.
     let again = b.get("/reset/voice").await;
     assert!(again.set_cookies().is_empty(), "{:?}", again.set_cookies());
+
+    // Another site of the domain set a cookie with raw UTF-8 in it: the form still works.
+    let page = b.get("/voice-application").await;
+    let mine = b.cookie_header();
+    let mut cookie = b"tracker=caf\xc3\xa4; ".to_vec();
+    cookie.extend_from_slice(mine.as_bytes());
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("csrf", page.csrf().as_str()),
+            ("login_id", LOGIN),
+            ("birth_year", "1975"),
+            ("birth_month", "11"),
+            ("birth_day", "30"),
+        ])
+        .finish();
+    let req = Request::post("/voice-application")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, axum::http::HeaderValue::from_bytes(&cookie).unwrap())
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(body))
+        .unwrap();
+    let resp = kit.app.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status().as_u16(), 303, "a foreign crumb does not cost the form its cookie");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -258,11 +294,11 @@ async fn a_form_without_its_token_or_from_another_site_is_refused_in_the_users_l
     assert_eq!(b.post_raw("/voice-application", &no_token, &sfs).await.status, 403, "a sibling site");
     let forged = [("origin", PUBLIC_URL), ("sec-fetch-site", "cross-site")];
     assert_eq!(b.post_raw("/voice-application", &no_token, &forged).await.status, 403, "the browser's word decides");
-    let old_browser = [("origin", "null")];
+    let old_browser = [("origin", "https://evil.example")];
     assert_eq!(
         b.post_raw("/voice-application", &no_token, &old_browser).await.status,
         403,
-        "null without Sec-Fetch-Site"
+        "an older browser (no Sec-Fetch-Site), on another site"
     );
 
     // Another browser (no form cookie) with this browser's token.
@@ -371,10 +407,17 @@ async fn the_always_accepted_pages_answer_the_same_whatever_matched_and_at_the_d
             let took = started.elapsed();
             assert!(took.as_millis() >= u128::from(deadline), "{path} answered before its deadline: {took:?}");
             let sent = b.get(posted.location()).await;
-            answers.push((posted.status, posted.location().to_owned(), posted.body.clone(), sent.without_token()));
+            answers.push((
+                posted.status,
+                posted.headers_but_date(),
+                posted.body.clone(),
+                sent.headers_but_date(),
+                sent.without_token(),
+            ));
         }
         assert_eq!(answers[0], answers[1], "{path}: the same answer whether or not anything matched");
         assert_eq!(answers[0].0, 303, "{path}");
+        assert!(answers[0].1.iter().any(|(k, _)| k == "location"), "{path}: a redirect");
         let mails = kit.outbox().await;
         assert!(!mails.is_empty(), "{path}: the matching request did its work");
     }
@@ -563,4 +606,20 @@ async fn form_posts_count_toward_the_ip_budget_and_showing_pages_does_not() {
     assert!(over.body.contains("Too many requests") && over.body.contains("seconds"), "{}", over.body);
     assert!(!over.header("retry-after").is_empty());
     assert!(over.body.contains(r#"<html lang="en""#));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_code_entered_on_the_page_is_answered_at_the_code_entry_deadline() {
+    let deadline = 120;
+    let kit = Kit::new(Rules { uniform_response_ms: 1, code_entry_response_ms: deadline, ..Rules::default() }).await;
+    let mut b = Browser::new(&kit);
+    for login in [LOGIN, "111111111"] {
+        let page = b.get("/reset/voice").await;
+        let started = Instant::now();
+        let got = b
+            .post("/reset/voice", &page.csrf(), &[("step", "code"), ("login_id", login), ("code", "0000000000")])
+            .await;
+        assert_eq!(got.status, 400);
+        assert!(started.elapsed().as_millis() >= u128::from(deadline), "{login}: before the deadline");
+    }
 }
