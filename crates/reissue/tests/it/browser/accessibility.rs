@@ -4,7 +4,7 @@
 //!
 //! One walk per language visits each page and state a customer meets: the forms, each form
 //! with errors, the sent pages, both steps of the reset, the done page, the refusal of a
-//! forged form and the page for an unknown address.
+//! forged form, the page for an unknown address, and the demo's phone and mailbox.
 
 use reissue_core::account::Language::{self, En, Ja};
 
@@ -95,6 +95,12 @@ async fn walk(lang: Language, who: &Customer) {
         b.goto(&format!("{path}/sent")).await;
         f.check(&b, &format!("{name}-sent")).await;
     }
+
+    // The demo's own pages (only with --demo): the phone after the call, the mailbox.
+    b.goto("/demo/phone").await;
+    f.check(&b, "demo-phone").await;
+    b.goto("/demo/mailbox").await;
+    f.check(&b, "demo-mailbox").await;
 
     b.goto("/no-such-page").await;
     assert_eq!(b.status().await, 404);
