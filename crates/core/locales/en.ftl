@@ -27,6 +27,8 @@ message-unavailable-title = Service temporarily unavailable
 message-unavailable-body = We cannot process your request right now. Nothing was changed. Please try again in a few minutes.
 message-not-found-title = Page not found
 message-not-found-body = The page you asked for does not exist. Please check the address, or start again from the start page.
+message-method-title = This page cannot do that
+message-method-body = The page was asked for in a way it does not answer. Nothing was changed. Please open it again from the start page.
 
 ## Start page
 

@@ -26,6 +26,8 @@ message-unavailable-title = ただいまご利用いただけません
 message-unavailable-body = ただいまお手続きを受け付けられません。何も変更されていません。しばらくたってから、もう一度お試しください。
 message-not-found-title = ページが見つかりません
 message-not-found-body = お探しのページはありません。アドレスをご確認いただくか、はじめのページからお進みください。
+message-method-title = このページではお受けできません
+message-method-body = このページが受け付けない方法で送信されました。何も変更されていません。はじめのページからもう一度お進みください。
 
 ## はじめのページ
 

@@ -137,6 +137,17 @@ async fn not_found(State(state): State<AppState>, visit: pages::Visit, req: Requ
     }
 }
 
+/// A method a path does not take: the JSON error under the API's prefixes, a page in the
+/// browser's language anywhere else.
+async fn method_not_allowed(State(state): State<AppState>, visit: pages::Visit, req: Request) -> Response {
+    let path = req.uri().path();
+    if ["/api/", "/voice/", "/demo/calls"].iter().any(|p| path.starts_with(p)) {
+        ApiError::method_not_allowed().into_response()
+    } else {
+        pages::method_not_allowed(State(state), visit).await
+    }
+}
+
 /// The whole application.
 pub fn app(state: AppState) -> Router {
     let public = Router::new()
@@ -167,7 +178,7 @@ pub fn app(state: AppState) -> Router {
     }
     router
         .fallback(not_found)
-        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(16 * 1024))
         // A client that sends its (at most 16 KiB) body slower than this holds a connection
         // for nothing: the read fails and the request is answered.

@@ -129,6 +129,14 @@ pub async fn not_found(State(state): State<AppState>, visit: Visit) -> Response 
     resp
 }
 
+/// The page for a method a page's path does not take (a `PUT` to a form, say).
+pub async fn method_not_allowed(State(state): State<AppState>, visit: Visit) -> Response {
+    let mut resp =
+        message(&state, &visit, StatusCode::METHOD_NOT_ALLOWED, "message-method-title", "message-method-body");
+    set_page_headers(resp.headers_mut(), state.site.secure, false);
+    resp
+}
+
 /// Every page, with its headers and the budget on its posts.
 pub fn routes(state: AppState) -> Router<AppState> {
     let mut router = Router::new();

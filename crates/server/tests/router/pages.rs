@@ -219,6 +219,9 @@ async fn static_files_are_served_from_the_binary_and_may_be_cached() {
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("ページが見つかりません"), "{}", missing.body);
     assert!(missing.header("content-security-policy").contains("frame-ancestors 'none'"));
+    let put = b.send(Request::put("/voice-application"), Body::empty()).await;
+    assert_eq!(put.status, 405);
+    assert!(put.body.contains("このページではお受けできません"), "a page, not JSON: {}", put.body);
     let api = b.get("/api/v1/nothing").await;
     assert_eq!(api.status, 404);
     assert!(api.body.starts_with('{'), "the API's JSON error under /api/: {}", api.body);
