@@ -163,51 +163,38 @@ async fn main() {
             };
             while Instant::now() < deadline {
                 let login = format!("{}", 100_000_001 + next() % a.accounts);
-                if a.scenario.starts_with("page_") {
-                    let req = if a.scenario == "page_view" {
-                        client.get(format!("{}/voice-application", a.url))
-                    } else {
-                        let code = format!("{:010}", next() % 10_000_000_000);
+                let code = format!("{:010}", next() % 10_000_000_000);
+                let (req, expect) = match a.scenario.as_str() {
+                    "page_view" => (client.get(format!("{}/voice-application", a.url)), 200),
+                    "page_wrong_code" => {
                         let form = [("csrf", token.as_str()), ("step", "code"), ("login_id", &login), ("code", &code)];
-                        client
+                        let post = client
                             .post(format!("{}/reset/voice", a.url))
                             .header("cookie", &cookie)
                             .header("origin", &a.url)
-                            .form(&form)
-                    };
-                    let expect = if a.scenario == "page_view" { 200 } else { 400 };
-                    let t = Instant::now();
-                    let ok = match req.send().await {
-                        Ok(r) => {
-                            let s = r.status().as_u16();
-                            let _ = r.bytes().await;
-                            s == expect
-                        }
-                        Err(_) => false,
-                    };
-                    lat.push(t.elapsed().as_micros() as u64);
-                    if !ok {
-                        errors.fetch_add(1, Ordering::Relaxed);
+                            .form(&form);
+                        (post, 400)
                     }
-                    continue;
-                }
-                let (path, body, expect) = match a.scenario.as_str() {
                     "wrong_code" => (
-                        "/api/v1/resets",
-                        json!({"channel": "voice", "login_id": login, "code": format!("{:010}", next() % 10_000_000_000)}),
+                        client
+                            .post(format!("{}/api/v1/resets", a.url))
+                            .json(&json!({"channel": "voice", "login_id": login, "code": code})),
                         400,
                     ),
                     "verify_password" => (
-                        "/api/v1/credentials/verify",
-                        json!({"login_id": login, "credential": "login_password", "secret": a.password}),
+                        client
+                            .post(format!("{}/api/v1/credentials/verify", a.url))
+                            .json(&json!({"login_id": login, "credential": "login_password", "secret": a.password})),
                         200,
                     ),
-                    _ => ("/api/v1/voice-applications", json!({"login_id": login, "birth_date": "1980-01-01"}), 202),
+                    _ => (
+                        client
+                            .post(format!("{}/api/v1/voice-applications", a.url))
+                            .json(&json!({"login_id": login, "birth_date": "1980-01-01"})),
+                        202,
+                    ),
                 };
-                let mut req = client.post(format!("{}{path}", a.url)).json(&body);
-                if !a.token.is_empty() {
-                    req = req.bearer_auth(&a.token);
-                }
+                let req = if a.token.is_empty() { req } else { req.bearer_auth(&a.token) };
                 let t = Instant::now();
                 let ok = match req.send().await {
                     Ok(r) => {

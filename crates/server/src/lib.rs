@@ -126,26 +126,29 @@ async fn security_headers(req: Request, next: Next) -> Response {
     resp
 }
 
-/// A path that does not exist: the JSON error under the API's prefixes, a page in the
-/// browser's language anywhere else.
-async fn not_found(State(state): State<AppState>, visit: pages::Visit, req: Request) -> Response {
-    let path = req.uri().path();
-    if ["/api/", "/voice/", "/demo/"].iter().any(|p| path.starts_with(p)) {
-        ApiError::not_found().into_response()
-    } else {
-        pages::not_found(State(state), visit).await
-    }
+/// Where the JSON API, the provider's webhooks and the demo's JSON hands live: a path under
+/// them that does not exist (or a method it does not take) is answered in JSON, any other in a
+/// page in the browser's language.
+const JSON_PREFIXES: [&str; 3] = ["/api/", "/voice/", "/demo/calls"];
+
+fn is_json_path(req: &Request) -> bool {
+    JSON_PREFIXES.iter().any(|p| req.uri().path().starts_with(p))
 }
 
-/// A method a path does not take: the JSON error under the API's prefixes, a page in the
-/// browser's language anywhere else.
-async fn method_not_allowed(State(state): State<AppState>, visit: pages::Visit, req: Request) -> Response {
-    let path = req.uri().path();
-    if ["/api/", "/voice/", "/demo/calls"].iter().any(|p| path.starts_with(p)) {
-        ApiError::method_not_allowed().into_response()
-    } else {
-        pages::method_not_allowed(State(state), visit).await
+async fn not_found(State(state): State<AppState>, req: Request) -> Response {
+    if is_json_path(&req) {
+        return ApiError::not_found().into_response();
     }
+    let visit = pages::Visit::of(req, &state).await;
+    pages::not_found(State(state), visit).await
+}
+
+async fn method_not_allowed(State(state): State<AppState>, req: Request) -> Response {
+    if is_json_path(&req) {
+        return ApiError::method_not_allowed().into_response();
+    }
+    let visit = pages::Visit::of(req, &state).await;
+    pages::method_not_allowed(State(state), visit).await
 }
 
 /// The whole application.

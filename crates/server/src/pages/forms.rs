@@ -54,6 +54,11 @@ impl FromRequestParts<AppState> for Visit {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        // Read once per request: a handler's `Visit` and the one `Fields` checks the token
+        // against are the same, fresh form cookie included.
+        if let Some(visit) = parts.extensions.get::<Visit>() {
+            return Ok(visit.clone());
+        }
         let site = &state.site;
         let mut cookies = CookieJar::read(&parts.headers, site.secure);
         let asked = parts
@@ -86,11 +91,19 @@ impl FromRequestParts<AppState> for Visit {
                 fresh
             }
         };
-        Ok(Self { lang, cookies, form_cookie })
+        let visit = Self { lang, cookies, form_cookie };
+        parts.extensions.insert(visit.clone());
+        Ok(visit)
     }
 }
 
 impl Visit {
+    /// The visit of a whole request, for answers made outside an extractor.
+    pub async fn of(req: Request, state: &AppState) -> Self {
+        let (mut parts, _) = req.into_parts();
+        Self::from_request_parts(&mut parts, state).await.unwrap_or_else(|e| match e {})
+    }
+
     /// The token a form posting to `action` carries.
     pub fn form_token(&self, state: &AppState, action: &str) -> String {
         state.recovery.form_token(&self.form_cookie, action)

@@ -18,7 +18,7 @@ pub mod theme;
 pub mod voice_application;
 
 use axum::Router;
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -95,8 +95,7 @@ async fn page_budget(State(state): State<AppState>, client: ClientIp, req: Reque
     match crate::over_ip_budget(&state, &client).await {
         Ok(None) => next.run(req).await,
         Ok(Some(retry_after)) => {
-            let (mut parts, _) = req.into_parts();
-            let visit = Visit::from_request_parts(&mut parts, &state).await.unwrap_or_else(|e| match e {});
+            let visit = Visit::of(req, &state).await;
             let body = state.site.t(
                 visit.lang,
                 "message-busy-body",
@@ -109,8 +108,7 @@ async fn page_budget(State(state): State<AppState>, client: ClientIp, req: Reque
             resp
         }
         Err(()) => {
-            let (mut parts, _) = req.into_parts();
-            let visit = Visit::from_request_parts(&mut parts, &state).await.unwrap_or_else(|e| match e {});
+            let visit = Visit::of(req, &state).await;
             message(
                 &state,
                 &visit,

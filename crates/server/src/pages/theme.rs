@@ -29,6 +29,8 @@ pub const BUILTIN_TEMPLATES: &[(&str, &[u8])] = builtin!("templates":
     "forms.html",
     "identity.html",
     "start.html",
+    "voice_conditions.html",
+    "postal_conditions.html",
     "voice_application.html",
     "voice_application_sent.html",
     "reset_code.html",

@@ -1,29 +1,14 @@
 //! What the call says comes from the catalogue, in the account's language, and names the help
 //! desk of that language when the call cannot go on.
 
-use reissue_core::outbox::MessageBody;
 use reissue_core::rules::Rules;
-use serde_json::json;
 
-use crate::kit::{BIRTH, Kit, LOGIN};
+use crate::kit::Kit;
 
 #[tokio::test]
 async fn an_english_call_out_of_tries_names_the_english_help_desk() {
     let kit = Kit::new(Rules::default()).await;
-    let (s, _) = kit.post("/api/v1/voice-applications", None, json!({"login_id": LOGIN, "birth_date": BIRTH})).await;
-    assert_eq!(s, 202);
-    let call_id = kit
-        .outbox()
-        .await
-        .into_iter()
-        .find_map(|m| match m {
-            MessageBody::PlaceCall { call_id, .. } => Some(call_id),
-            _ => None,
-        })
-        .expect("a call was queued");
-    let answered = kit
-        .webhook(&format!("/voice/answer?call={call_id}"), &[("CallSid", "CA1"), ("CallStatus", "in-progress")])
-        .await;
+    let (call_id, answered) = kit.apply_and_answer().await;
     assert!(
         answered.contains("This is reissue demo bank.") && answered.contains("PIN of your cash card"),
         "{answered}"

@@ -325,9 +325,9 @@ impl Kit {
         code
     }
 
-    /// Applies for a voice code, answers the call and keys the right PIN; returns the TwiML
-    /// the call answered with.
-    pub async fn call_and_key_pin(&self) -> String {
+    /// Applies for a voice code and answers the call the outbox places, as the provider
+    /// would; returns the call's ID and the TwiML the answer got.
+    pub async fn apply_and_answer(&self) -> (String, String) {
         let (s, _) = self
             .post("/api/v1/voice-applications", None, serde_json::json!({"login_id": LOGIN, "birth_date": BIRTH}))
             .await;
@@ -341,8 +341,16 @@ impl Kit {
                 _ => None,
             })
             .expect("a call was queued");
-        self.webhook(&format!("/voice/answer?call={call_id}"), &[("CallSid", "CA1"), ("CallStatus", "in-progress")])
+        let answered = self
+            .webhook(&format!("/voice/answer?call={call_id}"), &[("CallSid", "CA1"), ("CallStatus", "in-progress")])
             .await;
+        (call_id.to_string(), answered)
+    }
+
+    /// Applies for a voice code, answers the call and keys the right PIN; returns the TwiML
+    /// the call answered with.
+    pub async fn call_and_key_pin(&self) -> String {
+        let (call_id, _) = self.apply_and_answer().await;
         self.webhook(&format!("/voice/pin?call={call_id}"), &[("CallSid", "CA1"), ("Digits", PIN)]).await
     }
 
