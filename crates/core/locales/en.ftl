@@ -251,6 +251,36 @@ mail-changed-body =
 
     { $institution }
 mail-changed-item = - { $label }
+# After staff applied for a postal reset code. $applied is the day, $until the last day the code works. Never the code.
+mail-postal-sent-subject = [{ $institution }] Your reset code is on its way by post
+mail-postal-sent-body =
+    { $salutation }
+
+    On { $applied }, at your request by telephone, we arranged to send a letter with a reset code to your registered address by Japan Post Simplified Registered Mail (not forwarded).
+
+    The letter arrives in about a week. It must be received at your registered address, by you or someone at that address; it is not forwarded to a new address.
+    The reset code works until { $until }. Enter it on the reset page as the letter explains; an English translation of the letter is on our website.
+    If nobody is at home, the carrier leaves an Undeliverable Item Notice: ask for re-delivery or pick the letter up at the post office within the 7 days it is kept.
+
+    If this was not you, please call our English help desk at once: { $help_number }, { $help_hours }.
+
+    { $institution }
+# When the letter came back. $why is one of mail-postal-returned-reason-*. Never the code.
+mail-postal-returned-subject = [{ $institution }] Your reset code letter came back to us
+mail-postal-returned-body =
+    { $salutation }
+
+    The letter with your reset code came back to us { $why }.
+    We have cancelled its reset code; it no longer works.
+
+    To apply again, please call our English help desk: { $help_number }, { $help_hours }.
+
+    { $institution }
+mail-postal-returned-reason-storage_expired = because nobody collected it from the post office within the time it is kept
+mail-postal-returned-reason-addressee_unknown = because the addressee could not be found at the address
+mail-postal-returned-reason-moved = because the addressee has moved and left no forwarding address
+mail-postal-returned-reason-refused = because it was refused at the door
+mail-postal-returned-reason-other = undelivered
 
 ## The call
 ## Spoken sentences. $help_number is the English help desk's number as it is spoken (digit by

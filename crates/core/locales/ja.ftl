@@ -238,6 +238,36 @@ mail-changed-body =
 
     { $institution }
 mail-changed-item = ・{ $label }
+# 郵送リセットコードの申込み後。$applied は申込日、$until は有効期限の日付です。コードは書きません。
+mail-postal-sent-subject = 【{ $institution }】リセットコードを郵送します
+mail-postal-sent-body =
+    { $salutation }
+
+    { $applied }、お電話でのお申し出により、リセットコードを記載した書面を登録のご住所あてに簡易書留（転送不要）でお送りする手続きをいたしました。
+
+    書面はおよそ1週間でお届けします。ご本人またはご家族等が、登録のご住所で受け取ってください。転居先には転送されません。
+    リセットコードは{ $until }まで有効です。書面に記載の手順で、リセットページに入力してください。
+    不在のときは、ご不在連絡票の案内に従い、保管期間（7日間）内に再配達をご依頼いただくか、郵便局でお受け取りください。
+
+    このお手続きにお心当たりがない場合は、至急ヘルプデスク（{ $help_number }、{ $help_hours }）までご連絡ください。
+
+    { $institution }
+# 書面が返送されたとき。$why は mail-postal-returned-reason-* の文です。コードは書きません。
+mail-postal-returned-subject = 【{ $institution }】リセットコードの書面が返送されました
+mail-postal-returned-body =
+    { $salutation }
+
+    お送りしたリセットコードの書面が、{ $why }当社に返送されました。
+    この書面のリセットコードは無効にしましたので、使用できません。
+
+    あらためてお手続きされる場合は、ヘルプデスク（{ $help_number }、{ $help_hours }）までご連絡ください。
+
+    { $institution }
+mail-postal-returned-reason-storage_expired = 郵便局での保管期間が過ぎたため、
+mail-postal-returned-reason-addressee_unknown = あて所に尋ねあたらないため、
+mail-postal-returned-reason-moved = 転居先が不明のため、
+mail-postal-returned-reason-refused = 受け取りを拒否されたため、
+mail-postal-returned-reason-other = 配達できなかったため、
 
 ## 自動音声
 ## 読み上げる文です。$help_number は日本語ヘルプデスクの番号の読み上げ（1桁ずつ）、$help_hours は受付時間です。

@@ -28,6 +28,8 @@ pub enum Actor {
     Cli,
     /// An integrating system or auditor, by the name of its bearer token.
     Token(String),
+    /// A staff member, by their login.
+    Staff(String),
 }
 
 impl std::fmt::Display for Actor {
@@ -37,6 +39,7 @@ impl std::fmt::Display for Actor {
             Self::Provider => f.write_str("provider"),
             Self::Cli => f.write_str("cli"),
             Self::Token(name) => write!(f, "token:{name}"),
+            Self::Staff(login) => write!(f, "staff:{login}"),
         }
     }
 }

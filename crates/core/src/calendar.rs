@@ -80,6 +80,15 @@ impl Calendar {
         OffsetDateTime::from_unix_timestamp_nanos(start.as_nanosecond()).unwrap_or(OffsetDateTime::UNIX_EPOCH)
     }
 
+    /// The instant the local day `days` days after the day of `t` ends: a validity "until the
+    /// end of the 21st day" printed as a date agrees with the one enforced.
+    pub fn end_of_day_after(&self, t: OffsetDateTime, days: i64) -> OffsetDateTime {
+        let date = self.zoned(t).date().saturating_add(jiff::Span::new().days(days.saturating_add(1)));
+        let end =
+            date.to_zoned_datetime(self.zone.clone()).map(|z| z.timestamp()).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+        OffsetDateTime::from_unix_timestamp_nanos(end.as_nanosecond()).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+
     /// Whether `later` falls on a later local calendar day than `earlier` (never the same day,
     /// however many hours apart).
     pub fn is_later_day(&self, earlier: OffsetDateTime, later: OffsetDateTime) -> bool {
@@ -115,6 +124,18 @@ impl Calendar {
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn the_21st_day_after_ends_at_local_midnight() {
+        let tokyo = Calendar::parse("Asia/Tokyo").unwrap();
+        // 2 December 2026, 23:30 in Tokyo: the 21st day after is 23 December.
+        let issued = datetime!(2026-12-02 14:30 UTC);
+        assert_eq!(tokyo.end_of_day_after(issued, 21), datetime!(2026-12-23 15:00 UTC));
+        assert_eq!(tokyo.date_of(tokyo.end_of_day_after(issued, 21) - time::Duration::seconds(1)).day(), 23);
+        let berlin = Calendar::parse("Europe/Berlin").unwrap();
+        // Across the change to summer time the day still ends at local midnight.
+        assert_eq!(berlin.end_of_day_after(datetime!(2026-03-20 12:00 UTC), 10), datetime!(2026-03-30 22:00 UTC));
+    }
 
     #[test]
     fn tokyo_dates_turn_at_local_midnight() {

@@ -26,6 +26,7 @@ pub struct Keys {
     fingerprints: MacKey,
     outbox: Sealer,
     forms: KeyRing<MacKey>,
+    letters: Sealer,
 }
 
 impl Keys {
@@ -39,6 +40,7 @@ impl Keys {
             fingerprints: current.derive("identity-fingerprints"),
             outbox: Self::outbox_sealer(masters),
             forms: masters.map(|m| m.derive("form-tokens")),
+            letters: Sealer::new("letter-seal", masters.map(|m| m.derive("letter-seal"))),
         }
     }
 
@@ -120,6 +122,16 @@ impl Keys {
 
     pub(crate) fn unseal(&self, call_id: &str, sealed: &[u8]) -> Option<SecretString> {
         self.seal.unseal(call_id, sealed)
+    }
+
+    /// Seals a postal code while its letter waits for the print batch, bound to the code's
+    /// salt so that it opens only for its own letter.
+    pub(crate) fn seal_letter_code(&self, rng: &dyn Randomness, code_salt: &[u8], code: &str) -> Vec<u8> {
+        self.letters.seal(rng, &hex::encode(code_salt), code)
+    }
+
+    pub(crate) fn unseal_letter_code(&self, code_salt: &[u8], sealed: &[u8]) -> Option<SecretString> {
+        self.letters.unseal(&hex::encode(code_salt), sealed)
     }
 
     /// Seals an e-mail body that carries a secret while it waits in the outbox.

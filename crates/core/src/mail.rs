@@ -130,6 +130,31 @@ pub fn temporary_password(
     render(c, p.language, "temporary-password", &args)
 }
 
+/// The e-mail that tells the customer a letter with a postal reset code is on its way.
+pub fn postal_letter_sent(
+    c: &Catalogue,
+    p: &Profile,
+    inst: &Institution,
+    applied_at: OffsetDateTime,
+    expires_at: OffsetDateTime,
+) -> (String, String) {
+    let mut args = common(c, p, inst);
+    args.extend([
+        ("applied", inst.time_zone.date(applied_at, p.language).into()),
+        ("until", inst.time_zone.date(expires_at - time::Duration::seconds(1), p.language).into()),
+    ]);
+    render(c, p.language, "postal-sent", &args)
+}
+
+/// The e-mail that tells the customer their letter came back and its code no longer works
+/// (never the code). `reason` is the catalogue's word for why (`mail-postal-returned-reason-*`).
+pub fn postal_letter_returned(c: &Catalogue, p: &Profile, inst: &Institution, reason: &str) -> (String, String) {
+    let why = c.text(p.language, &format!("mail-postal-returned-reason-{reason}"), &[]);
+    let mut args = common(c, p, inst);
+    args.push(("why", why.into()));
+    render(c, p.language, "postal-returned", &args)
+}
+
 /// The login-ID reminder: every login ID that matched, in one message, one a line.
 pub fn login_id_reminder(c: &Catalogue, p: &Profile, inst: &Institution, login_ids: &[String]) -> (String, String) {
     let mut args = common(c, p, inst);

@@ -287,7 +287,7 @@ impl Accounts for SqlStore {
 impl SqlStore {
     /// A suspended account keeps nothing that could recover it later: its active codes are
     /// voided, its open reset sessions ended, an unused temporary password dropped and a live
-    /// call ended with its sealed code. Returns how many such things there were.
+    /// call ended with its sealed code, a letter not yet sent withdrawn. Returns how many such things there were.
     async fn void_recovery(tx: &mut sqlx::AnyConnection, account_id: i64, t: i64) -> Result<u64, StoreError> {
         let statements = [
             "UPDATE reset_codes SET state = 'void' WHERE account_id = $1 AND state = 'active'",
@@ -300,6 +300,7 @@ impl SqlStore {
         for sql in statements {
             n += sqlx::query(sql).bind(account_id).bind(t).execute(&mut *tx).await.map_err(db)?.rows_affected();
         }
+        n += Self::withdraw_unsent_letters(tx, account_id, t).await?;
         Ok(n)
     }
 }

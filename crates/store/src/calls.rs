@@ -341,6 +341,7 @@ impl Calls for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(db)?;
+        Self::withdraw_unsent_letters(&mut tx, c.account_id.get(), ms(now)).await?;
         sqlx::query(
             "INSERT INTO reset_codes (account_id, channel, salt, mac, issued_at, expires_at, failures, state) \
              VALUES ($1, $2, $3, $4, $5, $6, 0, 'active')",

@@ -27,6 +27,7 @@ mod identity;
 mod keys;
 mod limits;
 mod outbox;
+mod postal;
 mod reset;
 mod tokens;
 mod tx;

@@ -7,6 +7,7 @@
 
 pub mod call;
 pub mod code;
+pub mod letter;
 pub mod reset_session;
 pub mod temporary_password;
 

@@ -14,6 +14,7 @@ pub mod credentials;
 pub mod identity;
 pub mod limits;
 pub mod outbox;
+pub mod postal;
 pub mod reset;
 pub mod tokens;
 pub mod voice;
@@ -26,6 +27,7 @@ pub use credentials::{Attempt, CredentialFailure, Credentials};
 pub use identity::{IdentityRequests, Initialization, ReminderBuilder};
 pub use limits::Limits;
 pub use outbox::Outbox;
+pub use postal::Postal;
 pub use reset::{CompletedReset, OpenSession, Resets};
 pub use tokens::Tokens;
 pub use voice::{Calls, IssuedVoiceCode, PinLimits, PinTry, VoiceApplication, VoiceApplicationOutcome, WrongPin};
@@ -47,11 +49,21 @@ pub trait Health: Send + Sync {
 
 /// Every port: what the server hands the procedures and the delivery worker.
 pub trait Store:
-    Accounts + Calls + Resets + Credentials + IdentityRequests + Tokens + AuditLog + Outbox + Limits + Health
+    Accounts + Calls + Resets + Credentials + IdentityRequests + Postal + Tokens + AuditLog + Outbox + Limits + Health
 {
 }
 
 impl<T> Store for T where
-    T: Accounts + Calls + Resets + Credentials + IdentityRequests + Tokens + AuditLog + Outbox + Limits + Health
+    T: Accounts
+        + Calls
+        + Resets
+        + Credentials
+        + IdentityRequests
+        + Postal
+        + Tokens
+        + AuditLog
+        + Outbox
+        + Limits
+        + Health
 {
 }

@@ -10,6 +10,7 @@ mod call_dialogue;
 mod change;
 mod initialization;
 mod operations;
+pub mod postal;
 mod reminder;
 mod reset;
 mod tokens;
@@ -97,6 +98,16 @@ pub struct Requester {
 impl Requester {
     pub fn public(ip: Option<String>) -> Self {
         Self { actor: Actor::Public, client_ip: ip }
+    }
+
+    /// A staff member, by their login, from the address they work at.
+    pub fn staff(login: &str, ip: Option<String>) -> Self {
+        Self { actor: Actor::Staff(login.to_owned()), client_ip: ip }
+    }
+
+    /// The command line on the server.
+    pub fn cli() -> Self {
+        Self { actor: Actor::Cli, client_ip: None }
     }
 
     /// The telephony provider.

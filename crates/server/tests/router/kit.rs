@@ -114,6 +114,8 @@ pub struct Kit {
     background: reissue_server::background::Background,
     pub clock: Arc<TestClock>,
     pub store: Arc<SqlStore>,
+    /// The procedures, for what has no route yet or is a staff member's doing.
+    pub recovery: Arc<Recovery>,
     /// The demo's phone network and mailbox, in a kit built `with_demo`.
     pub demo: Option<Demo>,
     _dir: tempfile::TempDir,
@@ -235,7 +237,7 @@ impl Kit {
         });
         let state = AppState {
             site,
-            recovery,
+            recovery: recovery.clone(),
             voice_webhook_token: SecretString::from(WEBHOOK_TOKEN),
             ip_requests_per_minute: ip_budget,
             demo: demo.clone(),
@@ -247,7 +249,7 @@ impl Kit {
             background: reissue_server::background::Background::start(2, 64),
         };
         let background = state.background.clone();
-        Self { app: app(state), background, clock, store, demo, _dir: dir }
+        Self { app: app(state), background, clock, store, recovery, demo, _dir: dir }
     }
 
     async fn send(&self, req: Request<Body>) -> (u16, String) {

@@ -12,4 +12,5 @@ mod demo_pages;
 mod expiry;
 mod kit;
 mod pages;
+mod postal;
 mod vault;

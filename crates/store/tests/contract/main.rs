@@ -14,6 +14,7 @@ mod credentials;
 mod limits;
 mod lock_order;
 mod outbox;
+mod postal;
 mod reset;
 
 /// Runs an `async fn(&Db)` once per backend.
