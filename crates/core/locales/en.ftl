@@ -281,6 +281,26 @@ mail-postal-returned-reason-addressee_unknown = because the addressee could not 
 mail-postal-returned-reason-moved = because the addressee has moved and left no forwarding address
 mail-postal-returned-reason-refused = because it was refused at the door
 mail-postal-returned-reason-other = undelivered
+# When the help desk voided the reset code at the customer's request. $when is the time.
+mail-code-voided-subject = [{ $institution }] Your reset code was cancelled
+mail-code-voided-body =
+    { $salutation }
+
+    At { $when }, at your request, we cancelled your reset code. It no longer works.
+
+    If this was not you, please call our English help desk at once: { $help_number }, { $help_hours }.
+
+    { $institution }
+# When the help desk unlocked a credential. $label is its name.
+mail-unlocked-subject = [{ $institution }] Your { $label } was unlocked
+mail-unlocked-body =
+    { $salutation }
+
+    At { $when }, our help desk unlocked your { $label }.
+
+    If this was not you, please call our English help desk at once: { $help_number }, { $help_hours }.
+
+    { $institution }
 
 ## The call
 ## Spoken sentences. $help_number is the English help desk's number as it is spoken (digit by

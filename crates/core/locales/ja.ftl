@@ -268,6 +268,26 @@ mail-postal-returned-reason-addressee_unknown = あて所に尋ねあたらな�
 mail-postal-returned-reason-moved = 転居先が不明のため、
 mail-postal-returned-reason-refused = 受け取りを拒否されたため、
 mail-postal-returned-reason-other = 配達できなかったため、
+# ヘルプデスクがお客さまのお申し出でリセットコードを無効にしたとき。$when は日時です。
+mail-code-voided-subject = 【{ $institution }】リセットコードを無効にしました
+mail-code-voided-body =
+    { $salutation }
+
+    { $when }、お申し出により、お手元のリセットコードを無効にしました。このリセットコードは使用できません。
+
+    お心当たりがない場合は、至急ヘルプデスク（{ $help_number }、{ $help_hours }）までご連絡ください。
+
+    { $institution }
+# ヘルプデスクがロックを解除したとき。$label はパスワード・暗証番号の名前です。
+mail-unlocked-subject = 【{ $institution }】{ $label }のロックを解除しました
+mail-unlocked-body =
+    { $salutation }
+
+    { $when }、ヘルプデスクにて{ $label }のロックを解除しました。
+
+    お心当たりがない場合は、至急ヘルプデスク（{ $help_number }、{ $help_hours }）までご連絡ください。
+
+    { $institution }
 
 ## 自動音声
 ## 読み上げる文です。$help_number は日本語ヘルプデスクの番号の読み上げ（1桁ずつ）、$help_hours は受付時間です。

@@ -146,6 +146,44 @@ impl PersonName {
     }
 }
 
+/// A name in kana, as the help desk searches by it: NFKC (half-width katakana become
+/// full-width), hiragana folded to katakana, words separated by one space. Only kana, the
+/// long vowel mark, the middle dot and spaces are allowed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct KanaName(String);
+
+impl KanaName {
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        let folded: String = nfkc(input)
+            .chars()
+            .map(|c| match c {
+                // Hiragana ぁ..ゖ and the iteration marks fold onto their katakana.
+                '\u{3041}'..='\u{3096}' | '\u{309D}' | '\u{309E}' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
+                _ => c,
+            })
+            .collect();
+        let words: Vec<&str> = folded.split_whitespace().collect();
+        if words.is_empty() {
+            return Err(FieldError::new("name_kana", "is empty"));
+        }
+        let kana = |c: char| matches!(c, '\u{30A1}'..='\u{30FA}' | '\u{30FC}'..='\u{30FE}' | '\u{30FB}');
+        if let Some(bad) = words.iter().flat_map(|w| w.chars()).find(|c| !kana(*c)) {
+            return Err(FieldError::new("name_kana", format!("{bad:?} is not kana")));
+        }
+        Ok(Self(words.join(" ")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The form searches compare: without spaces.
+    pub fn key(&self) -> String {
+        self.0.replace(' ', "")
+    }
+}
+
 /// The language an account is served in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -257,6 +295,9 @@ pub struct Profile {
     pub organization_name: Option<String>,
     /// The holder's name, or for an organization the person in charge's.
     pub name: PersonName,
+    /// The name in kana, when the institution's records have it: the help desk finds
+    /// accounts by it.
+    pub name_kana: Option<KanaName>,
     pub birth_date: Option<Date>,
     pub email: Option<Email>,
     pub phone: Option<PhoneNumber>,
@@ -304,6 +345,7 @@ mod tests {
             status: AccountStatus::Active,
             organization_name: None,
             name: PersonName::new("Koku", "Taro").unwrap(),
+            name_kana: None,
             birth_date: None,
             email: Some(Email::parse("taro@example.jp").unwrap()),
             phone: Some(PhoneNumber::parse_e164("+819012345678").unwrap()),
@@ -322,6 +364,17 @@ mod tests {
         assert_eq!(c.name, Some(at(2031)), "a later time in the file is kept");
         assert_eq!(c.email, Some(at(2021)), "an unchanged e-mail keeps the later of stored and given");
         assert_eq!(c.address, None, "an address absent before and after has no time");
+    }
+
+    #[test]
+    fn kana_names_fold_to_full_width_katakana() {
+        assert_eq!(KanaName::parse("ｺｸ　ﾀﾛｳ").unwrap().as_str(), "コク タロウ");
+        assert_eq!(KanaName::parse(" こく  たろう ").unwrap().as_str(), "コク タロウ");
+        assert_eq!(KanaName::parse("コク タロウ").unwrap().key(), "コクタロウ");
+        assert_eq!(KanaName::parse("スミス・ジョン").unwrap().as_str(), "スミス・ジョン");
+        for bad in ["", "  ", "国 太郎", "Koku Taro", "コク1"] {
+            assert!(KanaName::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

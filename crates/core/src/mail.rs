@@ -155,6 +155,20 @@ pub fn postal_letter_returned(c: &Catalogue, p: &Profile, inst: &Institution, re
     render(c, p.language, "postal-returned", &args)
 }
 
+/// The e-mail that tells the customer the help desk voided their reset code at their request.
+pub fn code_voided(c: &Catalogue, p: &Profile, inst: &Institution, at: OffsetDateTime) -> (String, String) {
+    let mut args = common(c, p, inst);
+    args.push(("when", inst.time_zone.date_time(at, p.language).into()));
+    render(c, p.language, "code-voided", &args)
+}
+
+/// The e-mail that tells the customer the help desk unlocked a credential.
+pub fn unlocked(c: &Catalogue, p: &Profile, inst: &Institution, label: &str, at: OffsetDateTime) -> (String, String) {
+    let mut args = common(c, p, inst);
+    args.extend([("label", label.into()), ("when", inst.time_zone.date_time(at, p.language).into())]);
+    render(c, p.language, "unlocked", &args)
+}
+
 /// The login-ID reminder: every login ID that matched, in one message, one a line.
 pub fn login_id_reminder(c: &Catalogue, p: &Profile, inst: &Institution, login_ids: &[String]) -> (String, String) {
     let mut args = common(c, p, inst);
@@ -191,6 +205,7 @@ mod tests {
             status: crate::account::AccountStatus::Active,
             organization_name: None,
             name: crate::account::PersonName::new("Koku", "Taro").unwrap(),
+            name_kana: None,
             birth_date: None,
             email: None,
             phone: None,

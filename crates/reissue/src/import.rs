@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use reissue_core::account::{
-    AccountKind, AccountStatus, Address, ChangedAt, Email, Language, LoginId, PersonName, PhoneNumber, Profile,
-    parse_date,
+    AccountKind, AccountStatus, Address, ChangedAt, Email, KanaName, Language, LoginId, PersonName, PhoneNumber,
+    Profile, parse_date,
 };
 use reissue_core::credential::{CredentialSet, HolderContext};
 use reissue_core::hashing::SecretHasher;
@@ -24,6 +24,8 @@ struct Line {
     #[serde(default)]
     organization_name: Option<String>,
     name: Name,
+    #[serde(default)]
+    name_kana: Option<String>,
     #[serde(default)]
     birth_date: Option<String>,
     #[serde(default)]
@@ -75,6 +77,7 @@ fn parse_line(n: usize, text: &str, set: &CredentialSet) -> Result<Parsed, Strin
     if l.kind == AccountKind::Organization && l.organization_name.as_deref().is_none_or(|s| s.trim().is_empty()) {
         return Err("organization_name: required for kind \"organization\"".into());
     }
+    let name_kana = l.name_kana.as_deref().map(KanaName::parse).transpose().map_err(|e| e.to_string())?;
     let birth_date =
         l.birth_date.as_deref().map(|d| parse_date("birth_date", d)).transpose().map_err(|e| e.to_string())?;
     let email = l.email.as_deref().map(Email::parse).transpose().map_err(|e| e.to_string())?;
@@ -107,6 +110,7 @@ fn parse_line(n: usize, text: &str, set: &CredentialSet) -> Result<Parsed, Strin
         status: l.status.unwrap_or(AccountStatus::Active),
         organization_name: l.organization_name,
         name,
+        name_kana,
         birth_date,
         email,
         phone,

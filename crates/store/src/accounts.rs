@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 use reissue_core::account::{
-    AccountKind, AccountStatus, Address, ChangedAt, Email, Language, LoginId, PersonName, PhoneNumber, Profile,
-    format_date, parse_date,
+    AccountKind, AccountStatus, Address, ChangedAt, Email, KanaName, Language, LoginId, PersonName, PhoneNumber,
+    Profile, format_date, parse_date,
 };
 use reissue_core::audit::AuditDraft;
 use reissue_core::ids::AccountId;
@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 use crate::{SqlStore, corrupt, db, from_ms, ms};
 
 const ACCOUNT_COLUMNS: &str = "id, login_id, kind, status, organization_name, family_name, given_name, birth_date, \
-     email, phone, language, address, changed_at, code_failures";
+     email, phone, language, address, changed_at, code_failures, name_kana";
 
 impl SqlStore {
     pub(crate) fn account_from_row(r: &AnyRow) -> Result<(i64, Profile, i64), StoreError> {
@@ -38,12 +38,14 @@ impl SqlStore {
         let address: Option<Address> = o("address")?.map(|a| serde_json::from_str(&a)).transpose().map_err(corrupt)?;
         let changed_at: ChangedAt = serde_json::from_str(&s("changed_at")?).map_err(corrupt)?;
         let code_failures: i64 = r.try_get("code_failures").map_err(db)?;
+        let name_kana = o("name_kana")?.map(|k| KanaName::parse(&k)).transpose().map_err(corrupt)?;
         let profile = Profile {
             login_id,
             kind,
             status,
             organization_name: o("organization_name")?,
             name,
+            name_kana,
             birth_date,
             email,
             phone,
@@ -93,6 +95,7 @@ impl Accounts for SqlStore {
                 Some(p.language.as_str().to_owned()),
                 p.address.as_ref().map(serde_json::to_string).transpose().map_err(corrupt)?,
                 Some(serde_json::to_string(&p.changed_at).map_err(corrupt)?),
+                p.name_kana.as_ref().map(|k| k.as_str().to_owned()),
             ])
         };
         let mut ids = std::collections::HashMap::new();
@@ -101,13 +104,13 @@ impl Accounts for SqlStore {
         for chunk in fresh.chunks(200) {
             let sql = format!(
                 "INSERT INTO accounts (login_id, kind, status, organization_name, family_name, given_name, birth_date, \
-                 email, phone, language, address, changed_at, code_failures, created_at, updated_at) VALUES {} \
+                 email, phone, language, address, changed_at, name_kana, code_failures, created_at, updated_at) VALUES {} \
                  RETURNING id, login_id",
                 (0..chunk.len())
                     .map(|r| {
-                        let b = r * 13;
-                        let cells: Vec<String> = (1..=12).map(|c| format!("${}", b + c)).collect();
-                        format!("({}, 0, ${t}, ${t})", cells.join(", "), t = b + 13)
+                        let b = r * 14;
+                        let cells: Vec<String> = (1..=13).map(|c| format!("${}", b + c)).collect();
+                        format!("({}, 0, ${t}, ${t})", cells.join(", "), t = b + 14)
                     })
                     .collect::<Vec<_>>()
                     .join(", ")
@@ -149,8 +152,8 @@ impl Accounts for SqlStore {
             let v = profile_values(&profile)?;
             let r = sqlx::query(
                 "UPDATE accounts SET kind = $2, status = $3, organization_name = $4, family_name = $5, given_name = $6, \
-                 birth_date = $7, email = $8, phone = $9, language = $10, address = $11, changed_at = $12, updated_at = $13 \
-                 WHERE login_id = $1 RETURNING id",
+                 birth_date = $7, email = $8, phone = $9, language = $10, address = $11, changed_at = $12, updated_at = $13, \
+                 name_kana = $14 WHERE login_id = $1 RETURNING id",
             )
             .bind(v[0].clone())
             .bind(v[1].clone())
@@ -165,6 +168,7 @@ impl Accounts for SqlStore {
             .bind(v[10].clone())
             .bind(v[11].clone())
             .bind(t)
+            .bind(v[12].clone())
             .fetch_one(&mut *tx)
             .await
             .map_err(db)?;
@@ -288,7 +292,11 @@ impl SqlStore {
     /// A suspended account keeps nothing that could recover it later: its active codes are
     /// voided, its open reset sessions ended, an unused temporary password dropped and a live
     /// call ended with its sealed code, a letter not yet sent withdrawn. Returns how many such things there were.
-    async fn void_recovery(tx: &mut sqlx::AnyConnection, account_id: i64, t: i64) -> Result<u64, StoreError> {
+    pub(crate) async fn void_recovery(
+        tx: &mut sqlx::AnyConnection,
+        account_id: i64,
+        t: i64,
+    ) -> Result<u64, StoreError> {
         let statements = [
             "UPDATE reset_codes SET state = 'void' WHERE account_id = $1 AND state = 'active'",
             "UPDATE reset_sessions SET state = 'ended' WHERE account_id = $1 AND state = 'open'",

@@ -94,7 +94,7 @@ impl AuditLog for SqlStore {
         after_seq: i64,
         limit: u32,
     ) -> Result<Vec<AuditEvent>, StoreError> {
-        let cols = "seq, at, actor, action, login_id, outcome, client_ip, detail, prev_hash, hash";
+        let cols = EVENT_COLUMNS;
         let rows = match login_id {
             Some(l) => sqlx::query(AssertSqlSafe(format!(
                 "SELECT {cols} FROM audit_events WHERE login_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"
@@ -111,24 +111,27 @@ impl AuditLog for SqlStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.iter()
-            .map(|r| {
-                let detail: String = r.try_get("detail").map_err(db)?;
-                Ok(AuditEvent {
-                    seq: r.try_get("seq").map_err(db)?,
-                    at: from_ms(r.try_get("at").map_err(db)?)?,
-                    draft: AuditDraft {
-                        actor: r.try_get("actor").map_err(db)?,
-                        action: r.try_get("action").map_err(db)?,
-                        login_id: r.try_get("login_id").map_err(db)?,
-                        outcome: r.try_get("outcome").map_err(db)?,
-                        client_ip: r.try_get("client_ip").map_err(db)?,
-                        detail: serde_json::from_str(&detail).map_err(corrupt)?,
-                    },
-                    prev_hash: r.try_get("prev_hash").map_err(db)?,
-                    hash: r.try_get("hash").map_err(db)?,
-                })
-            })
-            .collect()
+        rows.iter().map(event_from_row).collect()
     }
+}
+
+/// The columns `event_from_row` reads.
+pub(crate) const EVENT_COLUMNS: &str = "seq, at, actor, action, login_id, outcome, client_ip, detail, prev_hash, hash";
+
+pub(crate) fn event_from_row(r: &sqlx::any::AnyRow) -> Result<AuditEvent, StoreError> {
+    let detail: String = r.try_get("detail").map_err(db)?;
+    Ok(AuditEvent {
+        seq: r.try_get("seq").map_err(db)?,
+        at: from_ms(r.try_get("at").map_err(db)?)?,
+        draft: AuditDraft {
+            actor: r.try_get("actor").map_err(db)?,
+            action: r.try_get("action").map_err(db)?,
+            login_id: r.try_get("login_id").map_err(db)?,
+            outcome: r.try_get("outcome").map_err(db)?,
+            client_ip: r.try_get("client_ip").map_err(db)?,
+            detail: serde_json::from_str(&detail).map_err(corrupt)?,
+        },
+        prev_hash: r.try_get("prev_hash").map_err(db)?,
+        hash: r.try_get("hash").map_err(db)?,
+    })
 }

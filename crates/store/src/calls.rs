@@ -96,7 +96,7 @@ impl Calls for SqlStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
-                self.enqueue(&mut tx, now, &app.message).await?;
+                self.enqueue(&mut tx, now, &app.message, Some(app.account_id.get())).await?;
                 audit.outcome("call_queued")
             }
             VoiceApplicationOutcome::CallAlreadyInProgress => audit.outcome("call_in_progress"),

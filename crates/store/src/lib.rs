@@ -23,6 +23,7 @@ mod batch;
 mod calls;
 mod credentials;
 mod dialect;
+mod helpdesk;
 mod identity;
 mod keys;
 mod limits;

@@ -11,21 +11,24 @@ use time::OffsetDateTime;
 use crate::{SqlStore, corrupt, db, ms};
 
 impl SqlStore {
+    /// Queues `m` in `tx`; `account` is whom it concerns, for the help desk's account view.
     pub(crate) async fn enqueue(
         &self,
         tx: &mut AnyConnection,
         now: OffsetDateTime,
         m: &OutboxMessage,
+        account: Option<i64>,
     ) -> Result<(), StoreError> {
         let payload = serde_json::to_string(m).map_err(corrupt)?;
         sqlx::query(
-            "INSERT INTO outbox (idempotency_key, kind, payload, state, attempts, next_attempt_at, created_at) \
-             VALUES ($1, $2, $3, 'pending', 0, $4, $4) ON CONFLICT (idempotency_key) DO NOTHING",
+            "INSERT INTO outbox (idempotency_key, kind, payload, state, attempts, next_attempt_at, created_at, account_id) \
+             VALUES ($1, $2, $3, 'pending', 0, $4, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING",
         )
         .bind(&m.idempotency_key)
         .bind(m.body.kind())
         .bind(payload)
         .bind(ms(now))
+        .bind(account)
         .execute(&mut *tx)
         .await
         .map_err(db)?;

@@ -4,15 +4,13 @@
 //! it, in ID order.
 
 use async_trait::async_trait;
-use reissue_core::account::Address;
 use reissue_core::audit::AuditDraft;
 use reissue_core::ids::AccountId;
 use reissue_core::lifecycle::code::CodeState;
 use reissue_core::lifecycle::letter::{BatchState, LetterEvent, LetterState};
 use reissue_core::ports::StoreError;
 use reissue_core::ports::postal::{
-    Acceptance, AddressFlag, Batch, Hold, HoldKind, LetterCount, LetterRecipient, LetterReturn, LetterToPrint,
-    LetterView, NewLetter, Postal, PostalStanding, Queue,
+    Acceptance, Batch, LetterCount, LetterRecipient, LetterReturn, LetterToPrint, LetterView, NewLetter, Postal, Queue,
 };
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
@@ -142,41 +140,6 @@ impl SqlStore {
 
 #[async_trait]
 impl Postal for SqlStore {
-    async fn postal_standing(&self, account_id: AccountId) -> Result<PostalStanding, StoreError> {
-        let flag = sqlx::query("SELECT address, reason, flagged_at FROM address_flags WHERE account_id = $1")
-            .bind(account_id.get())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
-        let address_flag = match flag {
-            Some(r) => Some(AddressFlag {
-                address: serde_json::from_str::<Address>(&r.try_get::<String, _>("address").map_err(db)?)
-                    .map_err(corrupt)?,
-                reason: r.try_get("reason").map_err(db)?,
-                flagged_at: from_ms(r.try_get("flagged_at").map_err(db)?)?,
-            }),
-            None => None,
-        };
-        let holds =
-            sqlx::query("SELECT kind, reason, set_by, set_at FROM account_holds WHERE account_id = $1 ORDER BY kind")
-                .bind(account_id.get())
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db)?
-                .iter()
-                .map(|r| {
-                    let kind: String = r.try_get("kind").map_err(db)?;
-                    Ok(Hold {
-                        kind: HoldKind::parse(&kind).ok_or_else(|| corrupt(format!("hold kind {kind:?}")))?,
-                        reason: r.try_get("reason").map_err(db)?,
-                        set_by: r.try_get("set_by").map_err(db)?,
-                        set_at: from_ms(r.try_get("set_at").map_err(db)?)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(PostalStanding { address_flag, holds })
-    }
-
     async fn record_postal_application(
         &self,
         letter: NewLetter,
@@ -504,7 +467,7 @@ impl Postal for SqlStore {
                 .map_err(db)?;
             }
             for m in &r.messages {
-                self.enqueue(&mut tx, now, m).await?;
+                self.enqueue(&mut tx, now, m, Some(account)).await?;
             }
             events.push((now, &r.audit));
         }

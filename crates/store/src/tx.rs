@@ -49,6 +49,9 @@ pub(crate) struct GlobalTx {
 /// What ends a write transaction: `SqlStore::finish` takes either kind.
 pub(crate) trait WriteTx: DerefMut<Target = AnyConnection> + Send {
     fn into_inner(self) -> Transaction<'static, Any>;
+
+    /// The one account the transaction holds, whom its outbox messages concern.
+    fn account(&self) -> Option<i64>;
 }
 
 impl AccountTx {
@@ -98,11 +101,22 @@ impl WriteTx for AccountTx {
     fn into_inner(self) -> Transaction<'static, Any> {
         self.tx
     }
+
+    fn account(&self) -> Option<i64> {
+        match self.accounts.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
 }
 
 impl WriteTx for GlobalTx {
     fn into_inner(self) -> Transaction<'static, Any> {
         self.tx
+    }
+
+    fn account(&self) -> Option<i64> {
+        None
     }
 }
 
@@ -194,8 +208,9 @@ impl SqlStore {
         messages: &[OutboxMessage],
         audit: &AuditDraft,
     ) -> Result<(), StoreError> {
+        let account = tx.account();
         for m in messages {
-            self.enqueue(&mut tx, now, m).await?;
+            self.enqueue(&mut tx, now, m, account).await?;
         }
         self.audit(&mut tx, now, audit).await?;
         tx.into_inner().commit().await.map_err(db)

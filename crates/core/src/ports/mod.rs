@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod credentials;
+pub mod helpdesk;
 pub mod identity;
 pub mod limits;
 pub mod outbox;
@@ -24,6 +25,7 @@ use async_trait::async_trait;
 pub use accounts::{Accounts, ImportError};
 pub use audit::AuditLog;
 pub use credentials::{Attempt, CredentialFailure, Credentials};
+pub use helpdesk::HelpDesk;
 pub use identity::{IdentityRequests, Initialization, ReminderBuilder};
 pub use limits::Limits;
 pub use outbox::Outbox;
@@ -49,7 +51,18 @@ pub trait Health: Send + Sync {
 
 /// Every port: what the server hands the procedures and the delivery worker.
 pub trait Store:
-    Accounts + Calls + Resets + Credentials + IdentityRequests + Postal + Tokens + AuditLog + Outbox + Limits + Health
+    Accounts
+    + Calls
+    + Resets
+    + Credentials
+    + IdentityRequests
+    + Postal
+    + HelpDesk
+    + Tokens
+    + AuditLog
+    + Outbox
+    + Limits
+    + Health
 {
 }
 
@@ -60,6 +73,7 @@ impl<T> Store for T where
         + Credentials
         + IdentityRequests
         + Postal
+        + HelpDesk
         + Tokens
         + AuditLog
         + Outbox

@@ -144,13 +144,6 @@ impl HoldKind {
     }
 }
 
-/// What bears on an account's postal eligibility beyond its profile.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PostalStanding {
-    pub address_flag: Option<AddressFlag>,
-    pub holds: Vec<Hold>,
-}
-
 /// A tracking number for an exported letter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Acceptance {
@@ -186,8 +179,6 @@ pub struct LetterCount {
 
 #[async_trait]
 pub trait Postal: Send + Sync {
-    async fn postal_standing(&self, account_id: AccountId) -> Result<PostalStanding, StoreError>;
-
     /// Queues the letter: voids the account's active codes (either channel), ends its open
     /// reset sessions, withdraws its letters not yet exported, stores the new code, and
     /// queues the e-mail. The account's failure count is kept. Returns the letter's ID.

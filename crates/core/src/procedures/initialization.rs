@@ -51,6 +51,10 @@ impl Recovery {
             self.store.append_audit(now, requester.audit(action, Some(&login), "ineligible_status")).await?;
             return Ok(());
         }
+        if let Some(why) = self.blocked(account.id, crate::ports::helpdesk::Channel::Initialization).await? {
+            self.store.append_audit(now, requester.audit(action, Some(&login), why)).await?;
+            return Ok(());
+        }
         let Some(email) = &account.profile.email else {
             self.store.append_audit(now, requester.audit(action, Some(&login), "ineligible_no_email")).await?;
             return Ok(());

@@ -8,6 +8,7 @@
 
 mod call_dialogue;
 mod change;
+pub mod helpdesk;
 mod initialization;
 mod operations;
 pub mod postal;
@@ -205,6 +206,8 @@ pub struct Recovery {
     pub(crate) public_url: String,
     pub(crate) webhooks: Vec<String>,
     pub(crate) dummy_hash: String,
+    /// The staff actions that wait for a second staff member (`[staff] four_eyes`).
+    pub(crate) four_eyes: Vec<String>,
 }
 
 impl std::fmt::Debug for RecoveryParts {
@@ -241,6 +244,7 @@ impl Recovery {
             public_url: p.public_url,
             webhooks: p.webhooks,
             dummy_hash: p.dummy_hash,
+            four_eyes: Vec::new(),
         }
     }
 

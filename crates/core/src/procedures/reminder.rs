@@ -24,6 +24,13 @@ impl Recovery {
             .into_iter()
             .filter(|a| a.profile.status == crate::account::AccountStatus::Active && self.identity_matches(a, who))
             .collect();
+        if let Some(first) = matched.first()
+            && self.paused(crate::ports::helpdesk::Channel::Reminder).await?
+        {
+            let login = first.profile.login_id.as_str();
+            self.store.append_audit(now, requester.audit(action, Some(login), "ineligible_channel_paused")).await?;
+            return Ok(());
+        }
         let Some(first) = matched.first() else {
             let detail = self.identity_fingerprint(None, who);
             self.store.append_audit(now, requester.audit(action, None, "not_matched").detail(detail)).await?;

@@ -28,7 +28,10 @@ impl Recovery {
             self.store.append_audit(now, who.audit(action, Some(login_id.as_str()), "not_matched")).await?;
             return Ok(());
         };
-        let ineligible = self.voice_ineligibility(&account, now);
+        let ineligible = match self.voice_ineligibility(&account, now) {
+            Some(why) => Some(why),
+            None => self.blocked(account.id, crate::ports::helpdesk::Channel::Voice).await?,
+        };
         let mut random = [0u8; 12];
         self.rng.fill(&mut random);
         let call_id = crate::ids::CallId::new(random);
@@ -55,7 +58,7 @@ impl Recovery {
     }
 
     /// Why an account cannot get a voice code, or `None` when it can.
-    fn voice_ineligibility(&self, a: &Account, now: OffsetDateTime) -> Option<&'static str> {
+    pub(crate) fn voice_ineligibility(&self, a: &Account, now: OffsetDateTime) -> Option<&'static str> {
         let p = &a.profile;
         let cooldown = Duration::days(self.rules.contact_change_cooldown_days);
         let recent = |t: Option<OffsetDateTime>| t.is_some_and(|t| now - t < cooldown);

@@ -125,35 +125,40 @@ impl Kit {
     /// A fresh router with one English-speaking account holding a login password and a
     /// cash-card PIN, under `rules`.
     pub async fn new(rules: Rules) -> Self {
-        Self::build(rules, None, None, None, 1_000_000, false).await
+        Self::build(rules, None, None, None, 1_000_000, false, &[]).await
     }
 
     /// The same, served as `serve --demo` serves it: with the demo's phone network and
     /// mailbox (the calls a test creates on it fetch their TwiML wherever the test says).
     pub async fn with_demo(rules: Rules) -> Self {
-        Self::build(rules, None, None, None, 1_000_000, true).await
+        Self::build(rules, None, None, None, 1_000_000, true, &[]).await
     }
 
     /// The same, with credentials checked and written by the vault `make` builds (given the
     /// built-in hashing, for what it does not hold itself).
     pub async fn with_vault(rules: Rules, make: MakeVault) -> Self {
-        Self::build(rules, None, None, Some(make), 1_000_000, false).await
+        Self::build(rules, None, None, Some(make), 1_000_000, false, &[]).await
     }
 
     /// The same, with every hash taking at least `delay` (so a test can drop a request while
     /// its secret is being checked).
     pub async fn with_slow_hashing(rules: Rules, delay: std::time::Duration) -> Self {
-        Self::build(rules, Some(delay), None, None, 1_000_000, false).await
+        Self::build(rules, Some(delay), None, None, 1_000_000, false, &[]).await
     }
 
     /// The same, with checks failing with `failure` while `failing` is set.
     pub async fn with_failing_hashing(rules: Rules, failing: Arc<AtomicBool>, failure: fn() -> HashError) -> Self {
-        Self::build(rules, None, Some((failing, failure)), None, 1_000_000, false).await
+        Self::build(rules, None, Some((failing, failure)), None, 1_000_000, false, &[]).await
     }
 
     /// The same, with a per-IP budget of `per_minute` requests.
+    /// A kit whose `actions` wait for a second staff member's approval.
+    pub async fn with_four_eyes(rules: Rules, actions: &[&str]) -> Self {
+        Self::build(rules, None, None, None, 1_000_000, false, actions).await
+    }
+
     pub async fn with_ip_budget(rules: Rules, per_minute: u32) -> Self {
-        Self::build(rules, None, None, None, per_minute, false).await
+        Self::build(rules, None, None, None, per_minute, false, &[]).await
     }
 
     async fn build(
@@ -163,6 +168,7 @@ impl Kit {
         vault: Option<MakeVault>,
         ip_budget: u32,
         demo: bool,
+        four_eyes: &[&str],
     ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("reissue.db").display());
@@ -186,6 +192,7 @@ impl Kit {
             status: AccountStatus::Active,
             organization_name: None,
             name: PersonName::new("Stone", "Emily").unwrap(),
+            name_kana: None,
             birth_date: Some(parse_date("birth_date", BIRTH).unwrap()),
             email: Some(Email::parse("emily@example.com").unwrap()),
             phone: Some(PhoneNumber::parse_e164("+819087654321").unwrap()),
@@ -211,20 +218,24 @@ impl Kit {
             Some(make) => make(hashing.clone()),
             None => Arc::new(BuiltInVault::new(hashing.clone())),
         };
-        let recovery = Arc::new(Recovery::new(RecoveryParts {
-            store: store.clone(),
-            vault,
-            hashing,
-            rng: rng.clone(),
-            keys: Keys::new(&masters()),
-            rules,
-            credentials: CredentialSet::bank_default(),
-            institution: Institution::default(),
-            catalogue: Arc::new(reissue_core::catalogue::Catalogue::builtin()),
-            public_url: PUBLIC_URL.into(),
-            webhooks: vec!["https://hooks.bank.example/reissue".into()],
-            dummy_hash: hash("a dummy secret nobody knows"),
-        }));
+        let recovery = Arc::new(
+            Recovery::new(RecoveryParts {
+                store: store.clone(),
+                vault,
+                hashing,
+                rng: rng.clone(),
+                keys: Keys::new(&masters()),
+                rules,
+                credentials: CredentialSet::bank_default(),
+                institution: Institution::default(),
+                catalogue: Arc::new(reissue_core::catalogue::Catalogue::builtin()),
+                public_url: PUBLIC_URL.into(),
+                webhooks: vec!["https://hooks.bank.example/reissue".into()],
+                dummy_hash: hash("a dummy secret nobody knows"),
+            })
+            .with_four_eyes(&four_eyes.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+            .unwrap(),
+        );
         let site = Arc::new(reissue_server::pages::Site::builtin(&recovery));
         let demo = demo.then(|| {
             let _ = rustls::crypto::ring::default_provider().install_default();

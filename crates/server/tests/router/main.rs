@@ -10,6 +10,7 @@ mod attempts;
 mod calls;
 mod demo_pages;
 mod expiry;
+mod helpdesk;
 mod kit;
 mod pages;
 mod postal;

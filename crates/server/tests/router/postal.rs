@@ -43,6 +43,7 @@ async fn account_with_address(kit: &Kit, changed: Option<time::OffsetDateTime>) 
         status: AccountStatus::Active,
         organization_name: None,
         name: PersonName::new("国", "太郎").unwrap(),
+        name_kana: None,
         birth_date: None,
         email: Some(Email::parse("taro@example.jp").unwrap()),
         phone: Some(PhoneNumber::parse_e164("+819012345678").unwrap()),

@@ -146,6 +146,7 @@ pub fn profile(login: &str) -> Profile {
         status: AccountStatus::Active,
         organization_name: None,
         name: PersonName::new("Koku", "Taro").unwrap(),
+        name_kana: None,
         birth_date: None,
         email: Some(Email::parse("taro@example.jp").unwrap()),
         phone: Some(PhoneNumber::parse_e164("+819012345678").unwrap()),

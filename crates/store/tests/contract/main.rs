@@ -11,6 +11,7 @@ mod atomicity;
 mod audit;
 mod constraints;
 mod credentials;
+mod helpdesk;
 mod limits;
 mod lock_order;
 mod outbox;

@@ -6,11 +6,16 @@ use reissue_core::account::Address;
 use reissue_core::lifecycle::letter::{BatchState, LetterState};
 use reissue_core::model::{Account, NewCode};
 use reissue_core::ports::postal::{Acceptance, LetterRecipient, LetterReturn, NewLetter, Postal};
-use reissue_core::ports::{OpenSession, Resets};
+use reissue_core::ports::{HelpDesk, OpenSession, Resets};
 use reissue_core::rules::CodeChannel;
 
 use crate::contract;
 use crate::fixtures::{Db, call_id, code, draft, email, t0};
+
+/// A letter for the account, applied for by the help desk.
+pub fn letter_for(a: &Account, n: u8) -> NewLetter {
+    letter(a, n, "staff:hd")
+}
 
 fn letter(a: &Account, n: u8, by: &str) -> NewLetter {
     NewLetter {
@@ -156,10 +161,10 @@ async fn a_return_voids_its_code_and_flags_as_asked(db: &Db) {
     let batch = vec![ret(0, "moved", true, false), ret(1, "refused", false, true)];
     assert!(db.store.record_returns(batch, t0(), draft("returns")).await.unwrap());
     assert_eq!(db.number("SELECT COUNT(*) FROM reset_codes WHERE state = 'active'").await, 0, "both codes voided");
-    let s0 = db.store.postal_standing(letters[0].0.id).await.unwrap();
+    let s0 = db.store.account_standing(letters[0].0.id).await.unwrap();
     assert_eq!(s0.address_flag.as_ref().map(|f| (&f.address, f.reason.as_str())), Some((&address, "moved")));
     assert!(s0.holds.is_empty());
-    let s1 = db.store.postal_standing(letters[1].0.id).await.unwrap();
+    let s1 = db.store.account_standing(letters[1].0.id).await.unwrap();
     assert!(s1.address_flag.is_none());
     assert_eq!(s1.holds.len(), 1, "a refused letter puts the account on review");
     assert_eq!(db.number("SELECT COUNT(*) FROM outbox WHERE idempotency_key LIKE 'returned-%'").await, 2);

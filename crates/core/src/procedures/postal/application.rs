@@ -11,7 +11,8 @@ use super::{PostalError, PostalIneligibility, letter_reference, local_date};
 use crate::account::{AccountKind, AccountStatus, LoginId};
 use crate::model::{Account, NewCode};
 use crate::outbox::{MessageBody, OutboxMessage};
-use crate::ports::postal::{HoldKind, LetterRecipient, NewLetter, PostalStanding};
+use crate::ports::helpdesk::Standing;
+use crate::ports::postal::{HoldKind, LetterRecipient, NewLetter};
 use crate::procedures::{Recovery, Requester};
 use crate::rules::CodeChannel;
 use crate::secret::ResetCode;
@@ -72,7 +73,7 @@ impl Recovery {
     pub(crate) fn postal_ineligibility(
         &self,
         account: &Account,
-        standing: &PostalStanding,
+        standing: &Standing,
         now: OffsetDateTime,
     ) -> Vec<PostalIneligibility> {
         let cal = &self.institution.time_zone;
@@ -120,8 +121,21 @@ impl Recovery {
         now: OffsetDateTime,
     ) -> Result<Vec<PostalIneligibility>, PostalError> {
         let account = self.postal_account(login_id).await?;
-        let standing = self.store.postal_standing(account.id).await?;
-        Ok(self.postal_ineligibility(&account, &standing, now))
+        self.postal_refusals(&account, now).await
+    }
+
+    /// Every reason the account cannot get a postal code now, the channel's pause included.
+    pub(crate) async fn postal_refusals(
+        &self,
+        account: &Account,
+        now: OffsetDateTime,
+    ) -> Result<Vec<PostalIneligibility>, PostalError> {
+        let standing = self.store.account_standing(account.id).await?;
+        let mut refused = self.postal_ineligibility(account, &standing, now);
+        if self.store.channel_pauses().await?.iter().any(|p| p.channel == crate::ports::helpdesk::Channel::Postal) {
+            refused.push(PostalIneligibility::ChannelPaused);
+        }
+        Ok(refused)
     }
 
     async fn postal_account(&self, login_id: &str) -> Result<Account, PostalError> {
@@ -139,6 +153,20 @@ impl Recovery {
         reason: &str,
         checks: &[IdentityCheck],
         who: &Requester,
+        now: OffsetDateTime,
+    ) -> Result<PostalApplication, PostalError> {
+        self.apply_postal(login_id, reason, checks, who, None, now).await
+    }
+
+    /// The application, with the second staff member who approved it under the four-eyes
+    /// rule, if any, recorded in its audit event.
+    pub(crate) async fn apply_postal(
+        &self,
+        login_id: &str,
+        reason: &str,
+        checks: &[IdentityCheck],
+        who: &Requester,
+        approved_by: Option<&str>,
         now: OffsetDateTime,
     ) -> Result<PostalApplication, PostalError> {
         let action = "postal_application";
@@ -160,8 +188,7 @@ impl Recovery {
         }
         let account = self.postal_account(login_id).await?;
         let login = account.profile.login_id.to_string();
-        let standing = self.store.postal_standing(account.id).await?;
-        let refused = self.postal_ineligibility(&account, &standing, now);
+        let refused = self.postal_refusals(&account, now).await?;
         if !refused.is_empty() {
             let codes: Vec<&str> = refused.iter().map(PostalIneligibility::code).collect();
             let audit = who.audit(action, Some(&login), "ineligible").detail(serde_json::json!({ "reasons": codes }));
@@ -217,6 +244,7 @@ impl Recovery {
             "reason": reason,
             "identity_checks": checks.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
             "expires_at": super::super::rfc3339(expires_at),
+            "approved_by": approved_by,
         }));
         let letter_id = self.store.record_postal_application(letter, now, audit).await?;
         Ok(PostalApplication {

@@ -37,6 +37,8 @@ pub enum PostalIneligibility {
     /// The address changed within the cooldown (the classic way to take over an account by
     /// post).
     AddressChangedRecently { on: String, eligible_from: String },
+    /// An administrator paused postal codes for everyone.
+    ChannelPaused,
 }
 
 impl PostalIneligibility {
@@ -49,6 +51,7 @@ impl PostalIneligibility {
             Self::AddressUndeliverable { .. } => "address_undeliverable",
             Self::NameChangedRecently { .. } => "name_changed_recently",
             Self::AddressChangedRecently { .. } => "address_changed_recently",
+            Self::ChannelPaused => "channel_paused",
         }
     }
 }
