@@ -68,6 +68,11 @@ pub enum Problem {
     DuplicateReference { reference: LetterRef, first_line: u64 },
     #[error("item number {tracking} is already given to letter {other} on line {first_line}")]
     DuplicateTracking { tracking: TrackingNumber, other: LetterRef, first_line: u64 },
+    /// What the caller found wrong with a letter the file names, against what it knows of the
+    /// letter (no such letter, not in an exported batch, already returned): the file reader
+    /// never makes this one, so that an import can refuse the whole file in the same words.
+    #[error("letter {reference}: {reason}")]
+    Letter { reference: LetterRef, reason: String },
 }
 
 /// One line's problem. Lines are counted as an editor shows them: the header is line 1, and a
