@@ -17,6 +17,7 @@ pub mod mail;
 pub mod model;
 pub mod outbox;
 pub mod ports;
+pub mod postal_files;
 pub mod procedures;
 pub mod rules;
 pub mod seal;
