@@ -170,3 +170,144 @@ async fn ineligible_accounts_get_nothing_and_staff_see_why() {
     let unknown = kit.recovery.apply_for_postal_code("111111111", "lost", &CHECKS, &helpdesk(), now).await;
     assert!(matches!(unknown, Err(PostalError::UnknownAccount(_))), "{unknown:?}");
 }
+
+/// 11 digits whose last is the first ten mod 7.
+fn tracking(first_ten: u64) -> String {
+    format!("{first_ten:010}{}", first_ten % 7)
+}
+
+#[tokio::test]
+async fn a_tracking_file_with_one_bad_check_digit_is_refused_whole_and_a_good_one_taken_once() {
+    use reissue_core::postal_files::{CheckDigitRule, FileEncoding};
+    let kit = Kit::new(rules()).await;
+    account_with_address(&kit, None).await;
+    printed_code(&kit).await;
+    printed_code(&kit).await;
+    let reference = "L00000001";
+    // Line 2 is right; line 3's last digit is not its first ten mod 7.
+    let bad = format!(
+        "reference,tracking_number,accepted_on\n{reference},131-12-38385-2,2027-01-16\nL00000002,{},2027-01-16\n",
+        "13112383851"
+    );
+    let now = kit.clock.now();
+    let import = |bytes: Vec<u8>, preview: bool| {
+        let kit = &kit;
+        async move {
+            let rule = CheckDigitRule::Mod7;
+            kit.recovery.import_tracking(&bytes, FileEncoding::Utf8, rule, preview, &operator(), now).await
+        }
+    };
+    let refused = import(bad.into_bytes(), false).await;
+    let Err(PostalError::File(errors)) = refused else { panic!("{refused:?}") };
+    assert_eq!(errors.errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![3], "the bad line is named: {errors}");
+    assert!(errors.to_string().contains("check digit"), "{errors}");
+    let unknown = import(
+        format!("reference,tracking_number,accepted_on\nL00000099,{},2027-01-16\n", tracking(1311238386)).into_bytes(),
+        false,
+    )
+    .await;
+    assert!(matches!(&unknown, Err(PostalError::File(e)) if e.to_string().contains("no such letter")), "{unknown:?}");
+    let view = kit.recovery.account_view(POSTAL_LOGIN, &helpdesk(), now).await.unwrap();
+    let first_letter = |v: &reissue_core::procedures::helpdesk::AccountView| {
+        v.letters.iter().find(|l| l.reference == reference).map(|l| l.letter.tracking_number.clone()).unwrap()
+    };
+    assert_eq!(first_letter(&view), None, "nothing was recorded, the right line neither");
+    let good = format!("reference,tracking_number,accepted_on\n{reference},131-12-38385-2,20270116\n");
+    let preview = kit
+        .recovery
+        .import_tracking(good.as_bytes(), FileEncoding::Utf8, CheckDigitRule::Mod7, true, &operator(), now)
+        .await
+        .unwrap();
+    assert_eq!((preview.recorded.len(), preview.preview), (1, true));
+    let view = kit.recovery.account_view(POSTAL_LOGIN, &helpdesk(), now).await.unwrap();
+    assert_eq!(first_letter(&view), None, "a preview records nothing");
+    let first = kit
+        .recovery
+        .import_tracking(good.as_bytes(), FileEncoding::Utf8, CheckDigitRule::Mod7, false, &operator(), now)
+        .await
+        .unwrap();
+    assert_eq!(first.recorded, vec![reference.to_owned()]);
+    let again = kit
+        .recovery
+        .import_tracking(good.as_bytes(), FileEncoding::Utf8, CheckDigitRule::Mod7, false, &operator(), now)
+        .await
+        .unwrap();
+    assert_eq!((again.recorded.len(), again.unchanged.len()), (0, 1), "the same file again changes nothing");
+    let view = kit.recovery.account_view(POSTAL_LOGIN, &helpdesk(), now).await.unwrap();
+    assert_eq!(first_letter(&view).as_deref(), Some("13112383852"));
+    let line = view.letters.iter().find(|l| l.reference == reference).unwrap();
+    assert_eq!(line.status.as_str(), "code_voided", "accepted, but its code was replaced by the second letter's");
+}
+
+#[tokio::test]
+async fn a_return_voids_the_code_and_moved_blocks_the_next_application_until_the_address_changes() {
+    use reissue_core::postal_files::FileEncoding;
+    let kit = Kit::new(rules()).await;
+    account_with_address(&kit, None).await;
+    let code = printed_code(&kit).await;
+    let now = kit.clock.now();
+    let file = "reference,reason,returned_on\nL00000001,moved,2027-01-25\n";
+    let done = kit.recovery.import_returns(file.as_bytes(), FileEncoding::Utf8, false, &operator(), now).await.unwrap();
+    assert_eq!(done.recorded, vec!["L00000001".to_owned()]);
+    let (s, _) =
+        kit.post("/api/v1/resets", None, json!({"channel": "postal", "login_id": POSTAL_LOGIN, "code": code})).await;
+    assert_eq!(s, 400, "the returned letter's code no longer works");
+    let mails = kit.outbox().await;
+    let back = mails
+        .iter()
+        .find_map(|m| match m {
+            MessageBody::Email { subject, body, .. } if subject.contains("返送") => Some(body.clone()),
+            _ => None,
+        })
+        .expect("the customer is told the letter came back");
+    assert!(back.contains("転居先") && !back.contains(&code), "{back}");
+    let again = kit.recovery.apply_for_postal_code(POSTAL_LOGIN, "again", &CHECKS, &helpdesk(), now).await;
+    match again {
+        Err(PostalError::Ineligible(r)) => assert_eq!(r[0].code(), "address_undeliverable"),
+        other => panic!("a moved customer's old address gets no second letter: {other:?}"),
+    }
+    let twice =
+        kit.recovery.import_returns(file.as_bytes(), FileEncoding::Utf8, false, &operator(), now).await.unwrap();
+    assert_eq!(twice.unchanged.len(), 1);
+    // A new address (an import) clears the flag.
+    let profile_update = reissue_core::model::ImportedAccount {
+        line: 1,
+        profile: {
+            let mut p = kit.store.account(&LoginId::parse(POSTAL_LOGIN).unwrap()).await.unwrap().unwrap().profile;
+            p.address = Some(Address {
+                postal_code: "530-0001".into(),
+                lines: vec!["大阪府大阪市北区梅田一丁目1番1号".into()],
+            });
+            p
+        },
+        credentials: vec![],
+    };
+    let draft = AuditDraft::new(Actor::Cli, "import", None, "ok");
+    kit.store.import_accounts(vec![profile_update], true, now, draft).await.unwrap();
+    let why = kit.recovery.postal_eligibility(POSTAL_LOGIN, now).await.unwrap();
+    assert_eq!(
+        why.iter().map(|r| r.code()).collect::<Vec<_>>(),
+        vec!["address_changed_recently"],
+        "the flag went with the old address; the cooldown applies"
+    );
+}
+
+#[tokio::test]
+async fn storage_expired_keeps_the_address_and_refused_puts_the_account_on_review() {
+    use reissue_core::postal_files::FileEncoding;
+    let kit = Kit::new(rules()).await;
+    account_with_address(&kit, None).await;
+    printed_code(&kit).await;
+    let now = kit.clock.now();
+    let file = "reference,reason,returned_on\nL00000001,storage_expired,2027-01-25\n";
+    kit.recovery.import_returns(file.as_bytes(), FileEncoding::Utf8, false, &operator(), now).await.unwrap();
+    assert!(kit.recovery.postal_eligibility(POSTAL_LOGIN, now).await.unwrap().is_empty(), "the address is right");
+    printed_code(&kit).await;
+    let file = "reference,reason,returned_on\nL00000002,refused,2027-02-01\n";
+    kit.recovery.import_returns(file.as_bytes(), FileEncoding::Utf8, false, &operator(), now).await.unwrap();
+    let view = kit.recovery.account_view(POSTAL_LOGIN, &helpdesk(), now).await.unwrap();
+    assert!(view.standing.hold(reissue_core::ports::postal::HoldKind::Review).is_some(), "a refusal asks for a review");
+    let unknown = "reference,reason,returned_on\nL00000009,moved,2027-02-01\n";
+    let refused = kit.recovery.import_returns(unknown.as_bytes(), FileEncoding::Utf8, false, &operator(), now).await;
+    assert!(matches!(refused, Err(PostalError::File(_))), "{refused:?}");
+}

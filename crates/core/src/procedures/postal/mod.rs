@@ -9,6 +9,7 @@
 
 mod application;
 mod batches;
+mod vendor;
 
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -17,6 +18,7 @@ use crate::ports::StoreError;
 
 pub use application::{IdentityCheck, PostalApplication};
 pub use batches::{PrintJob, PrintableLetter};
+pub use vendor::{VendorFile, VendorImport};
 
 /// Why an account cannot get a postal code. Staff are authenticated, so unlike the public
 /// procedures these reasons are shown (to them only).
@@ -74,40 +76,23 @@ pub enum PostalError {
     OwnLetters(Vec<String>),
     #[error("a sealed code of letter {0} does not open: the key that sealed it is gone")]
     Unsealable(String),
+    /// A vendor file refused whole, with every problem on every line.
+    #[error(transparent)]
+    File(#[from] crate::postal_files::FileErrors),
+    /// A letter the file names changed while it was imported; importing again sorts it out.
+    #[error("a letter changed while the file was imported; nothing was recorded, import it again")]
+    Changed,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// The reference printed on a letter and shared with the vendor: `L` and the letter's number.
+/// The reference printed on a letter and shared with the vendor: `L` and the letter's number
+/// (`postal_files::LetterRef`).
 pub fn letter_reference(id: i64) -> String {
-    format!("L{id:08}")
-}
-
-/// The letter's number from its reference.
-pub fn letter_id(reference: &str) -> Option<i64> {
-    let digits = reference.strip_prefix('L')?;
-    if digits.len() < 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse().ok()
+    crate::postal_files::LetterRef::from_id(id).map(|r| r.as_str().to_owned()).unwrap_or_else(|_| format!("L{id:08}"))
 }
 
 /// A date as the institution's calendar has it, `YYYY-MM-DD`.
 fn local_date(cal: &crate::calendar::Calendar, t: OffsetDateTime) -> String {
     crate::account::format_date(cal.date_of(t))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_reference_names_its_letter() {
-        assert_eq!(letter_reference(123), "L00000123");
-        assert_eq!(letter_id("L00000123"), Some(123));
-        assert_eq!(letter_id(&letter_reference(1_234_567_890)), Some(1_234_567_890));
-        for bad in ["", "L", "L123", "X00000123", "L0000012a", "l00000123"] {
-            assert_eq!(letter_id(bad), None, "{bad}");
-        }
-    }
 }
