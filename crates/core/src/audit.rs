@@ -28,6 +28,8 @@ pub enum Actor {
     Cli,
     /// An integrating system or auditor, by the name of its bearer token.
     Token(String),
+    /// A staff member, by their staff login (see `staff::StaffLogin`).
+    Staff(String),
 }
 
 impl std::fmt::Display for Actor {
@@ -37,6 +39,7 @@ impl std::fmt::Display for Actor {
             Self::Provider => f.write_str("provider"),
             Self::Cli => f.write_str("cli"),
             Self::Token(name) => write!(f, "token:{name}"),
+            Self::Staff(login) => write!(f, "staff:{login}"),
         }
     }
 }
@@ -50,7 +53,7 @@ impl From<Actor> for String {
 /// An event before it is appended (the store assigns sequence and hashes).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditDraft {
-    /// Who acted, as `Actor` writes it: `public`, `provider`, `token:NAME`, `cli`.
+    /// Who acted, as `Actor` writes it: `public`, `provider`, `token:NAME`, `staff:LOGIN`, `cli`.
     pub actor: String,
     pub action: String,
     pub login_id: Option<String>,

@@ -21,6 +21,7 @@ pub mod procedures;
 pub mod rules;
 pub mod seal;
 pub mod secret;
+pub mod staff;
 pub mod text;
 pub mod vault;
 pub mod voice;

@@ -15,6 +15,7 @@ pub mod identity;
 pub mod limits;
 pub mod outbox;
 pub mod reset;
+pub mod staff;
 pub mod tokens;
 pub mod voice;
 
@@ -27,6 +28,7 @@ pub use identity::{IdentityRequests, Initialization, ReminderBuilder};
 pub use limits::Limits;
 pub use outbox::Outbox;
 pub use reset::{CompletedReset, OpenSession, Resets};
+pub use staff::{NewStaff, NotAccepted, StaffDirectory, StaffRecord, StaffSessionRef, StaffSignInWrite};
 pub use tokens::Tokens;
 pub use voice::{Calls, IssuedVoiceCode, PinLimits, PinTry, VoiceApplication, VoiceApplicationOutcome, WrongPin};
 
@@ -47,11 +49,31 @@ pub trait Health: Send + Sync {
 
 /// Every port: what the server hands the procedures and the delivery worker.
 pub trait Store:
-    Accounts + Calls + Resets + Credentials + IdentityRequests + Tokens + AuditLog + Outbox + Limits + Health
+    Accounts
+    + Calls
+    + Resets
+    + Credentials
+    + IdentityRequests
+    + Tokens
+    + StaffDirectory
+    + AuditLog
+    + Outbox
+    + Limits
+    + Health
 {
 }
 
 impl<T> Store for T where
-    T: Accounts + Calls + Resets + Credentials + IdentityRequests + Tokens + AuditLog + Outbox + Limits + Health
+    T: Accounts
+        + Calls
+        + Resets
+        + Credentials
+        + IdentityRequests
+        + Tokens
+        + StaffDirectory
+        + AuditLog
+        + Outbox
+        + Limits
+        + Health
 {
 }

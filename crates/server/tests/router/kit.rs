@@ -222,6 +222,7 @@ impl Kit {
             public_url: PUBLIC_URL.into(),
             webhooks: vec!["https://hooks.bank.example/reissue".into()],
             dummy_hash: hash("a dummy secret nobody knows"),
+            staff: reissue_core::staff::StaffRules::default(),
         }));
         let site = Arc::new(reissue_server::pages::Site::builtin(&recovery));
         let demo = demo.then(|| {
