@@ -15,6 +15,7 @@ mod limits;
 mod lock_order;
 mod outbox;
 mod reset;
+mod staff;
 
 /// Runs an `async fn(&Db)` once per backend.
 macro_rules! contract {
