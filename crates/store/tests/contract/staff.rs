@@ -52,7 +52,11 @@ async fn signed_in(
 ) -> Result<i64, NotAccepted> {
     let attempt = store.reserve_staff_attempt(id, 10, now, now - LEASE, draft("staff_sign_in")).await.unwrap();
     assert_eq!(attempt, Attempt::Reserved);
-    store.complete_staff_sign_in(sign_in(id, step, token, now), now, draft("staff_sign_in")).await.unwrap().map(|s| s.session_id)
+    store
+        .complete_staff_sign_in(sign_in(id, step, token, now), now, draft("staff_sign_in"))
+        .await
+        .unwrap()
+        .map(|s| s.session_id)
 }
 
 async fn a_code_signs_in_once_even_when_two_instances_race_with_it(db: &Db) {
