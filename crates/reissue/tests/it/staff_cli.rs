@@ -176,6 +176,23 @@ async fn an_enrolment_signs_in_with_the_code_of_its_otpauth_uri_once_and_must_se
         !session.must_change_password && session.may(Permission::ViewAccount) && !session.may(Permission::ExportBatch)
     );
 
+    // A sensitive action's fresh code: not the one that signed in, a later one, once.
+    let next = now + time::Duration::seconds(30);
+    let staff_id = session.staff_id.clone();
+    let stale = recovery.confirm_fresh_totp(&staff_id, &code_of(uri, now), now).await;
+    assert!(matches!(stale, Err(StaffAuthError::Refused)), "{stale:?}");
+    recovery.confirm_fresh_totp(&staff_id, &code_of(uri, next), next).await.unwrap();
+    let twice = recovery.confirm_fresh_totp(&staff_id, &code_of(uri, next), next).await;
+    assert!(matches!(twice, Err(StaffAuthError::Refused)), "{twice:?}");
+    // Signing out ends the session, once; signing out everywhere ends the others.
+    let later = now + time::Duration::seconds(90);
+    let other = recovery.staff_sign_in("taro.koku", &new, &code_of(uri, later), None, later).await.unwrap();
+    assert!(recovery.staff_sign_out(&token, later).await.unwrap());
+    assert!(!recovery.staff_sign_out(&token, later).await.unwrap());
+    assert!(recovery.staff_session(&token, later).await.unwrap().is_none());
+    assert_eq!(recovery.staff_sign_out_everywhere(&staff_id, later).await.unwrap(), 1);
+    assert!(recovery.staff_session(other.token.expose_secret(), later).await.unwrap().is_none());
+
     let listed = list(&config);
     assert_eq!(listed.len(), 1);
     let m = &listed[0];
@@ -186,19 +203,28 @@ async fn an_enrolment_signs_in_with_the_code_of_its_otpauth_uri_once_and_must_se
     assert_eq!((&m["locked"], &m["must_change_password"]), (&Value::Bool(false), &Value::Bool(false)));
     assert!(m["last_sign_in_at"].is_string(), "{m}");
 
-    // A reset hands over a new enrolment; the old password and sessions stop working.
+    // A reset hands over a new enrolment; the old password, secret and sessions stop working.
+    let t = now + time::Duration::seconds(120);
+    let open = recovery.staff_sign_in("taro.koku", &new, &code_of(uri, t), None, t).await.unwrap();
     let (ok, out, err) = reissue(&config, &["staff", "reset", "taro.koku", "--json"]);
     assert!(ok, "{err}");
     let again = enrolment(&out);
     assert_ne!(again["otpauth_uri"], e["otpauth_uri"]);
-    assert!(recovery.staff_session(&token, now).await.unwrap().is_none(), "a reset ends the sessions");
-    // Disabled: no sign-in, even with the right password and a fresh code.
-    let (ok, _, err) = reissue(&config, &["staff", "disable", "taro.koku"]);
-    assert!(ok, "{err}");
-    let later = now + time::Duration::seconds(60);
+    assert!(recovery.staff_session(open.token.expose_secret(), t).await.unwrap().is_none(), "a reset ends sessions");
+    let t = now + time::Duration::seconds(150);
+    let old = recovery.staff_sign_in("taro.koku", &new, &code_of(uri, t), None, t).await;
+    assert!(matches!(old, Err(StaffAuthError::Refused)), "the old password and secret are gone: {old:?}");
     let new_uri = again["otpauth_uri"].as_str().unwrap();
     let new_password = SecretString::from(again["initial_password"].as_str().unwrap().to_owned());
-    let disabled = recovery.staff_sign_in("taro.koku", &new_password, &code_of(new_uri, later), None, later).await;
+    let t = now + time::Duration::seconds(180);
+    let fresh = recovery.staff_sign_in("taro.koku", &new_password, &code_of(new_uri, t), None, t).await.unwrap();
+    assert!(fresh.session.must_change_password);
+    // Disabled: no sign-in, even with the right password and a code never used.
+    let (ok, _, err) = reissue(&config, &["staff", "disable", "taro.koku"]);
+    assert!(ok, "{err}");
+    assert!(recovery.staff_session(fresh.token.expose_secret(), t).await.unwrap().is_none(), "disabling ends sessions");
+    let t = now + time::Duration::seconds(210);
+    let disabled = recovery.staff_sign_in("taro.koku", &new_password, &code_of(new_uri, t), None, t).await;
     assert!(matches!(disabled, Err(StaffAuthError::Refused)), "{disabled:?}");
     assert_eq!(list(&config)[0]["status"], "disabled");
 }
