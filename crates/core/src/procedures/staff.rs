@@ -455,8 +455,9 @@ impl Recovery {
         let hash = match self.hashing.hash(normalized, HashPriority::Integrator).await {
             Ok(h) => h,
             Err(e) => {
-                let max = self.staff.max_failures;
-                let _ = self.store.record_staff_failure(&record.id, max, now, audit("unsettled_error")).await;
+                // The current password was right; only the new one could not be hashed, so
+                // the attempt is given back rather than counted against the member.
+                self.store.release_staff_attempt(&record.id, now, audit("released_unwritten")).await?;
                 return Err(e.into());
             }
         };
