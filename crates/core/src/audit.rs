@@ -28,7 +28,7 @@ pub enum Actor {
     Cli,
     /// An integrating system or auditor, by the name of its bearer token.
     Token(String),
-    /// A staff member, by their login.
+    /// A staff member, by their staff login (see `staff::StaffLogin`).
     Staff(String),
 }
 
@@ -53,7 +53,7 @@ impl From<Actor> for String {
 /// An event before it is appended (the store assigns sequence and hashes).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditDraft {
-    /// Who acted, as `Actor` writes it: `public`, `provider`, `token:NAME`, `cli`.
+    /// Who acted, as `Actor` writes it: `public`, `provider`, `token:NAME`, `staff:LOGIN`, `cli`.
     pub actor: String,
     pub action: String,
     pub login_id: Option<String>,

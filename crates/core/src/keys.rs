@@ -27,6 +27,7 @@ pub struct Keys {
     outbox: Sealer,
     forms: KeyRing<MacKey>,
     letters: Sealer,
+    staff_totp: Sealer,
 }
 
 impl Keys {
@@ -41,6 +42,7 @@ impl Keys {
             outbox: Self::outbox_sealer(masters),
             forms: masters.map(|m| m.derive("form-tokens")),
             letters: Sealer::new("letter-seal", masters.map(|m| m.derive("letter-seal"))),
+            staff_totp: Sealer::new("staff-totp", masters.map(|m| m.derive("staff-totp"))),
         }
     }
 
@@ -137,6 +139,21 @@ impl Keys {
     /// Seals an e-mail body that carries a secret while it waits in the outbox.
     pub(crate) fn seal_outbox(&self, rng: &dyn Randomness, idempotency_key: &str, body: &str) -> Vec<u8> {
         self.outbox.seal(rng, idempotency_key, body)
+    }
+
+    /// Seals a staff member's TOTP secret (hex) to their staff ID.
+    pub(crate) fn seal_staff_totp(&self, rng: &dyn Randomness, staff_id: &str, secret_hex: &str) -> Vec<u8> {
+        self.staff_totp.seal(rng, staff_id, secret_hex)
+    }
+
+    pub(crate) fn unseal_staff_totp(&self, staff_id: &str, sealed: &[u8]) -> Option<SecretString> {
+        self.staff_totp.unseal(staff_id, sealed)
+    }
+
+    /// Whether a sealed staff TOTP secret was sealed under an older key than the current one
+    /// (a sign-in then seals it again, so the older key can be retired).
+    pub(crate) fn staff_totp_needs_reseal(&self, sealed: &[u8]) -> bool {
+        Sealer::key_id(sealed) != Some(self.staff_totp.current_key_id())
     }
 
     /// The sealer for e-mails that carry a secret while they wait in the outbox; the outbox

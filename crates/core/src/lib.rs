@@ -22,6 +22,7 @@ pub mod procedures;
 pub mod rules;
 pub mod seal;
 pub mod secret;
+pub mod staff;
 pub mod text;
 pub mod vault;
 pub mod voice;

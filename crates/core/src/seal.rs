@@ -81,6 +81,11 @@ impl Sealer {
         [header, ct].concat()
     }
 
+    /// The key new seals are made under.
+    pub fn current_key_id(&self) -> KeyId {
+        self.keys.current().0
+    }
+
     /// The key a sealed blob names, if it is one of ours at all.
     pub fn key_id(sealed: &[u8]) -> Option<KeyId> {
         (sealed.len() >= HEADER + TAG && sealed[0] == VERSION)

@@ -69,9 +69,22 @@ pub fn random_token(rng: &dyn Randomness, prefix: &str) -> SecretString {
 /// A random temporary password from an alphabet without look-alike characters
 /// (no 0/O/o, 1/l/I, 5/S, 2/Z, 8/B).
 pub fn random_password(rng: &dyn Randomness, length: usize) -> SecretString {
-    const ALPHABET: &[u8] = b"ACDEFGHJKLMNPQRTUVWXYabcdefghijkmnpqrstuvwxyz34679";
-    let s: String = (0..length).map(|_| ALPHABET[uniform_below(rng, ALPHABET.len() as u64) as usize] as char).collect();
-    SecretString::from(s)
+    SecretString::from(random_chars(rng, length))
+}
+
+/// The alphabet of generated passwords: no look-alike characters.
+const ALPHABET: &[u8] = b"ACDEFGHJKLMNPQRTUVWXYabcdefghijkmnpqrstuvwxyz34679";
+
+fn random_chars(rng: &dyn Randomness, length: usize) -> String {
+    (0..length).map(|_| ALPHABET[uniform_below(rng, ALPHABET.len() as u64) as usize] as char).collect()
+}
+
+/// A random password in `groups` groups of `size` characters joined by `-` (a staff member's
+/// initial password: easier to read out and type than one long run), from the same alphabet
+/// as `random_password`.
+pub fn random_grouped_password(rng: &dyn Randomness, groups: usize, size: usize) -> SecretString {
+    let parts: Vec<String> = (0..groups).map(|_| random_chars(rng, size)).collect();
+    SecretString::from(parts.join("-"))
 }
 
 /// Test helpers, for this crate's tests and (with the `testkit` feature) other crates'.
@@ -154,6 +167,16 @@ mod tests {
     fn code_debug_output_hides_the_digits() {
         let c = ResetCode::parse("1234567890", 10).unwrap();
         assert!(!format!("{c:?}").contains("1234"));
+    }
+
+    #[test]
+    fn grouped_passwords_have_their_groups_and_avoid_look_alikes() {
+        let rng = SeededRandomness::new(4);
+        let p = random_grouped_password(&rng, 4, 5);
+        let groups: Vec<&str> = p.expose_secret().split('-').collect();
+        assert_eq!(groups.len(), 4);
+        assert!(groups.iter().all(|g| g.len() == 5 && g.bytes().all(|b| ALPHABET.contains(&b))), "{groups:?}");
+        assert_ne!(p.expose_secret(), random_grouped_password(&rng, 4, 5).expose_secret());
     }
 
     #[test]

@@ -24,6 +24,7 @@ use reissue_core::credential::CredentialSpec;
 use reissue_core::hashing::Argon2Cost;
 use reissue_core::mail::Institution;
 use reissue_core::rules::Rules;
+use reissue_core::staff::StaffRules;
 use reissue_delivery::mail::SmtpSecurity;
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -38,6 +39,8 @@ pub struct Config {
     pub admin: AdminConfig,
     pub limits: LimitsConfig,
     pub rules: Rules,
+    /// Staff sign-in: session lifetimes, password length, failures before a lock.
+    pub staff: StaffRules,
     pub hashing: Argon2Cost,
     pub keys: KeysConfig,
     pub institution: Institution,
@@ -270,6 +273,7 @@ const SETTINGS_NAMED_FILE: &[&str] =
 pub fn load(file: Option<&Path>) -> Result<Config, String> {
     let config = read(file, std::env::vars().collect())?;
     config.rules.validate()?;
+    config.staff.validate()?;
     config.voice.check(&config.public_url())?;
     check_public_url(&config.public_url())?;
     Ok(config)
@@ -350,6 +354,22 @@ mod tests {
             jail.create_file("r.toml", "[server]\nlisten = \"127.0.0.1:9\"\nlisen = 1\n")?;
             let err = load(Some(Path::new("r.toml"))).unwrap_err();
             assert!(err.contains("lisen"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn staff_session_lifetimes_outside_their_bounds_are_refused_naming_the_setting() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("r.toml", "[staff]\nsession_idle_secs = 600\nsession_absolute_secs = 14400\n")?;
+            let c = load(Some(Path::new("r.toml"))).unwrap();
+            assert_eq!((c.staff.idle().whole_seconds(), c.staff.absolute().whole_seconds()), (600, 14_400));
+            jail.create_file("bad.toml", "[staff]\nsession_idle_secs = 10\n")?;
+            let err = load(Some(Path::new("bad.toml"))).unwrap_err();
+            assert!(err.contains("staff.session_idle_secs") && err.contains("60"), "{err}");
+            jail.set_env("REISSUE__STAFF__SESSION_ABSOLUTE_SECS", "999999");
+            let err = load(Some(Path::new("r.toml"))).unwrap_err();
+            assert!(err.contains("staff.session_absolute_secs"), "{err}");
             Ok(())
         });
     }

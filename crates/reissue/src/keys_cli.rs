@@ -57,6 +57,11 @@ async fn still_in_use(store: &SqlStore, kind: KeyKind, id: KeyId) -> Result<Opti
                 (d.sessions.iter().filter(|b| under(b)).count(), "open reset session(s)"),
                 (d.sealed_calls.iter().filter(|b| sealed_under(b)).count(), "live call(s) with a spoken code"),
                 (mails, "temporary-password mail(s) not yet sent"),
+                (d.staff_sessions.iter().filter(|b| under(b)).count(), "open staff session(s)"),
+                (
+                    d.staff_totp.iter().filter(|b| sealed_under(b)).count(),
+                    "staff TOTP secret(s) (sealed again at each member's next sign-in, or by `reissue staff reset`)",
+                ),
             ];
             let left: Vec<String> =
                 counts.iter().filter(|(n, _)| *n > 0).map(|(n, what)| format!("{n} {what}")).collect();

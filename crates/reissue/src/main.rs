@@ -7,6 +7,7 @@ mod import;
 mod import_progress;
 mod keyfiles;
 mod keys_cli;
+mod staff_cli;
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -70,6 +71,9 @@ enum Command {
     /// API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Staff members of the console: enrol, list, disable, reset.
+    #[command(subcommand)]
+    Staff(staff_cli::StaffCommand),
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -236,6 +240,7 @@ async fn runtime(config: Config) -> Result<Runtime, String> {
         public_url,
         webhooks: config.webhooks.iter().map(|w| w.url.clone()).collect(),
         dummy_hash,
+        staff: config.staff.clone(),
     }));
     Ok(Runtime { config, store, recovery, hasher, masters, webhook_keys, key_files, audit_keys, theme })
 }
@@ -321,6 +326,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             println!("{}", token.expose_secret());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Staff(cmd) => staff_cli::run(&rt.recovery, cmd, now()).await,
         Command::Audit(AuditCommand::Verify { checkpoint }) => {
             audit_cli::verify(&rt.store, &rt.audit_keys, checkpoint.as_deref()).await
         }
@@ -418,9 +424,12 @@ async fn load_demo(rt: &Runtime) -> Result<(), String> {
 async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
     let cfg = &rt.config;
     // Everything is ready before the port opens, so a client that connects finds it so.
-    if demo {
+    let demo_staff = if demo {
         load_demo(&rt).await?;
-    }
+        staff_cli::enrol_demo(&rt.recovery, &rt.masters, now()).await?
+    } else {
+        Vec::new()
+    };
     let addr: SocketAddr =
         cfg.server.listen.parse().map_err(|e| format!("server.listen {:?}: {e}", cfg.server.listen))?;
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -533,6 +542,7 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
     tracing::info!(%bound, database = %db_kind(&cfg.database.url), "reissue listening");
     if demo {
         print_demo_walkthrough(bound, rt.recovery.institution());
+        staff_cli::print_demo_staff(&demo_staff);
     } else {
         println!("reissue listening on http://{bound}");
     }

@@ -101,7 +101,8 @@ impl SqlStore {
 
     /// What else the code HMAC master protects while it is still in use: the MACs of codes
     /// that can still be entered, of reset sessions still open, the sealed codes of live
-    /// calls, and the outbox messages not yet sent (which may hold a sealed e-mail).
+    /// calls, the outbox messages not yet sent (which may hold a sealed e-mail), and the staff
+    /// members' open sessions and sealed TOTP secrets.
     pub async fn code_hmac_dependents(&self, now: OffsetDateTime) -> Result<CodeHmacDependents, StoreError> {
         let bytes = |sql: &'static str| async move {
             let rows = sqlx::query(sql).bind(ms(now)).fetch_all(&self.writer).await.map_err(db)?;
@@ -117,7 +118,10 @@ impl SqlStore {
             .await
             .map_err(db)?;
         let pending = rows.iter().map(|r| r.try_get::<String, _>(0).map_err(db)).collect::<Result<Vec<_>, _>>()?;
-        Ok(CodeHmacDependents { codes, sessions, sealed_calls, pending })
+        let staff_sessions =
+            bytes("SELECT token_mac FROM staff_sessions WHERE ended_at IS NULL AND absolute_expires_at > $1").await?;
+        let staff_totp = bytes("SELECT sealed_totp FROM staff WHERE status = 'active' AND $1 >= 0").await?;
+        Ok(CodeHmacDependents { codes, sessions, sealed_calls, pending, staff_sessions, staff_totp })
     }
 }
 
@@ -129,6 +133,11 @@ pub struct CodeHmacDependents {
     pub sealed_calls: Vec<Vec<u8>>,
     /// Payloads (JSON) of unsent outbox messages.
     pub pending: Vec<String>,
+    /// MACs of staff sessions not yet ended or expired.
+    pub staff_sessions: Vec<Vec<u8>>,
+    /// Sealed TOTP secrets of active staff members (sealed again under the current key at
+    /// their next sign-in).
+    pub staff_totp: Vec<Vec<u8>>,
 }
 
 #[cfg(test)]

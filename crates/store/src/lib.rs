@@ -2,8 +2,8 @@
 //! default) and PostgreSQL (for several instances), through sqlx's `Any` driver.
 //!
 //! One module per port (`accounts`, `calls`, `reset`, `credentials`, `identity`, `tokens`,
-//! `audit`, `outbox`, `limits`), each implementing its trait; `dialect` holds the few places
-//! where SQLite and PostgreSQL differ, `batch` the group commit. Each backend has its own
+//! `staff`, `audit`, `outbox`, `limits`), each implementing its trait; `dialect` holds the few
+//! places where SQLite and PostgreSQL differ, `batch` the group commit. Each backend has its own
 //! migrations. Rows are decoded by column name. Every write method is one transaction that
 //! ends with its audit event, so the state change, the audit event and the outbox messages
 //! commit together.
@@ -30,6 +30,7 @@ mod limits;
 mod outbox;
 mod postal;
 mod reset;
+mod staff;
 mod tokens;
 mod tx;
 
@@ -155,6 +156,8 @@ impl SqlStore {
             "reset_codes",
             "reset_sessions",
             "api_tokens",
+            "staff",
+            "staff_sessions",
             "audit_events",
             "outbox",
             "ip_budget",

@@ -1,14 +1,15 @@
 //! The lifecycles of what recovery creates — a call, a reset code, a reset session, a
-//! temporary password — each an explicit state machine: its states, the events that move it,
-//! and `next()`, which refuses a transition that cannot happen. Each lifetime is a named
-//! `Lifetime` with MIN, DEFAULT and MAX: configuration outside the bounds is refused, naming
-//! the setting and the bounds, so that no deployment can make a code live for a year or a
-//! session for a second.
+//! temporary password, a staff session — each an explicit state machine: its states, the
+//! events that move it, and `next()`, which refuses a transition that cannot happen. Each
+//! lifetime is a named `Lifetime` with MIN, DEFAULT and MAX: configuration outside the bounds
+//! is refused, naming the setting and the bounds, so that no deployment can make a code live
+//! for a year or a session for a second.
 
 pub mod call;
 pub mod code;
 pub mod letter;
 pub mod reset_session;
+pub mod staff_session;
 pub mod temporary_password;
 
 use time::Duration;

@@ -17,6 +17,7 @@ pub mod limits;
 pub mod outbox;
 pub mod postal;
 pub mod reset;
+pub mod staff;
 pub mod tokens;
 pub mod voice;
 
@@ -31,6 +32,7 @@ pub use limits::Limits;
 pub use outbox::Outbox;
 pub use postal::Postal;
 pub use reset::{CompletedReset, OpenSession, Resets};
+pub use staff::{NewStaff, NotAccepted, StaffDirectory, StaffRecord, StaffSessionRef, StaffSignInWrite};
 pub use tokens::Tokens;
 pub use voice::{Calls, IssuedVoiceCode, PinLimits, PinTry, VoiceApplication, VoiceApplicationOutcome, WrongPin};
 
@@ -59,6 +61,7 @@ pub trait Store:
     + Postal
     + HelpDesk
     + Tokens
+    + StaffDirectory
     + AuditLog
     + Outbox
     + Limits
@@ -75,6 +78,7 @@ impl<T> Store for T where
         + Postal
         + HelpDesk
         + Tokens
+        + StaffDirectory
         + AuditLog
         + Outbox
         + Limits

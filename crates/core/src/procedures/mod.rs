@@ -1,7 +1,7 @@
 //! The recovery procedures, one module per procedure, sharing the context `Recovery`:
 //! voice application (P1), the call dialogue (P2), code entry and reset completion (P3),
-//! password initialization (P5), login-ID reminder (P6), and verification and change with the
-//! current secret (P7).
+//! password initialization (P5), login-ID reminder (P6), verification and change with the
+//! current secret (P7), and the staff members' enrolment, sign-in and sessions.
 //!
 //! Each procedure takes `now` from the caller and draws randomness from the injected source.
 //! Decisions are made here; the store only carries them out atomically.
@@ -14,6 +14,7 @@ mod operations;
 pub mod postal;
 mod reminder;
 mod reset;
+mod staff;
 mod tokens;
 mod voice_application;
 
@@ -189,6 +190,8 @@ pub struct RecoveryParts {
     /// A hash of a random secret, verified when an account is unknown so that the answer
     /// takes as long as for a known one.
     pub dummy_hash: String,
+    /// The figures of staff sign-in (`[staff]`).
+    pub staff: crate::staff::StaffRules,
 }
 
 /// Everything the procedures need, shared by all requests. Its fields are private so that
@@ -208,6 +211,7 @@ pub struct Recovery {
     pub(crate) dummy_hash: String,
     /// The staff actions that wait for a second staff member (`[staff] four_eyes`).
     pub(crate) four_eyes: Vec<String>,
+    pub(crate) staff: crate::staff::StaffRules,
 }
 
 impl std::fmt::Debug for RecoveryParts {
@@ -245,6 +249,7 @@ impl Recovery {
             webhooks: p.webhooks,
             dummy_hash: p.dummy_hash,
             four_eyes: Vec::new(),
+            staff: p.staff,
         }
     }
 

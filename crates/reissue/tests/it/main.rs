@@ -20,6 +20,7 @@ mod launch;
 mod openapi;
 mod reimport;
 mod rules;
+mod staff_cli;
 mod suspension;
 mod theme;
 mod twilio;

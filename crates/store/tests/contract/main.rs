@@ -17,6 +17,7 @@ mod lock_order;
 mod outbox;
 mod postal;
 mod reset;
+mod staff;
 
 /// Runs an `async fn(&Db)` once per backend.
 macro_rules! contract {
