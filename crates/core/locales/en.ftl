@@ -274,6 +274,41 @@ call-offer-repeat = To hear the code again, press 1.
 call-goodbye = Thank you. Goodbye.
 call-unavailable = This call cannot continue.
 
+## The postal letter (P4: the reset code by Simplified Registered Mail)
+## The letter is always printed in Japanese (its English translation is the page /help/postal-letter);
+## these are the English counterparts of ja.ftl's entries. $institution is the institution's name,
+## $help_number and $help_hours the Japanese help desk's, $until the expiry date, $digits the code's
+## length, $reset_url the page to enter it, $help_url the translation's page, $postal_code the postal
+## code, $date the date of issue.
+
+letter-postal-postal-code = 〒{ $postal_code }
+# A person is named with 様; an organization on its own line, then the person in charge with 様.
+letter-postal-name = { $given } { $family }
+letter-postal-mark-confidential = Confidential
+letter-postal-mark-no-forwarding = Do not forward
+letter-postal-mark-registered = Simplified Registered Mail
+letter-postal-reference = Reference: { $reference }
+letter-postal-issued-label = Date of issue
+letter-postal-issued-on = { letter-postal-issued-label }: { $date }
+letter-postal-sender = { $institution }
+letter-postal-sender-desk = Help desk { $help_number } ({ $help_hours })
+letter-postal-subject = Notice of your reset code
+letter-postal-opening = Thank you for choosing { $institution }.
+letter-postal-body-purpose = Here is the reset code you applied for, with which you reset your passwords and PINs.
+letter-postal-body-how = On the page given below, enter your login ID and this reset code, then set your new passwords and PINs. The reset code is valid until { $until }.
+letter-postal-items-heading = Particulars
+letter-postal-item-code = Reset code ({ $digits } digits)
+letter-postal-item-expiry = Expiry date
+letter-postal-item-expiry-value = until { $until }
+letter-postal-item-page = Page to enter it
+letter-postal-note-once = * The reset code can be used only once. It becomes invalid when the reset is complete.
+letter-postal-note-expired = * A reset code past its expiry date cannot be used. In that case, please apply again through the help desk.
+letter-postal-note-secret = * Do not tell anyone your reset code. We will never ask you for it by phone or e-mail.
+letter-postal-note-not-you = * If you did not apply for this, please call the help desk ({ $help_number }, { $help_hours }).
+letter-postal-note-english = * English translation of this letter: { $help_url }
+letter-postal-qr-caption = Page to enter it
+letter-postal-closing = End
+
 ## Demo
 
 demo-phone-title = Demo phone

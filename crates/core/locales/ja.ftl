@@ -257,6 +257,39 @@ call-offer-repeat = もう一度お聞きになる場合は1を押してくだ�
 call-goodbye = お電話ありがとうございました。
 call-unavailable = このお電話ではお手続きできません。
 
+## 郵便の手紙（P4：簡易書留のリセットコード）
+## 手紙はいつも日本語で印刷します（英語の訳は /help/postal-letter のページ）。en.ftl の同じキーは、その英語の対応文です。
+## $institution は金融機関名、$help_number と $help_hours は日本語ヘルプデスクの番号と受付時間、$until は有効期限の日付、
+## $digits はリセットコードの桁数、$reset_url は入力するページ、$help_url は英語訳のページ、$postal_code は郵便番号、$date は発行日です。
+
+letter-postal-postal-code = 〒{ $postal_code }
+# 個人はお名前に「様」。法人は法人名を1行、その下にご担当者のお名前と「様」（「御中」と「様」は併用しません）。
+letter-postal-name = { $family } { $given } 様
+letter-postal-mark-confidential = 親展
+letter-postal-mark-no-forwarding = 転送不要
+letter-postal-mark-registered = 簡易書留
+letter-postal-reference = 管理番号：{ $reference }
+letter-postal-issued-label = 発行日
+letter-postal-issued-on = { letter-postal-issued-label }：{ $date }
+letter-postal-sender = { $institution }
+letter-postal-sender-desk = ヘルプデスク { $help_number }（{ $help_hours }）
+letter-postal-subject = リセットコードのお知らせ
+letter-postal-opening = 平素より{ $institution }をご利用いただき、誠にありがとうございます。
+letter-postal-body-purpose = お申し込みいただいた、パスワード・暗証番号を再設定するためのリセットコードをお知らせします。
+letter-postal-body-how = 下記の「入力するページ」で、ログインIDとこのリセットコードを入力し、新しいパスワード・暗証番号を設定してください。リセットコードの有効期限は{ $until }までです。
+letter-postal-items-heading = 記
+letter-postal-item-code = リセットコード（{ $digits }桁）
+letter-postal-item-expiry = 有効期限
+letter-postal-item-expiry-value = { $until }まで
+letter-postal-item-page = 入力するページ
+letter-postal-note-once = ※リセットコードは1回だけお使いいただけます。再設定が完了すると無効になります。
+letter-postal-note-expired = ※有効期限を過ぎたリセットコードはお使いいただけません。その場合は、あらためてヘルプデスクへお申し込みください。
+letter-postal-note-secret = ※リセットコードは他人に知らせないでください。当方からお電話やメールでリセットコードをお尋ねすることはありません。
+letter-postal-note-not-you = ※お申し込みにお心当たりがない場合は、ヘルプデスク（{ $help_number }、{ $help_hours }）までご連絡ください。
+letter-postal-note-english = ※この手紙の英語訳（English translation）：{ $help_url }
+letter-postal-qr-caption = 入力するページ
+letter-postal-closing = 以上
+
 ## Demo
 
 demo-phone-title = デモ用の電話
