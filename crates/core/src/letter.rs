@@ -254,7 +254,7 @@ pub fn postal_code_letter(
         marks,
         reference,
         issued_on: t("issued-on"),
-        sender_lines: vec![t("sender"), t("sender-desk")],
+        sender_lines: vec![t("sender"), t("sender-desk"), t("sender-hours")],
         subject: t("subject"),
         paragraphs: vec![t("opening"), t("body-purpose"), t("body-how")],
         items_heading: t("items-heading"),
