@@ -144,6 +144,13 @@ fn fc_match(pattern: &str) -> Option<(PathBuf, u32)> {
 mod tests {
     use super::*;
 
+    /// A batch renders on every core with one font.
+    #[test]
+    fn one_font_serves_every_thread() {
+        fn shared<T: Send + Sync + Clone>() {}
+        shared::<LetterFont>();
+    }
+
     #[test]
     fn a_file_that_is_no_font_is_refused_naming_it() {
         let dir = tempfile::tempdir().unwrap();
