@@ -50,6 +50,7 @@ start-postal-condition-name = You have not changed your registered name.
 start-postal-condition-address = You can receive Japan Post Simplified Registered Mail at your registered address.
 start-postal-how = Please call our English help desk ({ $number }) to apply. The letter arrives in about one week, and its code is valid for { $weeks } weeks from the date of issue.
 start-postal-have-code = I have a reset code from a letter
+start-postal-letter-help = The letter is in Japanese: read its English translation
 start-other-heading = Other procedures
 start-initialization-link = Initialize your login password
 start-initialization-when = when you forgot your login password and know your login ID. A temporary password is sent to your registered e-mail address.
@@ -323,6 +324,79 @@ call-code-after = We have sent the address of the reset page to your e-mail.
 call-offer-repeat = To hear the code again, press 1.
 call-goodbye = Thank you. Goodbye.
 call-unavailable = This call cannot continue.
+
+## The English translation of the postal letter (/help/postal-letter)
+## $weeks is how long a postal code lives, $digits its length, $max the wrong entries it takes, $number the help desk's number.
+
+help-postal-letter-title = The reset code letter in English
+help-postal-letter-lead = When you apply for a reset code by postal mail, we send it to you in a letter by Japan Post Simplified Registered Mail. The letter is written in Japanese only. This page explains how it arrives and gives its English translation.
+help-postal-letter-arrival-heading = How the letter arrives
+help-postal-letter-arrival-week = The letter arrives about one week after you apply.
+help-postal-letter-arrival-registered = It comes by Japan Post Simplified Registered Mail (簡易書留, kan'i kakitome): the carrier hands it over against a seal or a signature, so someone needs to be at home to receive it.
+help-postal-letter-arrival-address = It can only be received at the address registered with us. It is marked "Do not forward" (転送不要): if you have moved, Japan Post does not forward it to your new address but returns it to us, even if you told Japan Post about your move.
+help-postal-letter-absent-heading = If you are not at home
+help-postal-letter-absent-notice = Japan Post leaves an Undeliverable Item Notice (ご不在連絡票) in your mailbox. Within 7 days, please request re-delivery or pick the letter up at the post office named on the notice. For how to schedule a re-delivery, please see the Japan Post website.
+help-postal-letter-absent-returned = If the letter is not received within that time, it is returned to us and the reset code in it stops working. Please call our English help desk ({ $number }) to apply for a new one.
+help-postal-letter-parts-heading = What the letter says
+help-postal-letter-parts-lead = Each part of the letter in English, with the Japanese as it is printed.
+help-postal-letter-marks-heading = Beside your address
+help-postal-letter-mark-confidential = To be opened by the addressee only.
+help-postal-letter-mark-no-forwarding = Not forwarded to a new address: returned to us instead.
+help-postal-letter-mark-registered = The kind of mail: handed over against a seal or signature. (It may be printed on the envelope instead.)
+help-postal-letter-top-heading = Top right
+help-postal-letter-issued = The date we issued the code. The code is valid for { $weeks } weeks from this date.
+help-postal-letter-reference = Our reference for this letter. Please tell it to the help desk if you call about the letter.
+help-postal-letter-sender = Below them are our name and the number and hours of our Japanese help desk. For help in English, please call our English help desk ({ $number }) instead.
+help-postal-letter-body-heading = The text of the letter
+help-postal-letter-printed-date = the date printed in the letter
+help-postal-letter-items-heading = The particulars
+help-postal-letter-item-code = The { $digits } digits in the box, printed in groups of four. Spaces do not matter when you type them.
+help-postal-letter-item-expiry = The code works until the end of this day, Japan time.
+help-postal-letter-item-page = The address of the page where you enter the code.
+help-postal-letter-closing = Marks the end of the particulars.
+help-postal-letter-notes-heading = The notes
+help-postal-letter-use-heading = Entering the code
+help-postal-letter-use-where = Go to the page "Resetting passwords and PINs (by postal mail)" and enter your login ID and the { $digits }-digit reset code. Then set your new passwords and PINs.
+help-postal-letter-use-valid = The code is valid for { $weeks } weeks from the date of issue, until the expiry date printed in the letter. It can be used only once. If you enter a wrong code { $max } times, it becomes invalid.
+help-postal-letter-use-expired = If the code has expired, please call our English help desk to apply for a new one.
+help-postal-letter-use-link = Enter your reset code
+
+## The postal letter (P4: the reset code by Simplified Registered Mail)
+## The letter is always printed in Japanese (its English translation is the page /help/postal-letter);
+## these are the English counterparts of ja.ftl's entries. $institution is the institution's name,
+## $help_number and $help_hours the Japanese help desk's, $until the expiry date, $digits the code's
+## length, $reset_url the page to enter it, $help_url the translation's page, $postal_code the postal
+## code, $date the date of issue.
+
+letter-postal-postal-code = 〒{ $postal_code }
+# A person is named with 様; an organization on its own line, then the person in charge with 様.
+letter-postal-name = { $given } { $family }
+letter-postal-mark-confidential = Confidential
+letter-postal-mark-no-forwarding = Do not forward
+letter-postal-mark-registered = Simplified Registered Mail
+letter-postal-reference-label = Reference
+letter-postal-reference = { letter-postal-reference-label }: { $reference }
+letter-postal-issued-label = Date of issue
+letter-postal-issued-on = { letter-postal-issued-label }: { $date }
+letter-postal-sender = { $institution }
+letter-postal-sender-desk = Help desk { $help_number }
+letter-postal-sender-hours = Hours: { $help_hours }
+letter-postal-subject = Notice of your reset code
+letter-postal-opening = Thank you for choosing { $institution }.
+letter-postal-body-purpose = Here is the reset code you applied for, with which you reset your passwords and PINs.
+letter-postal-body-how = On the page given below, enter your login ID and this reset code, then set your new passwords and PINs. The reset code is valid until { $until }.
+letter-postal-items-heading = Particulars
+letter-postal-item-code = Reset code ({ $digits } digits)
+letter-postal-item-expiry = Expiry date
+letter-postal-item-expiry-value = until { $until }
+letter-postal-item-page = Page to enter it
+letter-postal-note-once = * The reset code can be used only once. It becomes invalid when the reset is complete.
+letter-postal-note-expired = * A reset code past its expiry date cannot be used. In that case, please apply again through the help desk.
+letter-postal-note-secret = * Do not tell anyone your reset code. We will never ask you for it by phone or e-mail.
+letter-postal-note-not-you = * If you did not apply for this, please call the help desk ({ $help_number }, { $help_hours }).
+letter-postal-note-english = * English translation of this letter: { $help_url }
+letter-postal-qr-caption = Page to enter it
+letter-postal-closing = End
 
 ## Demo
 

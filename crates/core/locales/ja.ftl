@@ -49,6 +49,7 @@ start-postal-condition-name = ご登録のお名前を変更していない。
 start-postal-condition-address = ご登録の住所で簡易書留を受け取れる。
 start-postal-how = お申し込みはヘルプデスク（{ $number }）へお電話ください。お申し込みから1週間ほどで届きます。リセットコードの有効期限は発行日から{ $weeks }週間です。
 start-postal-have-code = 郵便でリセットコードを受け取った方
+start-postal-letter-help = 郵便でお届けする書面の説明（English translation）
 start-other-heading = そのほかのお手続き
 start-initialization-link = ログインパスワードの初期化
 start-initialization-when = ログインIDはわかるが、ログインパスワードを忘れた場合。ご登録のメールアドレスに仮パスワードをお送りします。
@@ -306,6 +307,77 @@ call-code-after = リセットページのURLをメールでお送りしまし�
 call-offer-repeat = もう一度お聞きになる場合は1を押してください。
 call-goodbye = お電話ありがとうございました。
 call-unavailable = このお電話ではお手続きできません。
+
+## 郵便の手紙の説明と英語訳（/help/postal-letter）
+## $weeks は郵便のリセットコードの有効期間（週）、$digits は桁数、$max は無効になるまでの誤り回数、$number はヘルプデスクの番号です。
+
+help-postal-letter-title = 郵便でお届けするリセットコードの書面
+help-postal-letter-lead = 郵便でリセットコードをお申し込みいただくと、日本郵便の簡易書留で書面をお送りします。このページでは、書面の届き方と、書かれている内容をご説明します。英語のページには、書面の英語訳があります。
+help-postal-letter-arrival-heading = 書面の届き方
+help-postal-letter-arrival-week = お申し込みから1週間ほどで届きます。
+help-postal-letter-arrival-registered = 日本郵便の簡易書留でお送りします。配達員が受領印または署名と引き換えにお渡しするため、お受け取りにはご在宅が必要です。
+help-postal-letter-arrival-address = ご登録の住所でのみお受け取りいただけます。「転送不要」のため、転居されている場合は、日本郵便に転居届を出されていても新しい住所へは転送されず、当方に返送されます。
+help-postal-letter-absent-heading = ご不在の場合
+help-postal-letter-absent-notice = 日本郵便がご不在連絡票を郵便受けに入れます。7日以内に再配達をお申し込みいただくか、ご不在連絡票に記載の郵便局でお受け取りください。再配達のお申し込み方法は、日本郵便のウェブサイトをご覧ください。
+help-postal-letter-absent-returned = 期間内にお受け取りがない場合、書面は当方に返送され、記載のリセットコードは使えなくなります。ヘルプデスク（{ $number }）へあらためてお申し込みください。
+help-postal-letter-parts-heading = 書面に書かれていること
+help-postal-letter-parts-lead = 書面の各部分に書かれていることです。
+help-postal-letter-marks-heading = 宛名の横
+help-postal-letter-mark-confidential = 宛名のご本人が開封してください。
+help-postal-letter-mark-no-forwarding = 新しい住所へは転送されず、当方に返送されます。
+help-postal-letter-mark-registered = 郵便の種類です。受領印または署名と引き換えにお渡しします（封筒に印刷されている場合もあります）。
+help-postal-letter-top-heading = 右上
+help-postal-letter-issued = リセットコードを発行した日です。リセットコードはこの日から{ $weeks }週間有効です。
+help-postal-letter-reference = 書面の管理番号です。書面についてお問い合わせの際にお伝えください。
+help-postal-letter-sender = その下は、当方の名称と、ヘルプデスク（{ $number }）の電話番号と受付時間です。
+help-postal-letter-body-heading = 本文
+help-postal-letter-printed-date = 書面に記載の日付
+help-postal-letter-items-heading = 記
+help-postal-letter-item-code = 枠内の{ $digits }桁の数字です。4桁ずつ区切って印刷しています。入力の際、空白はあってもなくてもかまいません。
+help-postal-letter-item-expiry = この日の終わり（日本時間）までお使いいただけます。
+help-postal-letter-item-page = リセットコードを入力するページのアドレスです。
+help-postal-letter-closing = 記の終わりを示します。
+help-postal-letter-notes-heading = 注意事項
+help-postal-letter-use-heading = リセットコードの入力
+help-postal-letter-use-where = 「パスワード・暗証番号の再設定（郵送）」のページで、ログインIDと{ $digits }桁のリセットコードを入力し、新しいパスワード・暗証番号を設定してください。
+help-postal-letter-use-valid = リセットコードの有効期限は発行日から{ $weeks }週間で、書面に記載の日付までです。1回だけお使いいただけます。{ $max }回続けて間違えると、リセットコードは無効になります。
+help-postal-letter-use-expired = 有効期限を過ぎた場合は、ヘルプデスクへあらためてお申し込みください。
+help-postal-letter-use-link = リセットコードを入力する
+
+## 郵便の手紙（P4：簡易書留のリセットコード）
+## 手紙はいつも日本語で印刷します（英語の訳は /help/postal-letter のページ）。en.ftl の同じキーは、その英語の対応文です。
+## $institution は金融機関名、$help_number と $help_hours は日本語ヘルプデスクの番号と受付時間、$until は有効期限の日付、
+## $digits はリセットコードの桁数、$reset_url は入力するページ、$help_url は英語訳のページ、$postal_code は郵便番号、$date は発行日です。
+
+letter-postal-postal-code = 〒{ $postal_code }
+# 個人はお名前に「様」。法人は法人名を1行、その下にご担当者のお名前と「様」（「御中」と「様」は併用しません）。
+letter-postal-name = { $family } { $given } 様
+letter-postal-mark-confidential = 親展
+letter-postal-mark-no-forwarding = 転送不要
+letter-postal-mark-registered = 簡易書留
+letter-postal-reference-label = 管理番号
+letter-postal-reference = { letter-postal-reference-label }：{ $reference }
+letter-postal-issued-label = 発行日
+letter-postal-issued-on = { letter-postal-issued-label }：{ $date }
+letter-postal-sender = { $institution }
+letter-postal-sender-desk = ヘルプデスク { $help_number }
+letter-postal-sender-hours = 受付時間 { $help_hours }
+letter-postal-subject = リセットコードのお知らせ
+letter-postal-opening = 平素より{ $institution }をご利用いただき、誠にありがとうございます。
+letter-postal-body-purpose = お申し込みいただいた、パスワード・暗証番号を再設定するためのリセットコードをお知らせします。
+letter-postal-body-how = 下記の「入力するページ」で、ログインIDとこのリセットコードを入力し、新しいパスワード・暗証番号を設定してください。リセットコードの有効期限は{ $until }までです。
+letter-postal-items-heading = 記
+letter-postal-item-code = リセットコード（{ $digits }桁）
+letter-postal-item-expiry = 有効期限
+letter-postal-item-expiry-value = { $until }まで
+letter-postal-item-page = 入力するページ
+letter-postal-note-once = ※リセットコードは1回だけお使いいただけます。再設定が完了すると無効になります。
+letter-postal-note-expired = ※有効期限を過ぎたリセットコードはお使いいただけません。その場合は、あらためてヘルプデスクへお申し込みください。
+letter-postal-note-secret = ※リセットコードは他人に知らせないでください。当方からお電話やメールでリセットコードをお尋ねすることはありません。
+letter-postal-note-not-you = ※お申し込みにお心当たりがない場合は、ヘルプデスク（{ $help_number }、{ $help_hours }）までご連絡ください。
+letter-postal-note-english = ※この書面の英語訳（English translation）：{ $help_url }
+letter-postal-qr-caption = 入力するページ
+letter-postal-closing = 以上
 
 ## Demo
 

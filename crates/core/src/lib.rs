@@ -12,6 +12,7 @@ pub mod identity;
 pub mod ids;
 pub mod keyring;
 pub mod keys;
+pub mod letter;
 pub mod lifecycle;
 pub mod mail;
 pub mod model;

@@ -9,6 +9,7 @@
 pub mod cookies;
 pub mod demo;
 mod forms;
+pub mod help;
 mod identity;
 pub mod reset;
 mod site;
@@ -153,6 +154,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/password-initialization/sent", get(identity::initialization_sent))
         .route("/login-id-notification", get(identity::show_reminder).post(identity::submit_reminder))
         .route("/login-id-notification/sent", get(identity::reminder_sent))
+        .route("/help/postal-letter", get(help::postal_letter))
         .route("/static/{file}", get(static_files::serve))
         .route_layer(middleware::from_fn_with_state(state.clone(), page_budget))
         .layer(middleware::from_fn_with_state(state, page_headers))

@@ -31,6 +31,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &[u8])] = builtin!("templates":
     "start.html",
     "voice_conditions.html",
     "postal_conditions.html",
+    "help_postal_letter.html",
     "voice_application.html",
     "voice_application_sent.html",
     "reset_code.html",

@@ -19,6 +19,7 @@ const PAGES: &[&str] = &[
     "/password-initialization/sent",
     "/login-id-notification",
     "/login-id-notification/sent",
+    "/help/postal-letter",
 ];
 
 #[tokio::test(flavor = "multi_thread")]
@@ -205,4 +206,55 @@ async fn form_posts_count_toward_the_ip_budget_and_showing_pages_does_not() {
     assert!(over.body.contains("Too many requests") && over.body.contains("seconds"), "{}", over.body);
     assert!(!over.header("retry-after").is_empty());
     assert!(over.body.contains(r#"<html lang="en""#));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_postal_letter_page_translates_the_letter_and_says_how_it_arrives_in_both_languages() {
+    let kit = Kit::new(rules()).await;
+    let en = Browser::english(&kit).get("/help/postal-letter").await;
+    assert_eq!(en.status, 200);
+    // minijinja writes the slashes of a text as `&#x2f;`.
+    let text = en.body.replace("&#x2f;", "/");
+    for fact in [
+        "about one week",
+        "Simplified Registered Mail",
+        "only be received at the address registered with us",
+        "Undeliverable Item Notice (ご不在連絡票)",
+        "request re-delivery or pick the letter up at the post office",
+        "Within 7 days",
+        "returned to us and the reset code in it stops working",
+        "valid for 3 weeks from the date of issue",
+        "enter your login ID and the 10-digit reset code",
+        r#"href="/reset/postal""#,
+        "https://reissue.bank.example/reset/postal",
+        "0120-000-001",
+        // Each part of the letter in English beside the Japanese as printed.
+        r#"Do not forward <span class="original" lang="ja">転送不要</span>"#,
+        r#"Confidential <span class="original" lang="ja">親展</span>"#,
+        r#"Reset code (10 digits) <span class="original" lang="ja">リセットコード（10桁）</span>"#,
+        r#"Expiry date <span class="original" lang="ja">有効期限</span>"#,
+        "Notice of your reset code",
+        "The reset code is valid until the date printed in the letter.",
+        "We will never ask you for it by phone or e-mail.",
+    ] {
+        assert!(text.contains(fact), "{fact:?} is not on the English page");
+    }
+    let ja = Browser::new(&kit).get("/help/postal-letter").await;
+    assert_eq!(ja.status, 200);
+    for fact in [
+        "1週間ほど",
+        "簡易書留",
+        "転送不要",
+        "ご不在連絡票",
+        "7日以内に再配達",
+        "発行日から3週間",
+        "ログインIDと10桁のリセットコード",
+        "0120-000-000",
+    ] {
+        assert!(ja.body.contains(fact), "{fact:?} is not on the Japanese page");
+    }
+    assert!(!ja.body.contains(r#"class="original""#), "the Japanese page shows the Japanese once");
+    // The start page's postal section points to it.
+    let start = Browser::english(&kit).get("/").await;
+    assert!(start.body.contains(r#"href="/help/postal-letter""#), "{}", start.body);
 }
