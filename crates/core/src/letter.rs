@@ -25,9 +25,10 @@
 use secrecy::{ExposeSecret, SecretString};
 use time::{Duration, OffsetDateTime};
 
-use crate::account::{AccountKind, Language, Profile};
+use crate::account::Language;
 use crate::catalogue::{Arg, Catalogue};
 use crate::mail::Institution;
+use crate::ports::postal::LetterRecipient;
 use crate::secret::ResetCode;
 use crate::text::digits_only;
 
@@ -182,16 +183,15 @@ fn postal_code_digits(raw: &str) -> String {
 
 /// The addressee: a person with 様; an organization's name on its own line, then the person
 /// in charge with 様. Never 御中 (which is for an organization alone) together with 様.
-fn name_lines(c: &Catalogue, p: &Profile) -> Vec<String> {
+fn name_lines(c: &Catalogue, r: &LetterRecipient) -> Vec<String> {
     let person = c.text(
         Language::Ja,
         "letter-postal-name",
-        &[("family", p.name.family().into()), ("given", p.name.given().into())],
+        &[("family", r.family_name.as_str().into()), ("given", r.given_name.as_str().into())],
     );
-    let organization = p.organization_name.as_deref().map(str::trim).filter(|o| !o.is_empty());
-    match (p.kind, organization) {
-        (AccountKind::Organization, Some(org)) => vec![org.to_owned(), person],
-        _ => vec![person],
+    match r.organization.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+        Some(org) => vec![org.to_owned(), person],
+        None => vec![person],
     }
 }
 
@@ -201,13 +201,14 @@ fn name_lines(c: &Catalogue, p: &Profile) -> Vec<String> {
 pub fn postal_code_letter(
     c: &Catalogue,
     inst: &Institution,
-    p: &Profile,
+    to: &LetterRecipient,
     notice: &PostalCodeNotice<'_>,
     options: &PostalLetterOptions,
 ) -> Result<Letter, LetterError> {
     const JA: Language = Language::Ja;
-    let address = p.address.as_ref().filter(|a| a.lines.iter().any(|l| !l.trim().is_empty()));
-    let address = address.ok_or(LetterError::NoAddress)?;
+    if !to.address_lines.iter().any(|l| !l.trim().is_empty()) {
+        return Err(LetterError::NoAddress);
+    }
     let base = notice.public_url.trim_end_matches('/');
     let reset_url = format!("{base}/reset/postal");
     let help_url = format!("{base}/help/postal-letter");
@@ -225,7 +226,7 @@ pub fn postal_code_letter(
         ("digits", digits.into()),
         ("reset_url", reset_url.as_str().into()),
         ("help_url", help_url.as_str().into()),
-        ("postal_code", postal_code_digits(&address.postal_code).into()),
+        ("postal_code", postal_code_digits(&to.postal_code).into()),
         ("date", issued_on.as_str().into()),
     ];
     let t = |key: &str| c.text(JA, &format!("letter-postal-{key}"), &args);
@@ -248,8 +249,8 @@ pub fn postal_code_letter(
     Ok(Letter {
         recipient: Recipient {
             postal_code: t("postal-code"),
-            address_lines: address.lines.iter().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()).collect(),
-            name_lines: name_lines(c, p),
+            address_lines: to.address_lines.iter().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()).collect(),
+            name_lines: name_lines(c, to),
         },
         marks,
         reference,
@@ -270,8 +271,12 @@ mod tests {
     use time::macros::datetime;
 
     use super::*;
-    use crate::account::{AccountStatus, Address, ChangedAt, LoginId, PersonName};
+    use crate::account::{AccountKind, AccountStatus, Address, ChangedAt, LoginId, PersonName, Profile};
     use crate::calendar::Calendar;
+
+    fn recipient(p: &Profile) -> LetterRecipient {
+        LetterRecipient::of(p).unwrap()
+    }
 
     fn profile(kind: AccountKind, organization: Option<&str>) -> Profile {
         Profile {
@@ -329,7 +334,7 @@ mod tests {
         let l = postal_code_letter(
             &c,
             &Institution::default(),
-            &profile(AccountKind::Individual, None),
+            &recipient(&profile(AccountKind::Individual, None)),
             &notice(&code),
             &PostalLetterOptions::default(),
         )
@@ -361,8 +366,14 @@ mod tests {
         let c = Catalogue::builtin();
         let code = ResetCode::parse("0000000001", 10).unwrap();
         let p = profile(AccountKind::Organization, Some("株式会社リセット商事"));
-        let l = postal_code_letter(&c, &Institution::default(), &p, &notice(&code), &PostalLetterOptions::default())
-            .unwrap();
+        let l = postal_code_letter(
+            &c,
+            &Institution::default(),
+            &recipient(&p),
+            &notice(&code),
+            &PostalLetterOptions::default(),
+        )
+        .unwrap();
         assert_eq!(l.recipient.name_lines, ["株式会社リセット商事", "山田 太郎 様"]);
         assert!(!all_text(&l).contains("御中"));
     }
@@ -374,8 +385,14 @@ mod tests {
         let options = PostalLetterOptions { registered_mail_mark: false, qr_code: true };
         let mut n = notice(&code);
         n.reference = Some("P4-000123".into());
-        let l = postal_code_letter(&c, &Institution::default(), &profile(AccountKind::Individual, None), &n, &options)
-            .unwrap();
+        let l = postal_code_letter(
+            &c,
+            &Institution::default(),
+            &recipient(&profile(AccountKind::Individual, None)),
+            &n,
+            &options,
+        )
+        .unwrap();
         assert_eq!(l.marks, ["親展", "転送不要"]);
         let qr = l.qr.expect("a QR code");
         assert_eq!(qr.content, "https://bank.example/reset/postal", "the page's address, never the code");
@@ -389,7 +406,7 @@ mod tests {
         let l = postal_code_letter(
             &c,
             &Institution::default(),
-            &profile(AccountKind::Individual, None),
+            &recipient(&profile(AccountKind::Individual, None)),
             &notice(&code),
             &PostalLetterOptions::default(),
         )
@@ -408,13 +425,19 @@ mod tests {
         let expires_at = Calendar::default().start_of_day(issued_at) + Duration::days(22);
         let n = PostalCodeNotice { code: &code, issued_at, expires_at, public_url: "https://x", reference: None };
         let p = profile(AccountKind::Individual, None);
-        let l = postal_code_letter(&c, &Institution::default(), &p, &n, &PostalLetterOptions::default()).unwrap();
+        let l = postal_code_letter(&c, &Institution::default(), &recipient(&p), &n, &PostalLetterOptions::default())
+            .unwrap();
         assert_eq!(l.issued_on, "発行日：2026年12月2日（水）");
         assert!(all_text(&l).contains("2026年12月23日（水）まで"));
 
-        let mut homeless = p.clone();
-        homeless.address = None;
-        let e = postal_code_letter(&c, &Institution::default(), &homeless, &n, &PostalLetterOptions::default());
+        assert!(LetterRecipient::of(&Profile { address: None, ..p.clone() }).is_none());
+        let e = postal_code_letter(
+            &c,
+            &Institution::default(),
+            &LetterRecipient { address_lines: vec![" ".into()], ..recipient(&profile(AccountKind::Individual, None)) },
+            &n,
+            &PostalLetterOptions::default(),
+        );
         assert_eq!(e.unwrap_err(), LetterError::NoAddress);
     }
 

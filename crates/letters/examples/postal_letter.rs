@@ -15,6 +15,7 @@ use reissue_core::account::{AccountKind, AccountStatus, Address, ChangedAt, Lang
 use reissue_core::catalogue::Catalogue;
 use reissue_core::letter::{PostalCodeNotice, PostalLetterOptions, postal_code_letter};
 use reissue_core::mail::Institution;
+use reissue_core::ports::postal::LetterRecipient;
 use reissue_core::secret::ResetCode;
 use reissue_letters::{LetterFont, render};
 use time::macros::datetime;
@@ -53,7 +54,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         public_url: "https://bank.example",
         reference: Some("P4-2026-000123".into()),
     };
-    let letter = postal_code_letter(&Catalogue::builtin(), &institution, &profile, &notice, &options)?;
+    let letter = postal_code_letter(
+        &Catalogue::builtin(),
+        &institution,
+        &LetterRecipient::of(&profile).ok_or("no address")?,
+        &notice,
+        &options,
+    )?;
 
     let loading = Instant::now();
     let font = LetterFont::load(None)?;

@@ -137,16 +137,7 @@ impl ExportFiles {
     /// not starting with a dot, and unique in the batch.
     pub fn push(&mut self, name: impl Into<String>, bytes: Vec<u8>) -> Result<(), ExportError> {
         let name = name.into();
-        let bad = |reason| Err(ExportError::BadName { name: name.clone(), reason });
-        if name.is_empty() || name.len() > 90 {
-            return bad("a name has 1 to 90 characters");
-        }
-        if !name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-')) {
-            return bad("a name has only ASCII letters, digits, '.', '_' and '-'");
-        }
-        if name.starts_with('.') {
-            return bad("a name does not start with a dot");
-        }
+        check_name(&name)?;
         if self.files.iter().any(|(n, _)| *n == name) {
             return Err(ExportError::DuplicateName(name));
         }
@@ -171,6 +162,22 @@ impl ExportFiles {
     fn check_manifest(&self) -> Result<(), ExportError> {
         if self.files.iter().any(|(n, _)| n == MANIFEST) { Ok(()) } else { Err(ExportError::NoManifest) }
     }
+}
+
+/// A file name an export writes: 1 to 90 characters of ASCII letters, digits, `.`, `_` and
+/// `-`, not starting with a dot.
+fn check_name(name: &str) -> Result<(), ExportError> {
+    let bad = |reason| Err(ExportError::BadName { name: name.to_owned(), reason });
+    if name.is_empty() || name.len() > 90 {
+        return bad("a name has 1 to 90 characters");
+    }
+    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-')) {
+        return bad("a name has only ASCII letters, digits, '.', '_' and '-'");
+    }
+    if name.starts_with('.') {
+        return bad("a name does not start with a dot");
+    }
+    Ok(())
 }
 
 impl std::fmt::Debug for ExportFiles {
@@ -286,6 +293,112 @@ fn create_private_file(path: &Path) -> io::Result<File> {
 #[cfg(not(unix))]
 fn create_private_file(path: &Path) -> io::Result<File> {
     OpenOptions::new().write(true).create_new(true).open(path)
+}
+
+/// Where a batch's files go one at a time, so that a batch of thousands of letters is never
+/// held in memory whole: a directory ([`DirWriter`]) or a tar stream ([`TarWriter`]).
+pub trait BatchSink {
+    /// Writes one file (encrypted first, when the sink's protection says so).
+    fn put(&mut self, name: &str, bytes: &[u8]) -> Result<(), ExportError>;
+}
+
+/// Writes a batch's files to a directory one at a time, with [`write_dir`]'s rules: nothing is
+/// overwritten (every name is checked before the first file is written), files 0600, each
+/// linked into place only once complete, and — unless [`DirWriter::finish`] is reached —
+/// whatever was written is removed again when the writer is dropped.
+pub struct DirWriter<'a> {
+    dir: PathBuf,
+    protection: Protection<'a>,
+    written: Vec<WrittenFile>,
+    finished: bool,
+}
+
+impl std::fmt::Debug for DirWriter<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DirWriter").field("dir", &self.dir).field("written", &self.written.len()).finish()
+    }
+}
+
+impl<'a> DirWriter<'a> {
+    /// Opens `dir` (created 0700 if missing) for files named `names`; refuses, writing
+    /// nothing, when any of them exists.
+    pub fn open(dir: &Path, names: &[String], protection: Protection<'a>) -> Result<Self, ExportError> {
+        create_private_dir(dir).map_err(|source| ExportError::Io { path: dir.to_path_buf(), source })?;
+        for name in names {
+            let path = dir.join(final_name(name, protection));
+            if fs::symlink_metadata(&path).is_ok() {
+                return Err(ExportError::Exists(path));
+            }
+        }
+        Ok(Self { dir: dir.to_path_buf(), protection, written: Vec::new(), finished: false })
+    }
+
+    /// Keeps what was written and returns it.
+    pub fn finish(mut self) -> Result<Vec<WrittenFile>, ExportError> {
+        File::open(&self.dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|source| ExportError::Io { path: self.dir.clone(), source })?;
+        self.finished = true;
+        Ok(std::mem::take(&mut self.written))
+    }
+}
+
+impl BatchSink for DirWriter<'_> {
+    fn put(&mut self, name: &str, bytes: &[u8]) -> Result<(), ExportError> {
+        check_name(name)?;
+        let file = write_one(&self.dir, name, bytes, self.protection)?;
+        self.written.push(file);
+        Ok(())
+    }
+}
+
+impl Drop for DirWriter<'_> {
+    fn drop(&mut self) {
+        if !self.finished {
+            for file in &self.written {
+                let _ = fs::remove_file(&file.path);
+            }
+        }
+    }
+}
+
+/// Writes a batch's files as one tar stream (ustar) into `W`, for the console's download.
+pub struct TarWriter<'a, W: Write> {
+    builder: tar::Builder<W>,
+    protection: Protection<'a>,
+    modified: OffsetDateTime,
+}
+
+impl<W: Write> std::fmt::Debug for TarWriter<'_, W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TarWriter").finish_non_exhaustive()
+    }
+}
+
+impl<'a, W: Write> TarWriter<'a, W> {
+    pub fn new(out: W, protection: Protection<'a>, modified: OffsetDateTime) -> Self {
+        Self { builder: tar::Builder::new(out), protection, modified }
+    }
+
+    /// Ends the tar and returns its writer.
+    pub fn finish(self) -> Result<W, ExportError> {
+        self.builder.into_inner().map_err(ExportError::Tar)
+    }
+}
+
+impl<W: Write> BatchSink for TarWriter<'_, W> {
+    fn put(&mut self, name: &str, bytes: &[u8]) -> Result<(), ExportError> {
+        check_name(name)?;
+        let (name, bytes) = protect(name, bytes, self.protection)?;
+        let mut header = tar::Header::new_ustar();
+        header.set_entry_type(tar::EntryType::Regular);
+        header.set_mode(0o600);
+        header.set_size(bytes.len() as u64);
+        header.set_mtime(self.modified.unix_timestamp().max(0) as u64);
+        header.set_path(&name).map_err(ExportError::Tar)?;
+        header.set_cksum();
+        self.builder.append(&header, &bytes[..]).map_err(ExportError::Tar)
+    }
 }
 
 /// Packs the batch in one tar (ustar), for the console's download: the files as

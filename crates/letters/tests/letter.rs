@@ -13,6 +13,7 @@ use reissue_core::account::{AccountKind, AccountStatus, Address, ChangedAt, Lang
 use reissue_core::catalogue::Catalogue;
 use reissue_core::letter::{Letter, PostalCodeNotice, PostalLetterOptions, postal_code_letter};
 use reissue_core::mail::Institution;
+use reissue_core::ports::postal::LetterRecipient;
 use reissue_core::secret::ResetCode;
 use reissue_letters::pdf::MM;
 use reissue_letters::{FontError, LetterError, LetterFont, render};
@@ -58,7 +59,7 @@ fn letter(p: &Profile, options: &PostalLetterOptions) -> Letter {
         public_url: "https://bank.example",
         reference: Some("P4-2026-000123".into()),
     };
-    postal_code_letter(&Catalogue::builtin(), &institution, p, &notice, options).unwrap()
+    postal_code_letter(&Catalogue::builtin(), &institution, &LetterRecipient::of(p).unwrap(), &notice, options).unwrap()
 }
 
 /// A rendered letter in a file of its own.

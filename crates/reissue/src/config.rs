@@ -9,6 +9,7 @@ mod env;
 #[cfg(test)]
 #[allow(clippy::result_large_err)] // figment::Jail's closures return figment::Error by design.
 mod env_tests;
+pub mod postal;
 #[cfg(test)]
 mod probe;
 #[cfg(test)]
@@ -48,6 +49,8 @@ pub struct Config {
     pub webhooks: Vec<WebhookConfig>,
     pub delivery: DeliveryConfig,
     pub log: LogConfig,
+    /// The postal reset code's letters, vendor key and files.
+    pub postal: postal::PostalConfig,
 }
 
 /// The outbox worker's timing.

@@ -483,6 +483,10 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
         };
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
     let wake = Arc::new(tokio::sync::Notify::new());
+    let postal_desk = Arc::new(cfg.postal.desk(&rt.recovery, demo)?);
+    if let Err(why) = &postal_desk.printing {
+        tracing::warn!("postal letters cannot be rendered until a Japanese font is installed: {why}");
+    }
     let state = AppState {
         recovery: rt.recovery.clone(),
         voice_webhook_token: webhook_token,
@@ -505,6 +509,7 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
             )
             .map_err(|e| e.to_string())?,
         ),
+        postal: postal_desk.clone(),
     };
     if !demo && config::public_url_is_weak(cfg) {
         tracing::warn!(

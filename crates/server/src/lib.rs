@@ -8,6 +8,7 @@ pub mod error;
 pub mod hashing;
 pub mod openapi;
 pub mod pages;
+pub mod postal_desk;
 pub mod routes;
 
 use std::sync::Arc;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub background: background::Background,
     /// The customer pages' templates, catalogue and cookie settings.
     pub site: Arc<pages::Site>,
+    /// How postal letters are rendered and exported, and the vendor's files read.
+    pub postal: Arc<postal_desk::PostalDesk>,
 }
 
 /// The demo's in-process phone network and mailbox.

@@ -28,6 +28,23 @@ pub struct LetterRecipient {
     pub given_name: String,
 }
 
+impl LetterRecipient {
+    /// The addressee of the account's letters, or `None` without an address.
+    pub fn of(p: &crate::account::Profile) -> Option<Self> {
+        let address = p.address.as_ref()?;
+        Some(Self {
+            postal_code: address.postal_code.clone(),
+            address_lines: address.lines.clone(),
+            organization: match p.kind {
+                crate::account::AccountKind::Organization => p.organization_name.clone(),
+                crate::account::AccountKind::Individual => None,
+            },
+            family_name: p.name.family().to_owned(),
+            given_name: p.name.given().to_owned(),
+        })
+    }
+}
+
 /// A letter about to be queued, with the code it carries.
 #[derive(Debug, Clone)]
 pub struct NewLetter {

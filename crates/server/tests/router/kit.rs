@@ -109,6 +109,12 @@ impl Hashing for FailingHashing {
     }
 }
 
+/// The Japanese font letters are rendered with, read once for every kit of the binary.
+fn test_font() -> Result<Arc<reissue_letters::LetterFont>, String> {
+    static FONT: std::sync::OnceLock<Result<Arc<reissue_letters::LetterFont>, String>> = std::sync::OnceLock::new();
+    FONT.get_or_init(|| reissue_letters::LetterFont::load(None).map(Arc::new).map_err(|e| e.to_string())).clone()
+}
+
 pub struct Kit {
     pub app: Router,
     background: reissue_server::background::Background,
@@ -247,7 +253,25 @@ impl Kit {
             );
             Demo { phone, mailbox: Some(reissue_delivery::mail::MemoryMailbox::default()) }
         });
+        let printing = test_font().map(|font| reissue_letters::batch::PrintSettings {
+            catalogue: recovery.catalogue().clone(),
+            institution: recovery.institution().clone(),
+            public_url: PUBLIC_URL.into(),
+            font,
+            options: reissue_core::letter::PostalLetterOptions::default(),
+            layout: reissue_core::postal_files::ManifestLayout::default(),
+            parallel: 2,
+        });
+        let postal = Arc::new(reissue_server::postal_desk::PostalDesk {
+            printing,
+            vendor: None,
+            demo: true,
+            check_rule: reissue_core::postal_files::CheckDigitRule::Mod7,
+            import_encoding: reissue_core::postal_files::FileEncoding::Utf8,
+            warn_after: Duration::hours(24),
+        });
         let state = AppState {
+            postal,
             site,
             recovery: recovery.clone(),
             voice_webhook_token: SecretString::from(WEBHOOK_TOKEN),

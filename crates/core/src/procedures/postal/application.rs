@@ -8,7 +8,7 @@ use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
 use super::{PostalError, PostalIneligibility, letter_reference, local_date};
-use crate::account::{AccountKind, AccountStatus, LoginId};
+use crate::account::{AccountStatus, LoginId};
 use crate::model::{Account, NewCode};
 use crate::outbox::{MessageBody, OutboxMessage};
 use crate::ports::helpdesk::Standing;
@@ -196,17 +196,7 @@ impl Recovery {
             return Err(PostalError::Ineligible(refused));
         }
         let p = &account.profile;
-        let Some(address) = p.address.clone() else { return Err(PostalError::Ineligible(vec![])) };
-        let recipient = LetterRecipient {
-            postal_code: address.postal_code.clone(),
-            address_lines: address.lines.clone(),
-            organization: match p.kind {
-                AccountKind::Organization => p.organization_name.clone(),
-                AccountKind::Individual => None,
-            },
-            family_name: p.name.family().to_owned(),
-            given_name: p.name.given().to_owned(),
-        };
+        let Some(recipient) = LetterRecipient::of(p) else { return Err(PostalError::Ineligible(vec![])) };
         let code = ResetCode::generate(self.rng.as_ref(), self.rules.code_digits);
         let mut salt = vec![0u8; 16];
         self.rng.fill(&mut salt);

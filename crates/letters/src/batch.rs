@@ -1,0 +1,138 @@
+//! A closed print batch rendered and handed over: every letter of the print job becomes
+//! `L00000123.pdf`, the batch gets its `manifest.csv`, and both go to a [`BatchSink`] (a
+//! directory, or the console's tar download) one at a time, encrypted to the vendor's key.
+//!
+//! The manifest is rendered first: a letter the vendor's encoding cannot carry refuses the
+//! whole export before anything is written, naming the letter. Letters are rendered on every
+//! core, a few at a time, so that a batch of thousands is never in memory whole.
+
+use std::sync::Arc;
+
+use reissue_core::catalogue::Catalogue;
+use reissue_core::letter::{PostalCodeNotice, PostalLetterOptions, postal_code_letter};
+use reissue_core::mail::Institution;
+use reissue_core::postal_files::{LetterRef, ManifestError, ManifestLayout, ManifestRow, render as render_manifest};
+use reissue_core::procedures::postal::{PrintJob, PrintableLetter};
+use reissue_core::secret::ResetCode;
+use secrecy::ExposeSecret;
+use time::Date;
+
+use crate::export::{BatchSink, ExportError, MANIFEST};
+use crate::{LetterFont, render};
+
+/// Everything a batch's letters are rendered with.
+#[derive(Clone)]
+pub struct PrintSettings {
+    pub catalogue: Arc<Catalogue>,
+    pub institution: Institution,
+    pub public_url: String,
+    pub font: Arc<LetterFont>,
+    pub options: PostalLetterOptions,
+    pub layout: ManifestLayout,
+    /// Letters rendered at once (memory is about this many PDFs).
+    pub parallel: usize,
+}
+
+impl std::fmt::Debug for PrintSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PrintSettings").field("font", &self.font.path()).field("parallel", &self.parallel).finish()
+    }
+}
+
+/// Why a batch was not exported. Nothing was kept of what was written.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+    #[error("letter {reference}: {reason}")]
+    Letter { reference: String, reason: String },
+    #[error(transparent)]
+    Export(#[from] ExportError),
+}
+
+/// Letters rendered by one thread: file names and PDFs.
+type Rendered = Vec<(String, Vec<u8>)>;
+
+/// The names a batch's files have, letters in order and the manifest last.
+pub fn file_names(job: &PrintJob) -> Vec<String> {
+    job.letters.iter().map(|l| format!("{}.pdf", l.reference)).chain([MANIFEST.to_owned()]).collect()
+}
+
+fn manifest_row(settings: &PrintSettings, l: &PrintableLetter, send_date: Date) -> Result<ManifestRow, BatchError> {
+    let reference = LetterRef::parse(&l.reference)
+        .map_err(|e| BatchError::Letter { reference: l.reference.clone(), reason: e.to_string() })?;
+    let letter = letter_of(settings, l)?;
+    Ok(ManifestRow {
+        reference,
+        send_date,
+        postal_code: l.recipient.postal_code.clone(),
+        address_lines: letter.recipient.address_lines.clone(),
+        name_lines: letter.recipient.name_lines.clone(),
+    })
+}
+
+fn letter_of(settings: &PrintSettings, l: &PrintableLetter) -> Result<reissue_core::letter::Letter, BatchError> {
+    let failed = |reason: String| BatchError::Letter { reference: l.reference.clone(), reason };
+    let digits = u32::try_from(l.code.expose_secret().len()).unwrap_or(0);
+    let code = ResetCode::parse(l.code.expose_secret(), digits)
+        .ok_or_else(|| failed("the sealed code is not digits".into()))?;
+    let notice = PostalCodeNotice {
+        code: &code,
+        issued_at: l.issued_at,
+        expires_at: l.expires_at,
+        public_url: &settings.public_url,
+        reference: Some(l.reference.clone()),
+    };
+    postal_code_letter(&settings.catalogue, &settings.institution, &l.recipient, &notice, &settings.options)
+        .map_err(|e| failed(e.to_string()))
+}
+
+fn pdf_of(settings: &PrintSettings, l: &PrintableLetter) -> Result<Vec<u8>, BatchError> {
+    let letter = letter_of(settings, l)?;
+    render(&letter, &settings.font)
+        .map_err(|e| BatchError::Letter { reference: l.reference.clone(), reason: e.to_string() })
+}
+
+/// Renders every letter of `job` and its manifest (sent on `send_date`) into `sink`, the
+/// manifest last. Returns how many letters went.
+pub fn export(
+    job: &PrintJob,
+    settings: &PrintSettings,
+    send_date: Date,
+    sink: &mut dyn BatchSink,
+) -> Result<usize, BatchError> {
+    let rows = job.letters.iter().map(|l| manifest_row(settings, l, send_date)).collect::<Result<Vec<_>, _>>()?;
+    let manifest = zeroize::Zeroizing::new(render_manifest(&rows, &settings.layout)?);
+    let parallel = settings.parallel.max(1);
+    for chunk in job.letters.chunks(parallel * 4) {
+        let per_thread = chunk.len().div_ceil(parallel);
+        let rendered: Vec<Result<Rendered, BatchError>> = std::thread::scope(|s| {
+            let handles: Vec<_> = chunk
+                .chunks(per_thread)
+                .map(|part| {
+                    s.spawn(move || {
+                        part.iter()
+                            .map(|l| pdf_of(settings, l).map(|pdf| (format!("{}.pdf", l.reference), pdf)))
+                            .collect::<Result<Vec<_>, _>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(BatchError::Letter { reference: "?".into(), reason: "rendering stopped".into() })
+                    })
+                })
+                .collect()
+        });
+        for part in rendered {
+            for (name, pdf) in part? {
+                let pdf = zeroize::Zeroizing::new(pdf);
+                sink.put(&name, &pdf)?;
+            }
+        }
+    }
+    sink.put(MANIFEST, &manifest)?;
+    Ok(job.letters.len())
+}
