@@ -9,6 +9,7 @@ pub mod hashing;
 pub mod openapi;
 pub mod pages;
 pub mod postal_desk;
+pub mod staff_auth;
 pub mod routes;
 
 use std::sync::Arc;
