@@ -7,6 +7,7 @@ mod import;
 mod import_progress;
 mod keyfiles;
 mod keys_cli;
+mod postal_cli;
 mod staff_cli;
 
 use std::io::Read;
@@ -74,6 +75,9 @@ enum Command {
     /// Staff members of the console: enrol, list, disable, reset.
     #[command(subcommand)]
     Staff(staff_cli::StaffCommand),
+    /// Postal letters: the open batch, export for the print-and-mail vendor, its files back.
+    #[command(subcommand)]
+    Postal(postal_cli::PostalCommand),
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -327,6 +331,10 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Staff(cmd) => staff_cli::run(&rt.recovery, cmd, now()).await,
+        Command::Postal(cmd) => {
+            let desk = rt.config.postal.desk(&rt.recovery, false)?;
+            postal_cli::run(&rt.recovery, desk, cmd, now()).await
+        }
         Command::Audit(AuditCommand::Verify { checkpoint }) => {
             audit_cli::verify(&rt.store, &rt.audit_keys, checkpoint.as_deref()).await
         }

@@ -248,7 +248,7 @@ impl Recovery {
             public_url: p.public_url,
             webhooks: p.webhooks,
             dummy_hash: p.dummy_hash,
-            four_eyes: Vec::new(),
+            four_eyes: p.staff.four_eyes.clone(),
             staff: p.staff,
         }
     }

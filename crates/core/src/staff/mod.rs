@@ -210,6 +210,9 @@ pub struct StaffRules {
     /// Consecutive failed sign-ins (a wrong password or code, a code used twice, a wrong fresh
     /// code) after which the member is locked; the customers' passwords lock after 10 too.
     pub max_failures: u32,
+    /// The actions that wait for a second staff member's approval (four eyes), by name:
+    /// `postal_application`, `unlock`, ... (`StaffAction::NAMES`). None by default.
+    pub four_eyes: Vec<String>,
 }
 
 impl Default for StaffRules {
@@ -219,6 +222,7 @@ impl Default for StaffRules {
             session_absolute_secs: staff_session::ABSOLUTE.default.whole_seconds(),
             password_min_length: 12,
             max_failures: 10,
+            four_eyes: Vec::new(),
         }
     }
 }
@@ -240,6 +244,10 @@ impl StaffRules {
         }
         if !(1..=100).contains(&self.max_failures) {
             return Err("staff.max_failures must be between 1 and 100".into());
+        }
+        let names = crate::procedures::helpdesk::StaffAction::NAMES;
+        if let Some(bad) = self.four_eyes.iter().find(|a| !names.contains(&a.as_str())) {
+            return Err(format!("staff.four_eyes: {bad:?} is not an action; the actions are {}", names.join(", ")));
         }
         Ok(())
     }

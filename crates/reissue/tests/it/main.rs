@@ -18,6 +18,7 @@ mod import_progress;
 mod keys;
 mod launch;
 mod openapi;
+mod postal_cli;
 mod reimport;
 mod rules;
 mod staff_cli;

@@ -27,7 +27,7 @@ use time::OffsetDateTime;
 use crate::harness::{Db, Env};
 
 /// A configuration for the command line alone: a data directory and an SQLite database.
-fn config(dir: &Path) -> PathBuf {
+pub(crate) fn config(dir: &Path) -> PathBuf {
     let path = dir.join("reissue.toml");
     let text = format!(
         "[server]\ndata_dir = \"{d}\"\n\n[database]\nurl = \"sqlite://{d}/reissue.db\"\n\n\
@@ -39,7 +39,7 @@ fn config(dir: &Path) -> PathBuf {
 }
 
 /// Runs `reissue --config CONFIG ARGS`: (success, stdout, stderr).
-fn reissue(config: &Path, args: &[&str]) -> (bool, String, String) {
+pub(crate) fn reissue(config: &Path, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_reissue"))
         .arg("--config")
         .arg(config)
@@ -74,7 +74,7 @@ fn key_ring(dir: &Path, kind: &str) -> KeyRing<Vec<u8>> {
 }
 
 /// The procedures in this process, on the database and key files the command line used.
-async fn recovery(dir: &Path) -> Recovery {
+pub(crate) async fn recovery(dir: &Path) -> Recovery {
     recovery_with(dir, StaffRules::default()).await
 }
 
