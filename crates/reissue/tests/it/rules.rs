@@ -456,6 +456,13 @@ async fn operators_get_openapi_health_readiness_and_metrics() {
     assert_eq!(api.get("/readyz").await, (200, json!({"status": "ready"})));
     let metrics = api.http.get(format!("{}/metrics", server.base)).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("reissue_outbox_backlog"), "{metrics}");
+    for letters in [
+        "reissue_letters{status=\"queued\"} 0",
+        "reissue_letters{status=\"returned\"} 0",
+        "reissue_postal_open_batch_overdue 0",
+    ] {
+        assert!(metrics.contains(letters), "{letters} in {metrics}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -28,6 +28,20 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
     if let Ok(backlog) = state.recovery.outbox_backlog().await {
         metrics::gauge!("reissue_outbox_backlog").set(backlog as f64);
     }
+    let now = state.clock.now();
+    if let Ok(statuses) = state.recovery.letter_statuses(now).await {
+        for (status, n) in statuses {
+            metrics::gauge!("reissue_letters", "status" => status.as_str()).set(n as f64);
+        }
+    }
+    if let Ok(queue) = state.recovery.postal_queue().await {
+        let waited = queue.oldest.map(|t| (now - t).whole_seconds().max(0)).unwrap_or(0);
+        metrics::gauge!("reissue_postal_open_batch_letters").set(queue.letters as f64);
+        metrics::gauge!("reissue_postal_open_batch_oldest_seconds").set(waited as f64);
+        // Every day a letter waits is a day less of the customer's three weeks.
+        let overdue = queue.oldest.is_some_and(|t| now - t > state.postal.warn_after);
+        metrics::gauge!("reissue_postal_open_batch_overdue").set(if overdue { 1.0 } else { 0.0 });
+    }
     match &state.metrics {
         Some(h) => ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], h.render()).into_response(),
         None => ApiError::not_found().into_response(),

@@ -43,6 +43,24 @@ impl Recovery {
         Ok(self.store.close_batch(&who.actor.to_string(), now, audit).await?)
     }
 
+    /// How many letters have each status people read, for `/metrics`.
+    pub async fn letter_statuses(
+        &self,
+        now: OffsetDateTime,
+    ) -> Result<Vec<(crate::lifecycle::letter::LetterStatus, u64)>, PostalError> {
+        use crate::lifecycle::letter::LetterStatus;
+        let mut out: Vec<(LetterStatus, u64)> = LetterStatus::ALL.iter().map(|s| (*s, 0)).collect();
+        for c in self.store.letter_counts(now).await? {
+            // An expired code stands in for "after its expiry" in `LetterStatus::of`.
+            let expires = if c.code_expired { now } else { now + time::Duration::days(1) };
+            let status = LetterStatus::of(c.state, c.code.map(|s| (s, expires)), now);
+            if let Some(slot) = out.iter_mut().find(|(s, _)| *s == status) {
+                slot.1 += c.letters;
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn print_batches(&self, limit: u32) -> Result<Vec<Batch>, PostalError> {
         Ok(self.store.batches(limit).await?)
     }
