@@ -378,6 +378,31 @@ mod tests {
     }
 
     #[test]
+    fn the_postal_section_reads_the_vendor_layout_and_four_eyes_names_real_actions() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "r.toml",
+                "[staff]\nfour_eyes = [\"postal_application\", \"unlock\"]\n\n[postal]\nqr_code = true\n\
+                 import_encoding = \"cp932\"\n\n[postal.manifest]\nencoding = \"cp932\"\n\
+                 columns = [\"reference\", { field = \"postal_code\", header = \"郵便番号\" }]\n",
+            )?;
+            let c = load(Some(Path::new("r.toml"))).unwrap();
+            assert_eq!(c.staff.four_eyes, ["postal_application", "unlock"]);
+            assert!(c.postal.qr_code);
+            assert_eq!(c.postal.import_encoding, reissue_core::postal_files::FileEncoding::Cp932);
+            assert_eq!(c.postal.manifest.encoding(), reissue_core::postal_files::FileEncoding::Cp932);
+            assert_eq!(c.postal.manifest.columns()[1].header(), "郵便番号");
+            jail.create_file("bad.toml", "[staff]\nfour_eyes = [\"unlok\"]\n")?;
+            let err = load(Some(Path::new("bad.toml"))).unwrap_err();
+            assert!(err.contains("staff.four_eyes") && err.contains("unlok") && err.contains("void_code"), "{err}");
+            jail.create_file("nocol.toml", "[postal.manifest]\ncolumns = [\"postal_code\"]\n")?;
+            let err = load(Some(Path::new("nocol.toml"))).unwrap_err();
+            assert!(err.contains("reference"), "a manifest without the reference is refused: {err}");
+            Ok(())
+        });
+    }
+
+    #[test]
     fn environment_overrides_the_file_and_file_secrets_are_read() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("r.toml", "[limits]\nip_requests_per_minute = 5\n")?;
