@@ -269,7 +269,7 @@ impl Default for LogConfig {
 /// Settings whose own names end in `_file`: `REISSUE__KEYS__PEPPER_FILE` sets the path,
 /// it does not read the setting from a file.
 const SETTINGS_NAMED_FILE: &[&str] =
-    &["keys.code_hmac_file", "keys.pepper_file", "keys.webhook_signing_file", "keys.audit_file"];
+    &["keys.code_hmac_file", "keys.pepper_file", "keys.webhook_signing_file", "keys.audit_file", "postal.font_file"];
 
 /// Loads the configuration from `file` (or `reissue.toml` when present) and the environment,
 /// and checks it.
@@ -277,6 +277,7 @@ pub fn load(file: Option<&Path>) -> Result<Config, String> {
     let config = read(file, std::env::vars().collect())?;
     config.rules.validate()?;
     config.staff.validate()?;
+    config.postal.validate()?;
     config.voice.check(&config.public_url())?;
     check_public_url(&config.public_url())?;
     Ok(config)
@@ -390,8 +391,8 @@ mod tests {
             assert_eq!(c.staff.four_eyes, ["postal_application", "unlock"]);
             assert!(c.postal.qr_code);
             assert_eq!(c.postal.import_encoding, reissue_core::postal_files::FileEncoding::Cp932);
-            assert_eq!(c.postal.manifest.encoding(), reissue_core::postal_files::FileEncoding::Cp932);
-            assert_eq!(c.postal.manifest.columns()[1].header(), "郵便番号");
+            assert_eq!(c.postal.manifest.layout().unwrap().encoding(), reissue_core::postal_files::FileEncoding::Cp932);
+            assert_eq!(c.postal.manifest.layout().unwrap().columns()[1].header(), "郵便番号");
             jail.create_file("bad.toml", "[staff]\nfour_eyes = [\"unlok\"]\n")?;
             let err = load(Some(Path::new("bad.toml"))).unwrap_err();
             assert!(err.contains("staff.four_eyes") && err.contains("unlok") && err.contains("void_code"), "{err}");

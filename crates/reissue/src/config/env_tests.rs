@@ -33,6 +33,8 @@ fn value_for(path: &str, i: usize) -> String {
         "institution.time_zone" => "Etc/GMT-9".into(),
         // Checked as a URL at load; a host that looks like a number still comes through as written.
         "server.public_url" => format!("http://{}.example", number_like(i)),
+        // Checked as an age X25519 public key at load (the age specification's example key).
+        "postal.vendor_age_recipient" => "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p".into(),
         _ => number_like(i),
     }
 }
