@@ -202,10 +202,7 @@ pub async fn import(State(state): State<AppState>, ip: ClientIp, visit: Visit, u
     let confirm = upload.text("confirm") == "1";
     let returns = upload.text("kind") == "returns";
     let bytes = if confirm {
-        match base64::engine::general_purpose::STANDARD.decode(upload.text("file_b64").trim()) {
-            Ok(b) => b,
-            Err(_) => Vec::new(),
-        }
+        base64::engine::general_purpose::STANDARD.decode(upload.text("file_b64").trim()).unwrap_or_default()
     } else {
         upload.bytes("file").to_vec()
     };

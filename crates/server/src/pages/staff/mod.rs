@@ -8,6 +8,10 @@
 //! `__Host-` over https), for the browser session: the server ends it after its idle and
 //! absolute lifetimes (`[staff]`), and signing out ends it in the database.
 
+// A refusal here is the page to answer with, built once per request: boxing it would buy
+// nothing.
+#![allow(clippy::result_large_err)]
+
 mod accounts;
 mod approvals;
 mod batches;

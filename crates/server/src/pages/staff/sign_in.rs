@@ -144,7 +144,8 @@ pub async fn submit_password(State(state): State<AppState>, ip: ClientIp, visit:
         let new = SecretString::from(new.to_owned());
         match state.recovery.staff_set_new_password(&token, &current, &new, state.clock.now()).await {
             Ok(()) => {
-                return see_other(home(&console.caller), &console.visit.cookies);
+                // The session read before the change still says "must change": start over.
+                return see_other(SIGN_IN, &console.visit.cookies);
             }
             Err(StaffError::Policy(v)) => errors.add("new_password", policy_message(&state, &console, &v)),
             Err(StaffError::SamePassword) => errors.add("new_password", t("staff-error-same-password")),
