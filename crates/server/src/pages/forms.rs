@@ -111,7 +111,7 @@ impl Visit {
 
     /// Whether the browser sent its form cookie (a form posted without it was not made by
     /// one of this server's pages in this browser).
-    fn form_cookie_was_sent(&self) -> bool {
+    pub(super) fn form_cookie_was_sent(&self) -> bool {
         !self.cookies.is_setting(cookies::FORM)
     }
 }
@@ -132,6 +132,12 @@ impl Fields {
 #[derive(Debug)]
 pub struct Forged(Response);
 
+impl Forged {
+    pub(super) fn new(resp: Response) -> Self {
+        Self(resp)
+    }
+}
+
 impl IntoResponse for Forged {
     fn into_response(self) -> Response {
         self.0
@@ -144,7 +150,7 @@ impl IntoResponse for Forged {
 /// browser's own form post says under `Referrer-Policy: no-referrer`; the contexts that send
 /// `null` from elsewhere (sandboxed frames, `data:` pages) carry no form cookie, so the form
 /// token still refuses them.
-fn same_origin(parts: &Parts, site: &Site) -> bool {
+pub(super) fn same_origin(parts: &Parts, site: &Site) -> bool {
     if let Some(sfs) = parts.headers.get("sec-fetch-site") {
         return sfs.as_bytes() == b"same-origin";
     }
@@ -219,6 +225,11 @@ impl FormErrors {
 
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
+    }
+
+    /// The messages, in order.
+    pub fn messages(&self) -> impl Iterator<Item = &str> {
+        self.list.iter().map(|e| e.message.as_str())
     }
 
     /// The errors as the templates read them: `errors` (in order, for the summary) and

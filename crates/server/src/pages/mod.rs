@@ -13,6 +13,7 @@ pub mod help;
 mod identity;
 pub mod reset;
 mod site;
+pub mod staff;
 pub mod start;
 pub mod static_files;
 pub mod theme;
@@ -143,6 +144,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         router = router.merge(demo::routes());
     }
     router
+        .merge(staff::routes())
         .route("/", get(start::show))
         .route("/voice-application", get(voice_application::show).post(voice_application::submit))
         .route("/voice-application/sent", get(voice_application::sent))

@@ -44,6 +44,18 @@ pub const BUILTIN_TEMPLATES: &[(&str, &[u8])] = builtin!("templates":
     "message.html",
     "demo_phone.html",
     "demo_mailbox.html",
+    "staff_base.html",
+    "staff_message.html",
+    "staff_sign_in.html",
+    "staff_password.html",
+    "staff_search.html",
+    "staff_account.html",
+    "staff_postal.html",
+    "staff_postal_applied.html",
+    "staff_approvals.html",
+    "staff_batches.html",
+    "staff_members.html",
+    "staff_enrolment.html",
 );
 
 /// The built-in static files, by name.
@@ -54,6 +66,7 @@ pub const BUILTIN_STATIC: &[(&str, &[u8])] = builtin!("static":
     "app.js",
     "demo.css",
     "demo.js",
+    "staff.css",
 );
 
 /// A theme file that could not be used.

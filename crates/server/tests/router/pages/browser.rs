@@ -96,7 +96,8 @@ impl<'k> Browser<'k> {
             }
         }
         let body = axum::body::to_bytes(resp.into_body(), 1 << 20).await.unwrap();
-        Got { status, headers, body: String::from_utf8(body.to_vec()).unwrap() }
+        // A download (a batch's tar) is read as far as it is text.
+        Got { status, headers, body: String::from_utf8_lossy(&body).into_owned() }
     }
 
     pub async fn get(&mut self, path: &str) -> Got {

@@ -8,6 +8,7 @@ mod browser;
 mod forms;
 mod reset;
 mod site;
+mod staff;
 
 use reissue_core::rules::Rules;
 
