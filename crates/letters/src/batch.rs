@@ -4,7 +4,7 @@
 //!
 //! The manifest is rendered first: a letter the vendor's encoding cannot carry refuses the
 //! whole export before anything is written, naming the letter. Letters are rendered on every
-//! core, a few at a time, so that a batch of thousands is never in memory whole.
+//! core and written as they come, so that a batch of thousands is never in memory whole.
 
 use std::sync::Arc;
 
@@ -49,9 +49,6 @@ pub enum BatchError {
     #[error(transparent)]
     Export(#[from] ExportError),
 }
-
-/// Letters rendered by one thread: file names and PDFs.
-type Rendered = Vec<(String, Vec<u8>)>;
 
 /// The names a batch's files have, letters in order and the manifest last.
 pub fn file_names(job: &PrintJob) -> Vec<String> {
@@ -103,36 +100,40 @@ pub fn export(
 ) -> Result<usize, BatchError> {
     let rows = job.letters.iter().map(|l| manifest_row(settings, l, send_date)).collect::<Result<Vec<_>, _>>()?;
     let manifest = zeroize::Zeroizing::new(render_manifest(&rows, &settings.layout)?);
+    // Every core renders; this thread writes what they hand over (a bounded queue, so at most
+    // a few PDFs wait in memory), so writing and rendering overlap.
     let parallel = settings.parallel.max(1);
-    for chunk in job.letters.chunks(parallel * 4) {
-        let per_thread = chunk.len().div_ceil(parallel);
-        let rendered: Vec<Result<Rendered, BatchError>> = std::thread::scope(|s| {
-            let handles: Vec<_> = chunk
-                .chunks(per_thread)
-                .map(|part| {
-                    s.spawn(move || {
-                        part.iter()
-                            .map(|l| pdf_of(settings, l).map(|pdf| (format!("{}.pdf", l.reference), pdf)))
-                            .collect::<Result<Vec<_>, _>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        Err(BatchError::Letter { reference: "?".into(), reason: "rendering stopped".into() })
-                    })
-                })
-                .collect()
-        });
-        for part in rendered {
-            for (name, pdf) in part? {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(String, Vec<u8>), BatchError>>(parallel * 2);
+    std::thread::scope(|s| -> Result<(), BatchError> {
+        for _ in 0..parallel {
+            let (tx, next, stop) = (tx.clone(), &next, &stop);
+            s.spawn(move || {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(l) = job.letters.get(i) else { break };
+                    let rendered = pdf_of(settings, l).map(|pdf| (format!("{}.pdf", l.reference), pdf));
+                    if tx.send(rendered).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let written = (|| {
+            for rendered in &rx {
+                let (name, pdf) = rendered?;
                 let pdf = zeroize::Zeroizing::new(pdf);
                 sink.put(&name, &pdf)?;
             }
-        }
-    }
+            Ok(())
+        })();
+        // On a failure, the renderers stop at their next letter and the queue is drained.
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        for _ in rx.try_iter() {}
+        written
+    })?;
     sink.put(MANIFEST, &manifest)?;
     Ok(job.letters.len())
 }
