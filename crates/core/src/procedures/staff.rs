@@ -186,7 +186,7 @@ impl Recovery {
         &self,
         record: &StaffRecord,
         spend: Option<&SecretString>,
-        audit: &dyn Fn(&str) -> AuditDraft,
+        audit: &(dyn Fn(&str) -> AuditDraft + Sync),
         now: OffsetDateTime,
     ) -> Result<(), StaffAuthError> {
         let stale_before = now - crate::lifecycle::ATTEMPT_LEASE;
@@ -222,7 +222,7 @@ impl Recovery {
         &self,
         record: &StaffRecord,
         why: NotAccepted,
-        audit: &dyn Fn(&str) -> AuditDraft,
+        audit: &(dyn Fn(&str) -> AuditDraft + Sync),
         now: OffsetDateTime,
     ) -> Result<StaffAuthError, StaffAuthError> {
         match why {
@@ -296,7 +296,7 @@ impl Recovery {
         record: &StaffRecord,
         password: &SecretString,
         totp: &SecretString,
-        audit: &dyn Fn(&str) -> AuditDraft,
+        audit: &(dyn Fn(&str) -> AuditDraft + Sync),
         now: OffsetDateTime,
     ) -> Result<StaffSignIn, StaffAuthError> {
         let candidate = normalize_password(password.expose_secret());
