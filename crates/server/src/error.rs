@@ -522,6 +522,13 @@ impl ApiError {
     }
 }
 
+impl From<axum::extract::rejection::PathRejection> for ApiError {
+    /// A path segment that is not what the route takes (an ID that is not a number).
+    fn from(r: axum::extract::rejection::PathRejection) -> Self {
+        Self::bad_request(ErrorCode::InvalidField, r.body_text())
+    }
+}
+
 impl From<StaffAuthError> for ApiError {
     /// A sign-in refused for any reason (a wrong factor, an unknown login, a disabled or
     /// locked member) is one `401`: the answer never says which.

@@ -156,7 +156,7 @@ fn view_json(v: &AccountView) -> Value {
 /// eligibility with reasons, holds, credentials' lock state, the active code's state (never
 /// the code), letters, calls, deliveries and history. Audited as seen by the caller.
 #[utoipa::path(get, path = "/api/v1/staff/accounts/{login_id}", tag = "staff", security(("bearer" = [])),
-    params(("login_id" = String, Path, description = "Nine digits")),
+    params(("login_id" = String, Path, description = "Nine digits", pattern = "^[0-9]{9}$")),
     responses((status = 200, description = "The account view"), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn view(
@@ -187,7 +187,7 @@ pub struct Revealed {
 
 /// The full e-mail address or phone number, for a reason, audited.
 #[utoipa::path(post, path = "/api/v1/staff/accounts/{login_id}/reveal", request_body = RevealRequest, tag = "staff",
-    security(("bearer" = [])), params(("login_id" = String, Path, description = "Nine digits")),
+    security(("bearer" = [])), params(("login_id" = String, Path, description = "Nine digits", pattern = "^[0-9]{9}$")),
     responses((status = 200, body = Revealed), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn reveal(

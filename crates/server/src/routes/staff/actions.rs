@@ -4,7 +4,7 @@
 //! session need a fresh TOTP code.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -173,10 +173,11 @@ pub struct Approval {
 pub async fn approve(
     State(state): State<AppState>,
     auth: StaffAuth,
-    Path(id): Path<i64>,
+    id: Result<Path<i64>, PathRejection>,
     payload: Result<Json<Approval>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     auth.require(Permission::Approve)?;
+    let Path(id) = id?;
     let req = body(payload)?;
     let (_, action) = state.recovery.pending_action(id).await?;
     auth.require(action.permission())?;
@@ -202,10 +203,11 @@ pub struct Rejection {
 pub async fn reject(
     State(state): State<AppState>,
     auth: StaffAuth,
-    Path(id): Path<i64>,
+    id: Result<Path<i64>, PathRejection>,
     payload: Result<Json<Rejection>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     auth.require(Permission::Approve)?;
+    let Path(id) = id?;
     let req = body(payload)?;
     state.recovery.reject_action(id, &req.reason, auth.who(), state.clock.now()).await?;
     Ok(Json(json!({"status": "rejected", "id": id})).into_response())

@@ -77,7 +77,7 @@ pub async fn enrol(
 
 /// Disables a member: no more sign-ins, every session of theirs ends.
 #[utoipa::path(post, path = "/api/v1/staff/members/{login}/disable", tag = "staff", security(("bearer" = [])),
-    params(("login" = String, Path)),
+    params(("login" = String, Path, pattern = "^[a-z0-9._-]{3,64}$")),
     responses((status = 204, description = "Disabled"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn disable(
@@ -93,7 +93,7 @@ pub async fn disable(
 /// Resets a member: a new initial password and TOTP secret, the lock lifted, every session
 /// ended.
 #[utoipa::path(post, path = "/api/v1/staff/members/{login}/reset", tag = "staff", security(("bearer" = [])),
-    params(("login" = String, Path)),
+    params(("login" = String, Path, pattern = "^[a-z0-9._-]{3,64}$")),
     responses((status = 200, body = Handover), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn reset(

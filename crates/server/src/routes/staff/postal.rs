@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::body::{Body, Bytes};
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -91,10 +91,11 @@ pub struct ExportRequest {
 pub async fn export(
     State(state): State<AppState>,
     auth: StaffAuth,
-    Path(id): Path<i64>,
+    id: Result<Path<i64>, PathRejection>,
     payload: Result<Json<ExportRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     auth.require(Permission::ExportBatch)?;
+    let Path(id) = id?;
     let req = body(payload)?;
     auth.fresh_totp(&state, req.totp.as_ref()).await?;
     let (desk, recovery, who, now) =
