@@ -9,8 +9,8 @@ pub mod hashing;
 pub mod openapi;
 pub mod pages;
 pub mod postal_desk;
-pub mod staff_auth;
 pub mod routes;
+pub mod staff_auth;
 
 use std::sync::Arc;
 

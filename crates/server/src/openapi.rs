@@ -85,8 +85,7 @@ fn error_response(status: u16) -> Value {
 /// The document for a server with these credentials.
 pub fn document(credentials: &CredentialSet) -> Value {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_else(|_| json!({}));
-    doc["components"]["securitySchemes"]["bearer"] =
-        json!({"type": "http", "scheme": "bearer", "description": "A token from `reissue token create`, or on the staff API a staff session token from `POST /api/v1/staff/sessions`"});
+    doc["components"]["securitySchemes"]["bearer"] = json!({"type": "http", "scheme": "bearer", "description": "A token from `reissue token create`, or on the staff API a staff session token from `POST /api/v1/staff/sessions`"});
     for (path, method, statuses) in ANSWERS {
         let op = &mut doc["paths"][*path][*method];
         if !op.is_object() {

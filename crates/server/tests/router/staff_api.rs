@@ -146,7 +146,10 @@ async fn account_with_address(kit: &Kit) {
         email: Some(Email::parse("taro@example.jp").unwrap()),
         phone: Some(PhoneNumber::parse_e164("+819012345678").unwrap()),
         language: Language::Ja,
-        address: Some(Address { postal_code: "100-0005".into(), lines: vec!["東京都千代田区丸の内一丁目1番1号".into()] }),
+        address: Some(Address {
+            postal_code: "100-0005".into(),
+            lines: vec!["東京都千代田区丸の内一丁目1番1号".into()],
+        }),
         changed_at: ChangedAt::default(),
     };
     let imported = ImportedAccount { line: 1, profile, credentials: vec![] };
@@ -288,7 +291,9 @@ async fn a_totp_code_works_once_for_a_sign_in_or_a_sensitive_action() {
     assert_eq!((s, code(&v)), (401, "invalid_credentials"), "the same code signs in once: {v}");
     let token = v["token"].as_str().map(str::to_owned).unwrap_or_default();
     assert!(token.is_empty());
-    let (_, v) = sign_in(&kit, &Member { password: "not it at all".into(), ..enrol(&kit, "x.y", StaffRole::Helpdesk).await }).await;
+    let (_, v) =
+        sign_in(&kit, &Member { password: "not it at all".into(), ..enrol(&kit, "x.y", StaffRole::Helpdesk).await })
+            .await;
     assert_eq!(code(&v), "invalid_credentials", "a wrong password answers the same");
     // Take the first session through its password change.
     next_step(&kit);
@@ -296,9 +301,7 @@ async fn a_totp_code_works_once_for_a_sign_in_or_a_sensitive_action() {
     let token = v["token"].as_str().unwrap().to_owned();
     let change = json!({"current": m.password, "new": "hd.sato's harbour lantern"});
     assert_eq!(call(&kit, "POST", "/api/v1/staff/sessions/current/password", Some(&token), Some(change)).await.0, 204);
-    let apply = |totp: Option<String>| {
-        json!({"login_id": POSTAL_LOGIN, "reason": "lost the card", "identity_checks": ["birth_date", "address"], "totp": totp})
-    };
+    let apply = |totp: Option<String>| json!({"login_id": POSTAL_LOGIN, "reason": "lost the card", "identity_checks": ["birth_date", "address"], "totp": totp});
     let path = "/api/v1/staff/postal-applications";
     let (s, v) = call(&kit, "POST", path, Some(&token), Some(apply(None))).await;
     assert_eq!((s, code(&v)), (401, "fresh_totp_required"), "{v}");
@@ -339,9 +342,7 @@ async fn a_postal_application_through_the_api_gets_a_reference_and_an_ineligible
     let kit = Kit::new(rules()).await;
     account_with_address(&kit).await;
     let (m, token) = ready(&kit, "hd.sato", StaffRole::Helpdesk).await;
-    let body = |login: &str, totp: String| {
-        json!({"login_id": login, "reason": "lost the card", "identity_checks": ["name", "address"], "totp": totp})
-    };
+    let body = |login: &str, totp: String| json!({"login_id": login, "reason": "lost the card", "identity_checks": ["name", "address"], "totp": totp});
     let path = "/api/v1/staff/postal-applications";
     let (s, v) = call(&kit, "POST", path, Some(&token), Some(body(POSTAL_LOGIN, m.code(&kit)))).await;
     assert_eq!((s, v["reference"].as_str()), (201, Some("L00000001")), "{v}");
@@ -465,7 +466,8 @@ async fn a_tracking_file_with_one_bad_check_digit_is_refused_naming_the_line_and
     assert_eq!(s, 415, "the file is sent as text/csv");
     let good = "reference,tracking_number,accepted_on\nL00000001,131-12-38385-2,2027-01-16\n";
     let (s, _, b) =
-        send(&kit, "POST", "/api/v1/staff/postal/tracking?preview=true", Some(&po_token), "text/csv", good.into()).await;
+        send(&kit, "POST", "/api/v1/staff/postal/tracking?preview=true", Some(&po_token), "text/csv", good.into())
+            .await;
     let v: Value = serde_json::from_slice(&b).unwrap();
     assert_eq!((s, v["preview"].as_bool(), v["recorded"][0].as_str()), (200, Some(true), Some("L00000001")), "{v}");
 }

@@ -114,9 +114,11 @@ fn view_json(v: &AccountView) -> Value {
         .iter()
         .map(|h| json!({"kind": h.kind.as_str(), "reason": h.reason, "set_by": h.set_by, "set_at": ts(h.set_at)}))
         .collect();
-    let flag = v.standing.address_flag.as_ref().map(|f| {
-        json!({"address": f.address, "reason": f.reason, "flagged_at": ts(f.flagged_at)})
-    });
+    let flag = v
+        .standing
+        .address_flag
+        .as_ref()
+        .map(|f| json!({"address": f.address, "reason": f.reason, "flagged_at": ts(f.flagged_at)}));
     let paused: Vec<Value> = v
         .paused
         .iter()

@@ -170,8 +170,7 @@ pub async fn tracking(
     let preview = preview(query)?;
     csv_body(&headers)?;
     let (encoding, rule) = (state.postal.import_encoding, state.postal.check_rule);
-    let done =
-        state.recovery.import_tracking(&bytes, encoding, rule, preview, auth.who(), state.clock.now()).await?;
+    let done = state.recovery.import_tracking(&bytes, encoding, rule, preview, auth.who(), state.clock.now()).await?;
     Ok(Json(done).into_response())
 }
 

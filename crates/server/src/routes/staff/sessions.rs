@@ -130,9 +130,9 @@ pub async fn change_password(
     auth.session()?;
     let req = body(payload)?;
     let (recovery, now, token) = (state.recovery.clone(), state.clock.now(), auth.token.clone());
-    tokio::spawn(async move {
-        recovery.staff_set_new_password(token.expose_secret(), &req.current, &req.new, now).await
-    })
+    tokio::spawn(
+        async move { recovery.staff_set_new_password(token.expose_secret(), &req.current, &req.new, now).await },
+    )
     .await
     .map_err(|e| {
         tracing::error!(error = %e, "a password change's task failed");
