@@ -107,36 +107,83 @@ pub struct Call {
     pub created_at: OffsetDateTime,
 }
 
-/// A bearer token's role.
+/// A bearer token's role: the integrators' backends, the auditors, the administrators (who
+/// hold every role), and the staff roles a help-desk tool calls the staff API under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Role {
     Integrator,
     Auditor,
     Admin,
+    Helpdesk,
+    PostalOperator,
+    Counter,
 }
 
 impl Role {
+    /// Every role, in the order `names` lists them.
+    pub const ALL: [Role; 6] =
+        [Self::Integrator, Self::Auditor, Self::Admin, Self::Helpdesk, Self::PostalOperator, Self::Counter];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Integrator => "integrator",
             Self::Auditor => "auditor",
             Self::Admin => "admin",
+            Self::Helpdesk => "helpdesk",
+            Self::PostalOperator => "postal_operator",
+            Self::Counter => "counter",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "integrator" => Self::Integrator,
-            "auditor" => Self::Auditor,
-            "admin" => Self::Admin,
-            _ => return None,
-        })
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// The roles as a list for messages: `integrator, auditor, admin, helpdesk, ...`.
+    pub fn names() -> String {
+        Self::ALL.map(Self::as_str).join(", ")
     }
 
     /// Admin holds every role.
     pub fn allows(self, needed: Role) -> bool {
         self == Role::Admin || self == needed
+    }
+
+    /// The staff role a token of this role calls the staff API as; an integrator's token has
+    /// none. What it may do there is then `StaffRole::may`'s alone, so an admin token holds
+    /// the administrator's permissions, not every staff role's.
+    pub fn staff_role(self) -> Option<crate::staff::StaffRole> {
+        use crate::staff::StaffRole as S;
+        match self {
+            Self::Integrator => None,
+            Self::Auditor => Some(S::Auditor),
+            Self::Admin => Some(S::Admin),
+            Self::Helpdesk => Some(S::Helpdesk),
+            Self::PostalOperator => Some(S::PostalOperator),
+            Self::Counter => Some(S::Counter),
+        }
+    }
+}
+
+#[cfg(test)]
+mod role_tests {
+    use super::Role;
+    use crate::staff::StaffRole;
+
+    #[test]
+    fn token_roles_read_back_and_map_onto_staff_roles() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+            assert_eq!(serde_json::to_value(r).unwrap(), serde_json::json!(r.as_str()));
+            if let Some(s) = r.staff_role() {
+                assert_eq!(s.as_str(), r.as_str(), "a token role names the staff role it maps to");
+            }
+        }
+        assert_eq!(Role::Integrator.staff_role(), None);
+        assert_eq!(Role::Admin.staff_role(), Some(StaffRole::Admin));
+        assert!(Role::Admin.allows(Role::Helpdesk) && Role::Admin.allows(Role::Integrator));
+        assert!(!Role::Helpdesk.allows(Role::Auditor) && !Role::Counter.allows(Role::Integrator));
     }
 }
 

@@ -117,7 +117,7 @@ enum TokenCommand {
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
-    Role::parse(s).ok_or_else(|| "role must be integrator, auditor or admin".into())
+    Role::parse(s).ok_or_else(|| format!("role must be one of {}", Role::names()))
 }
 
 #[derive(Subcommand, Debug)]

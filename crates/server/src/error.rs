@@ -1,24 +1,38 @@
 //! The one place where errors become HTTP answers: `{"error":{"code","message","field"}}` for
-//! every 4xx, stable codes, and no internals for a 5xx.
+//! every 4xx, stable codes, and no internals for a 5xx. It is longer than most files because
+//! every layer's error (recovery, staff sign-in, help desk, postal, export) is mapped here and
+//! nowhere else.
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use reissue_core::hashing::HashError;
 use reissue_core::procedures::RecoveryError;
+use reissue_core::procedures::helpdesk::HelpDeskError;
+use reissue_core::procedures::postal::PostalError;
+use reissue_core::staff::{Permission, StaffAuthError, StaffError};
 use serde::Serialize;
+
+use crate::postal_desk::ExportFailure;
 
 /// The stable error codes of the API: clients may branch on them, so a code is never renamed
 /// or reused. Each answer's `error.code` is one of these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
     AccountSuspended,
+    AlreadyDecided,
+    AlreadyExported,
     AttemptsInProgress,
     BadSignature,
     BodyTooLarge,
     Busy,
     CallState,
+    ChangedMeanwhile,
+    FileRefused,
     Forbidden,
+    FreshTotpRefused,
+    FreshTotpRequired,
     InvalidBody,
     InvalidCode,
     InvalidCredentials,
@@ -27,16 +41,23 @@ pub enum ErrorCode {
     InvalidRequest,
     InvalidResetToken,
     Locked,
+    LoginTaken,
     MalformedJson,
     MethodNotAllowed,
     MissingCall,
     MissingStatus,
+    NotEligible,
     NotFound,
     NotReady,
     NotResettable,
     NothingToChange,
+    NothingToDo,
+    OwnAction,
+    OwnLetters,
+    PasswordChangeRequired,
     PolicyViolation,
     TooManyRequests,
+    Unauthenticated,
     Unauthorized,
     Unavailable,
     UnknownCredential,
@@ -49,12 +70,18 @@ impl ErrorCode {
     /// Every code, for documentation and tests.
     pub const ALL: &[ErrorCode] = &[
         Self::AccountSuspended,
+        Self::AlreadyDecided,
+        Self::AlreadyExported,
         Self::AttemptsInProgress,
         Self::BadSignature,
         Self::BodyTooLarge,
         Self::Busy,
         Self::CallState,
+        Self::ChangedMeanwhile,
+        Self::FileRefused,
         Self::Forbidden,
+        Self::FreshTotpRefused,
+        Self::FreshTotpRequired,
         Self::InvalidBody,
         Self::InvalidCode,
         Self::InvalidCredentials,
@@ -63,16 +90,23 @@ impl ErrorCode {
         Self::InvalidRequest,
         Self::InvalidResetToken,
         Self::Locked,
+        Self::LoginTaken,
         Self::MalformedJson,
         Self::MethodNotAllowed,
         Self::MissingCall,
         Self::MissingStatus,
+        Self::NotEligible,
         Self::NotFound,
         Self::NotReady,
         Self::NotResettable,
         Self::NothingToChange,
+        Self::NothingToDo,
+        Self::OwnAction,
+        Self::OwnLetters,
+        Self::PasswordChangeRequired,
         Self::PolicyViolation,
         Self::TooManyRequests,
+        Self::Unauthenticated,
         Self::Unauthorized,
         Self::Unavailable,
         Self::UnknownCredential,
@@ -84,12 +118,18 @@ impl ErrorCode {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::AccountSuspended => "account_suspended",
+            Self::AlreadyDecided => "already_decided",
+            Self::AlreadyExported => "already_exported",
             Self::AttemptsInProgress => "attempts_in_progress",
             Self::BadSignature => "bad_signature",
             Self::BodyTooLarge => "body_too_large",
             Self::Busy => "busy",
             Self::CallState => "call_state",
+            Self::ChangedMeanwhile => "changed_meanwhile",
+            Self::FileRefused => "file_refused",
             Self::Forbidden => "forbidden",
+            Self::FreshTotpRefused => "fresh_totp_refused",
+            Self::FreshTotpRequired => "fresh_totp_required",
             Self::InvalidBody => "invalid_body",
             Self::InvalidCode => "invalid_code",
             Self::InvalidCredentials => "invalid_credentials",
@@ -98,16 +138,23 @@ impl ErrorCode {
             Self::InvalidRequest => "invalid_request",
             Self::InvalidResetToken => "invalid_reset_token",
             Self::Locked => "locked",
+            Self::LoginTaken => "login_taken",
             Self::MalformedJson => "malformed_json",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::MissingCall => "missing_call",
             Self::MissingStatus => "missing_status",
+            Self::NotEligible => "not_eligible",
             Self::NotFound => "not_found",
             Self::NotReady => "not_ready",
             Self::NotResettable => "not_resettable",
             Self::NothingToChange => "nothing_to_change",
+            Self::NothingToDo => "nothing_to_do",
+            Self::OwnAction => "own_action",
+            Self::OwnLetters => "own_letters",
+            Self::PasswordChangeRequired => "password_change_required",
             Self::PolicyViolation => "policy_violation",
             Self::TooManyRequests => "too_many_requests",
+            Self::Unauthenticated => "unauthenticated",
             Self::Unauthorized => "unauthorized",
             Self::Unavailable => "unavailable",
             Self::UnknownCredential => "unknown_credential",
@@ -126,6 +173,10 @@ pub struct ApiError {
     pub message: String,
     pub field: Option<String>,
     pub details: Option<serde_json::Value>,
+    /// Why an account cannot get what was asked (`not_eligible`): the stable reasons.
+    pub reasons: Option<Box<serde_json::Value>>,
+    /// Every bad line of a refused file (`file_refused`).
+    pub lines: Option<Box<serde_json::Value>>,
     pub retry_after: Option<u64>,
 }
 
@@ -142,11 +193,28 @@ pub struct ErrorDetail {
     pub field: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Value>,
+    /// `not_eligible`: why, each reason an object with its `code` and the dates it names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub reasons: Option<serde_json::Value>,
+    /// `file_refused`: every bad line, `{"line": 3, "problem": "..."}`, in line order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub lines: Option<serde_json::Value>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), field: None, details: None, retry_after: None }
+        Self {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+            details: None,
+            reasons: None,
+            lines: None,
+            retry_after: None,
+        }
     }
 
     pub fn field(mut self, field: impl Into<String>) -> Self {
@@ -191,6 +259,8 @@ impl IntoResponse for ApiError {
                 message: self.message,
                 field: self.field,
                 details: self.details,
+                reasons: self.reasons.map(|r| *r),
+                lines: self.lines.map(|l| *l),
             },
         };
         let mut resp = (self.status, Json(body)).into_response();
@@ -346,6 +416,227 @@ impl From<RecoveryError> for ApiError {
             RecoveryError::Hash(e) => {
                 tracing::error!(error = %e, "hashing failure");
                 Self::internal()
+            }
+        }
+    }
+}
+
+impl ApiError {
+    /// No valid staff session or token: `401 unauthenticated`.
+    pub fn unauthenticated() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthenticated,
+            "a valid staff session token or staff API token is required as a bearer token",
+        )
+    }
+
+    /// The staff caller's role lacks `permission`: `403 forbidden`, naming it.
+    pub fn lacks_permission(permission: Permission) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            ErrorCode::Forbidden,
+            format!("this role may not do this: it needs the permission {}", permission.as_str()),
+        )
+        .field(permission.as_str())
+    }
+
+    /// A token that is valid but of no staff role (an integrator's).
+    pub fn not_staff() -> Self {
+        Self::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, "this token has no staff role")
+    }
+
+    /// A session signed in with an initial password, asking for anything but its change.
+    pub fn password_change_required() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            ErrorCode::PasswordChangeRequired,
+            "set a new password first (POST /api/v1/staff/sessions/current/password)",
+        )
+    }
+
+    /// Something only a signed-in staff member can do (a token has no session or password).
+    pub fn session_only() -> Self {
+        Self::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, "only a staff session can do this, not an API token")
+    }
+
+    /// A sensitive action asked of a session without its fresh TOTP code.
+    pub fn fresh_totp_required() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::FreshTotpRequired,
+            "this action needs a fresh code from your authenticator in \"totp\"",
+        )
+        .field("totp")
+    }
+
+    /// Why the fresh TOTP code of a sensitive action was not taken. A code already used (the
+    /// one that signed in, or an earlier action's) is refused like a wrong one.
+    pub fn fresh_totp(e: StaffAuthError) -> Self {
+        match e {
+            StaffAuthError::Refused => Self::new(
+                StatusCode::FORBIDDEN,
+                ErrorCode::FreshTotpRefused,
+                "the code is not right or was already used; wait for the next code",
+            )
+            .field("totp"),
+            StaffAuthError::Locked => Self::new(
+                StatusCode::FORBIDDEN,
+                ErrorCode::FreshTotpRefused,
+                "your sign-in is locked after too many failures; an administrator must reset it",
+            )
+            .field("totp"),
+            other => other.into(),
+        }
+    }
+
+    /// A JSON body that does not fit the request, read by hand (a tagged action): `422`, the
+    /// values serde would quote left out.
+    pub fn unfit_body(e: &serde_json::Error) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRequest, redact_values(&e.to_string()))
+    }
+
+    /// A vendor file sent as anything but `text/csv`.
+    pub fn not_csv() -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::UnsupportedMediaType,
+            "send the vendor's file as the body with Content-Type: text/csv",
+        )
+    }
+
+    fn invalid(field: &str, problem: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidField, problem).field(field)
+    }
+
+    fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, message)
+    }
+
+    fn busy() -> Self {
+        let mut e = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Busy,
+            "the server is checking too many secrets at once; retry shortly",
+        );
+        e.retry_after = Some(1);
+        e
+    }
+}
+
+impl From<axum::extract::rejection::PathRejection> for ApiError {
+    /// A path segment that is not what the route takes (an ID that is not a number).
+    fn from(r: axum::extract::rejection::PathRejection) -> Self {
+        Self::bad_request(ErrorCode::InvalidField, r.body_text())
+    }
+}
+
+impl From<StaffAuthError> for ApiError {
+    /// A sign-in refused for any reason (a wrong factor, an unknown login, a disabled or
+    /// locked member) is one `401`: the answer never says which.
+    fn from(e: StaffAuthError) -> Self {
+        match e {
+            StaffAuthError::Refused | StaffAuthError::Locked => Self::new(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::InvalidCredentials,
+                "sign-in refused: the login, password or code is not right, or the sign-in is locked",
+            ),
+            StaffAuthError::Busy | StaffAuthError::Hash(HashError::Busy) => Self::busy(),
+            StaffAuthError::Store(e) => RecoveryError::Store(e).into(),
+            StaffAuthError::Hash(e) => RecoveryError::Hash(e).into(),
+        }
+    }
+}
+
+impl From<StaffError> for ApiError {
+    fn from(e: StaffError) -> Self {
+        match e {
+            StaffError::InvalidLogin(e) => Self::invalid("login", e.to_string()),
+            StaffError::InvalidName => Self::invalid("name", e.to_string()),
+            StaffError::LoginTaken(_) => Self::conflict(ErrorCode::LoginTaken, e.to_string()).field("login"),
+            StaffError::UnknownStaff(_) => Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, e.to_string()),
+            StaffError::InvalidSession => Self::unauthenticated(),
+            StaffError::Policy(ref v) => {
+                let mut err =
+                    Self::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::PolicyViolation, e.to_string()).field("new");
+                err.details = Some(serde_json::json!({ "reason": v }));
+                err
+            }
+            StaffError::SamePassword => Self::invalid("new", e.to_string()),
+            // A wrong current password: the session stays valid, so not `unauthenticated`.
+            StaffError::Auth(StaffAuthError::Refused | StaffAuthError::Locked) => Self::new(
+                StatusCode::FORBIDDEN,
+                ErrorCode::InvalidCredentials,
+                "the current password is not right, or the sign-in is locked",
+            )
+            .field("current"),
+            StaffError::Auth(a) => a.into(),
+            StaffError::Store(e) => RecoveryError::Store(e).into(),
+            StaffError::Hash(HashError::Busy) => Self::busy(),
+            StaffError::Hash(e) => RecoveryError::Hash(e).into(),
+        }
+    }
+}
+
+impl From<HelpDeskError> for ApiError {
+    fn from(e: HelpDeskError) -> Self {
+        match e {
+            HelpDeskError::UnknownAccount(_) => {
+                Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, e.to_string()).field("login_id")
+            }
+            HelpDeskError::Invalid { field, ref problem } => Self::invalid(field, problem.clone()),
+            HelpDeskError::NothingToDo(_) => Self::conflict(ErrorCode::NothingToDo, e.to_string()),
+            HelpDeskError::UnknownAction(_) => Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, e.to_string()),
+            HelpDeskError::AlreadyDecided(_) => Self::conflict(ErrorCode::AlreadyDecided, e.to_string()),
+            HelpDeskError::OwnAction => Self::new(StatusCode::FORBIDDEN, ErrorCode::OwnAction, e.to_string()),
+            HelpDeskError::Postal(p) => p.into(),
+            HelpDeskError::Store(e) => RecoveryError::Store(e).into(),
+        }
+    }
+}
+
+impl From<PostalError> for ApiError {
+    fn from(e: PostalError) -> Self {
+        match e {
+            PostalError::UnknownAccount(_) => {
+                Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, e.to_string()).field("login_id")
+            }
+            PostalError::Invalid { field, ref problem } => Self::invalid(field, problem.clone()),
+            PostalError::Ineligible(ref reasons) => {
+                let mut err = Self::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::NotEligible, e.to_string());
+                err.reasons = serde_json::to_value(reasons).ok().map(Box::new);
+                err
+            }
+            PostalError::UnknownBatch(_) => Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, e.to_string()),
+            PostalError::AlreadyExported(_) => Self::conflict(ErrorCode::AlreadyExported, e.to_string()),
+            PostalError::OwnLetters(_) => Self::new(StatusCode::FORBIDDEN, ErrorCode::OwnLetters, e.to_string()),
+            PostalError::File(ref f) => {
+                let lines: Vec<serde_json::Value> = f
+                    .errors
+                    .iter()
+                    .map(|l| serde_json::json!({ "line": l.line, "problem": l.problem.to_string() }))
+                    .collect();
+                let mut err = Self::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::FileRefused, e.to_string());
+                err.lines = Some(Box::new(serde_json::Value::Array(lines)));
+                err
+            }
+            PostalError::Changed => Self::conflict(ErrorCode::ChangedMeanwhile, e.to_string()),
+            PostalError::Unsealable(_) => {
+                tracing::error!(error = %e, "a letter's code does not open");
+                Self::internal()
+            }
+            PostalError::Store(e) => RecoveryError::Store(e).into(),
+        }
+    }
+}
+
+impl From<ExportFailure> for ApiError {
+    fn from(e: ExportFailure) -> Self {
+        match e {
+            ExportFailure::Postal(p) => p.into(),
+            ExportFailure::NoFont(_) | ExportFailure::NoVendorKey | ExportFailure::Batch(_) => {
+                tracing::error!(error = %e, "a batch export failed");
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable, e.to_string())
             }
         }
     }

@@ -179,7 +179,8 @@ pub fn app(state: AppState) -> Router {
         .route("/voice/answer", post(routes::telephony::answer))
         .route("/voice/pin", post(routes::telephony::pin))
         .route("/voice/repeat", post(routes::telephony::repeat))
-        .route("/voice/status", post(routes::telephony::status));
+        .route("/voice/status", post(routes::telephony::status))
+        .merge(routes::staff::routes());
     if state.demo.is_some() {
         router = router.merge(routes::demo::routes());
     }

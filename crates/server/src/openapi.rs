@@ -20,6 +20,28 @@ pub const ANSWERS: &[(&str, &str, &[u16])] = &[
     ("/api/v1/credentials/change", "post", &[400, 401, 403, 413, 415, 422, 423, 429, 503]),
     ("/api/v1/credentials/verify", "post", &[400, 401, 403, 413, 415, 422, 423, 429, 503]),
     ("/api/v1/audit", "get", &[400, 401, 403, 503]),
+    ("/api/v1/staff/sessions", "post", &[400, 401, 413, 415, 422, 429, 503]),
+    ("/api/v1/staff/sessions", "delete", &[401, 403, 503]),
+    ("/api/v1/staff/sessions/current", "delete", &[401, 403, 503]),
+    ("/api/v1/staff/sessions/current/password", "post", &[400, 401, 403, 413, 415, 422, 503]),
+    ("/api/v1/staff/accounts", "get", &[400, 401, 403, 422, 503]),
+    ("/api/v1/staff/accounts/{login_id}", "get", &[401, 403, 404, 422, 503]),
+    ("/api/v1/staff/accounts/{login_id}/reveal", "post", &[400, 401, 403, 404, 413, 415, 422, 503]),
+    ("/api/v1/staff/postal-applications", "post", &[400, 401, 403, 404, 413, 415, 422, 503]),
+    ("/api/v1/staff/actions", "post", &[400, 401, 403, 404, 409, 413, 415, 422, 503]),
+    ("/api/v1/staff/approvals", "get", &[401, 403, 503]),
+    ("/api/v1/staff/approvals/{id}/approve", "post", &[400, 401, 403, 404, 409, 413, 415, 422, 503]),
+    ("/api/v1/staff/approvals/{id}/reject", "post", &[400, 401, 403, 404, 409, 413, 415, 422, 503]),
+    ("/api/v1/staff/postal/queue", "get", &[401, 403, 503]),
+    ("/api/v1/staff/postal/batches", "get", &[401, 403, 503]),
+    ("/api/v1/staff/postal/batches", "post", &[401, 403, 503]),
+    ("/api/v1/staff/postal/batches/{id}/export", "post", &[400, 401, 403, 404, 409, 413, 415, 422, 503]),
+    ("/api/v1/staff/postal/tracking", "post", &[400, 401, 403, 409, 413, 415, 422, 503]),
+    ("/api/v1/staff/postal/returns", "post", &[400, 401, 403, 409, 413, 415, 422, 503]),
+    ("/api/v1/staff/members", "get", &[401, 403, 503]),
+    ("/api/v1/staff/members", "post", &[400, 401, 403, 409, 413, 415, 422, 503]),
+    ("/api/v1/staff/members/{login}/disable", "post", &[401, 403, 404, 422, 503]),
+    ("/api/v1/staff/members/{login}/reset", "post", &[401, 403, 404, 422, 503]),
 ];
 
 fn description(status: u16) -> &'static str {
@@ -29,7 +51,9 @@ fn description(status: u16) -> &'static str {
         202 => "Accepted",
         400 => "Malformed JSON or query, or a field that is not well-formed (the error names it)",
         401 => "No valid bearer token, or the secret or reset token is not right",
-        403 => "This token's role may not do this",
+        403 => "This token's role may not do this (the staff API names the permission it needs)",
+        404 => "No such account, batch, approval or staff member",
+        409 => "Already exported or decided, or the action would change nothing",
         413 => "The body is larger than 16 KiB",
         415 => "The body is not sent with Content-Type: application/json",
         422 => {
@@ -61,8 +85,7 @@ fn error_response(status: u16) -> Value {
 /// The document for a server with these credentials.
 pub fn document(credentials: &CredentialSet) -> Value {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_else(|_| json!({}));
-    doc["components"]["securitySchemes"]["bearer"] =
-        json!({"type": "http", "scheme": "bearer", "description": "A token from `reissue token create`"});
+    doc["components"]["securitySchemes"]["bearer"] = json!({"type": "http", "scheme": "bearer", "description": "A token from `reissue token create`, or on the staff API a staff session token from `POST /api/v1/staff/sessions`"});
     for (path, method, statuses) in ANSWERS {
         let op = &mut doc["paths"][*path][*method];
         if !op.is_object() {

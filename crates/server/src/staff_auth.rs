@@ -1,7 +1,8 @@
 //! Who a staff request is: the one place the console (a session cookie) and the staff JSON API
 //! (a bearer session token, or an API token of a staff role) turn a request into a
 //! [`StaffCaller`], and the one place permissions are asked (`StaffCaller::may`, which defers
-//! to `StaffRole::may`).
+//! to `StaffRole::may`). The console reads its cookie with `from_session_token`; the JSON API
+//! reads its bearer token with `from_bearer`.
 
 use reissue_core::procedures::Requester;
 use reissue_core::staff::{Permission, StaffRole, StaffSession};
@@ -59,4 +60,43 @@ pub async fn from_session_token(state: &AppState, token: &str, ip: Option<String
     let session = state.recovery.staff_session(token, now).await.ok().flatten()?;
     let requester = Requester { actor: session.actor(), client_ip: ip };
     Some(StaffCaller { credential: StaffCredential::Session(session), requester })
+}
+
+/// What a bearer token on the staff JSON API turned out to be.
+#[derive(Debug)]
+pub enum StaffBearer {
+    /// A staff session, or an API token of a staff role.
+    Caller(StaffCaller),
+    /// A valid token of no staff role (an integrator's).
+    NotStaff,
+    /// No valid session or token.
+    Invalid,
+}
+
+/// The caller a bearer token names on the staff API: a staff session token (`st_...`, valid
+/// now, which moves its last use), else an API token — `admin.token` from configuration or
+/// one from `reissue token create` — whose role maps to a staff role (`Role::staff_role`).
+pub async fn from_bearer(
+    state: &AppState,
+    token: &str,
+    ip: Option<String>,
+) -> Result<StaffBearer, reissue_core::procedures::RecoveryError> {
+    use secrecy::ExposeSecret;
+    use subtle::ConstantTimeEq;
+    if token.starts_with("st_") {
+        return Ok(match from_session_token(state, token, ip).await {
+            Some(caller) => StaffBearer::Caller(caller),
+            None => StaffBearer::Invalid,
+        });
+    }
+    let found = match &state.admin_token {
+        Some(admin) if bool::from(admin.expose_secret().as_bytes().ct_eq(token.as_bytes())) => {
+            Some(("admin.token".to_owned(), reissue_core::model::Role::Admin))
+        }
+        _ => state.recovery.token_role(token).await?,
+    };
+    let Some((name, role)) = found else { return Ok(StaffBearer::Invalid) };
+    let Some(role) = role.staff_role() else { return Ok(StaffBearer::NotStaff) };
+    let requester = Requester { actor: reissue_core::audit::Actor::Token(name.clone()), client_ip: ip };
+    Ok(StaffBearer::Caller(StaffCaller { credential: StaffCredential::Token { name, role }, requester }))
 }

@@ -1,6 +1,7 @@
 //! The HTTP routes, one module per area: the customer's recovery procedures (`recovery`),
 //! the integrators' credential checks (`credentials`), the audit log (`audit`), operations
-//! (`ops`), the telephony provider's webhooks (`telephony`) and the demo's hands (`demo`).
+//! (`ops`), the telephony provider's webhooks (`telephony`), the staff API (`staff/`) and the
+//! demo's hands (`demo`).
 //! Handlers only translate: they parse the input into domain types, call one procedure and
 //! shape its outcome; errors become answers in `crate::error` alone. This module holds what
 //! the handlers share: the bearer token, the fixed deadlines and running to completion.
@@ -10,6 +11,7 @@ pub mod credentials;
 pub mod demo;
 pub mod ops;
 pub mod recovery;
+pub mod staff;
 pub mod telephony;
 
 use std::time::{Duration, Instant};

@@ -14,4 +14,5 @@ mod helpdesk;
 mod kit;
 mod pages;
 mod postal;
+mod staff_api;
 mod vault;

@@ -13,6 +13,7 @@ use crate::ports::helpdesk::{Channel, ChannelPause};
 use crate::ports::postal::{Hold, HoldKind};
 use crate::procedures::postal::{IdentityCheck, PostalApplication};
 use crate::procedures::{Recovery, Requester};
+use crate::staff::Permission;
 
 /// An action staff take, as the console and the API submit it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,6 +96,19 @@ impl StaffAction {
             Self::Resume { .. } => "resume",
             Self::PauseChannel { .. } => "pause_channel",
             Self::ResumeChannel { .. } => "resume_channel",
+        }
+    }
+
+    /// What a staff member must be allowed to take this action (and, under the four-eyes
+    /// rule, to approve it, besides `Approve`).
+    pub fn permission(&self) -> Permission {
+        match self {
+            Self::PostalApplication { .. } => Permission::ApplyPostal,
+            Self::VoidCode { .. } => Permission::VoidCode,
+            Self::Unlock { .. } => Permission::Unlock,
+            Self::FraudHold { .. } | Self::LiftFraudHold { .. } | Self::ClearReview { .. } => Permission::FraudHold,
+            Self::Suspend { .. } | Self::Resume { .. } => Permission::SuspendAccount,
+            Self::PauseChannel { .. } | Self::ResumeChannel { .. } => Permission::PauseChannel,
         }
     }
 
