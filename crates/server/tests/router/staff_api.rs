@@ -390,6 +390,28 @@ async fn under_four_eyes_an_unlock_waits_until_another_member_approves() {
     assert_eq!((s, code(&v)), (409, "already_decided"), "{v}");
 }
 
+#[tokio::test]
+async fn under_four_eyes_a_postal_application_waits_for_a_supervisor_and_stays_the_applicants() {
+    let kit = Kit::with_four_eyes(rules(), &["postal_application"]).await;
+    account_with_address(&kit).await;
+    let (desk, desk_token) = ready(&kit, "hd.sato", StaffRole::Helpdesk).await;
+    let (admin, admin_token) = ready(&kit, "ad.tanaka", StaffRole::Admin).await;
+    let apply = json!({"login_id": POSTAL_LOGIN, "reason": "lost the card",
+        "identity_checks": ["birth_date", "address"], "totp": desk.code(&kit)});
+    let (s, v) = call(&kit, "POST", "/api/v1/staff/postal-applications", Some(&desk_token), Some(apply)).await;
+    assert_eq!((s, v["status"].as_str()), (202, Some("pending")), "{v}");
+    assert_eq!(kit.recovery.postal_queue().await.unwrap().letters, 0, "nothing queued before the approval");
+    let approve = format!("/api/v1/staff/approvals/{}/approve", v["id"]);
+    let (s, v) = call(&kit, "POST", &approve, Some(&admin_token), Some(json!({"totp": admin.code(&kit)}))).await;
+    assert_eq!((s, v["result"]["reference"].as_str()), (200, Some("L00000001")), "{v}");
+    let supervisor = Requester::staff("ad.tanaka", None);
+    let view = kit.recovery.account_view(POSTAL_LOGIN, &supervisor, kit.clock.now()).await.unwrap();
+    assert_eq!(
+        view.letters[0].letter.applied_by, "staff:hd.sato",
+        "the letter is the applicant's, approved by another"
+    );
+}
+
 /// Applies for a letter as `applicant` and closes the batch; returns its ID.
 async fn closed_batch(kit: &Kit, applicant: &str, operator_token: &str) -> i64 {
     let checks = [IdentityCheck::BirthDate, IdentityCheck::Address];

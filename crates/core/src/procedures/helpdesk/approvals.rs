@@ -62,8 +62,7 @@ impl Recovery {
         if !self.store.decide_action(id, "pending", "approved", &me, None, now, audit).await? {
             return Err(HelpDeskError::AlreadyDecided(id));
         }
-        let requester =
-            Requester { actor: crate::audit::Actor::Staff(staff_login(&pending.requested_by)), client_ip: None };
+        let requester = Requester { actor: actor_of(&pending.requested_by), client_ip: None };
         match self.run_action(action, &requester, Some(&me), now).await {
             Ok(result) => Ok(result),
             Err(e) => {
@@ -97,7 +96,23 @@ impl Recovery {
     }
 }
 
-/// `staff:LOGIN` → `LOGIN`.
-fn staff_login(actor: &str) -> String {
-    actor.strip_prefix("staff:").unwrap_or(actor).to_owned()
+/// The actor an audit log entry names (`staff:LOGIN`, `token:NAME`, `cli`) as it was.
+fn actor_of(written: &str) -> crate::audit::Actor {
+    use crate::audit::Actor;
+    match written.split_once(':') {
+        Some(("staff", login)) => Actor::Staff(login.to_owned()),
+        Some(("token", name)) => Actor::Token(name.to_owned()),
+        _ if written == "cli" => Actor::Cli,
+        _ => Actor::Staff(written.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_requester_is_named_again_as_the_audit_log_wrote_them() {
+        for written in ["staff:hd.sato", "token:helpdesk-tool", "cli"] {
+            assert_eq!(super::actor_of(written).to_string(), written);
+        }
+    }
 }
