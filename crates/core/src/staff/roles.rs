@@ -195,14 +195,17 @@ mod tests {
     use super::*;
 
     static DOC: &str = include_str!("../../../../docs/staff-roles.md");
+    static README: &str = include_str!("../../../../README.md");
 
     #[test]
     fn the_documented_table_is_the_table_the_code_decides_by() {
         let table = markdown_table();
-        assert!(
-            DOC.contains(&table),
-            "docs/staff-roles.md no longer shows the table StaffRole::may decides by; put this in it:\n\n{table}"
-        );
+        for (name, text) in [("docs/staff-roles.md", DOC), ("README.md", README)] {
+            assert!(
+                text.contains(&table),
+                "{name} no longer shows the table StaffRole::may decides by; put this in it:\n\n{table}"
+            );
+        }
     }
 
     #[test]
