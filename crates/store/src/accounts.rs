@@ -297,16 +297,26 @@ impl SqlStore {
         account_id: i64,
         t: i64,
     ) -> Result<u64, StoreError> {
-        let statements = [
-            "UPDATE reset_codes SET state = 'void' WHERE account_id = $1 AND state = 'active'",
-            "UPDATE reset_sessions SET state = 'ended' WHERE account_id = $1 AND state = 'open'",
-            "UPDATE credentials SET temp_hash = NULL, temp_expires_at = NULL WHERE account_id = $1 AND temp_hash IS NOT NULL",
-            "UPDATE calls SET state = 'ended', sealed_code = NULL, last_status = 'account-suspended', updated_at = $2 \
-             WHERE account_id = $1 AND state <> 'ended'",
+        // Each statement is bound with exactly the parameters it names: PostgreSQL refuses a
+        // cached statement of the same text bound with more.
+        let statements: [(&str, bool); 4] = [
+            ("UPDATE reset_codes SET state = 'void' WHERE account_id = $1 AND state = 'active'", false),
+            ("UPDATE reset_sessions SET state = 'ended' WHERE account_id = $1 AND state = 'open'", false),
+            (
+                "UPDATE credentials SET temp_hash = NULL, temp_expires_at = NULL WHERE account_id = $1 AND temp_hash IS NOT NULL",
+                false,
+            ),
+            (
+                "UPDATE calls SET state = 'ended', sealed_code = NULL, last_status = 'account-suspended', updated_at = $2 \
+                 WHERE account_id = $1 AND state <> 'ended'",
+                true,
+            ),
         ];
         let mut n = 0;
-        for sql in statements {
-            n += sqlx::query(sql).bind(account_id).bind(t).execute(&mut *tx).await.map_err(db)?.rows_affected();
+        for (sql, with_time) in statements {
+            let q = sqlx::query(sql).bind(account_id);
+            let q = if with_time { q.bind(t) } else { q };
+            n += q.execute(&mut *tx).await.map_err(db)?.rows_affected();
         }
         n += Self::withdraw_unsent_letters(tx, account_id, t).await?;
         Ok(n)
