@@ -8,6 +8,7 @@
 mod accessibility;
 mod csrf;
 mod identity;
+mod staff;
 mod voice;
 
 use std::path::{Path, PathBuf};
