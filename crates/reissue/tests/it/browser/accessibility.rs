@@ -34,9 +34,10 @@ impl Findings {
             for v in b.axe().await {
                 self.problems.push(format!("{at}: {v}"));
             }
-            let overflow = b.overflow_x().await;
+            let overflow = b.overflow_x(vp).await;
             if overflow > 0 {
-                self.problems.push(format!("{at}: {overflow}px wider than the screen"));
+                let culprits = b.too_wide(vp.width).await.join(", ");
+                self.problems.push(format!("{at}: {overflow}px wider than the screen: {culprits}"));
             }
             b.screenshot(&repo_target().join("screenshots").join(format!("{at}.png"))).await;
         }

@@ -253,10 +253,7 @@ async fn the_help_desk_applies_for_a_postal_code_and_the_customer_resets_with_th
     ob.goto("/staff/batches").await;
     assert_eq!(ob.text("p.queued").await, t(Ja, "staff-batches-queued", &[("letters", Arg::from(1_i64))]));
     submit_form(&ob, "/staff/batches/close").await;
-    assert_eq!(
-        ob.text("[role=status]").await,
-        t(Ja, "staff-notice-batch-closed", &[("letters", Arg::from(1_i64))])
-    );
+    assert_eq!(ob.text("[role=status]").await, t(Ja, "staff-notice-batch-closed", &[("letters", Arg::from(1_i64))]));
     ja.check(&ob, "console-batches").await;
     ob.goto("/staff/batches?lang=en").await;
     en.check(&ob, "console-batches").await;

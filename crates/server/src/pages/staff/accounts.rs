@@ -14,7 +14,9 @@ use reissue_core::ports::postal::HoldKind;
 use reissue_core::procedures::helpdesk::{AccountView, ActionOutcome, ContactField, SearchInput, StaffAction};
 use reissue_core::staff::Permission;
 
-use super::{Console, FreshTotp, date, date_time, helpdesk_errors, last_day, postal_reason, return_reason, voice_reason};
+use super::{
+    Console, FreshTotp, date, date_time, helpdesk_errors, last_day, postal_reason, return_reason, voice_reason,
+};
 use crate::AppState;
 use crate::client::ClientIp;
 use crate::pages::{Fields, FormErrors, Visit, see_other};
