@@ -14,14 +14,18 @@ use super::{
 };
 
 /// What the walk found wrong, each naming its page, language and width.
-struct Findings {
-    lang: Language,
-    problems: Vec<String>,
+pub(super) struct Findings {
+    pub(super) lang: Language,
+    pub(super) problems: Vec<String>,
 }
 
 impl Findings {
+    pub(super) fn new(lang: Language) -> Self {
+        Self { lang, problems: Vec::new() }
+    }
+
     /// Checks the page the browser shows now at both widths, and photographs it.
-    async fn check(&mut self, b: &Browser, name: &str) {
+    pub(super) async fn check(&mut self, b: &Browser, name: &str) {
         let lang = self.lang.as_str();
         assert_eq!(b.lang().await, lang, "{name} is in the walk's language");
         for vp in [DESKTOP, PHONE] {
@@ -30,9 +34,10 @@ impl Findings {
             for v in b.axe().await {
                 self.problems.push(format!("{at}: {v}"));
             }
-            let overflow = b.overflow_x().await;
+            let overflow = b.overflow_x(vp).await;
             if overflow > 0 {
-                self.problems.push(format!("{at}: {overflow}px wider than the screen"));
+                let culprits = b.too_wide(vp.width).await.join(", ");
+                self.problems.push(format!("{at}: {overflow}px wider than the screen: {culprits}"));
             }
             b.screenshot(&repo_target().join("screenshots").join(format!("{at}.png"))).await;
         }

@@ -8,6 +8,7 @@
 mod accessibility;
 mod csrf;
 mod identity;
+mod staff;
 mod voice;
 
 use std::path::{Path, PathBuf};
@@ -388,14 +389,29 @@ impl Browser {
         std::fs::write(path, png).expect("write screenshot");
     }
 
-    /// The page's horizontal overflow in pixels (content wider than the viewport).
-    pub async fn overflow_x(&self) -> i64 {
-        let v = self
-            .client
-            .execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![])
-            .await
-            .expect("overflow");
-        v.as_i64().unwrap_or(0)
+    /// The page's horizontal overflow in pixels: how much wider the content is than `vp`
+    /// (not than `innerWidth`, which a phone's emulation widens to fit the content).
+    pub async fn overflow_x(&self, vp: Viewport) -> i64 {
+        let v = self.client.execute("return document.documentElement.scrollWidth;", vec![]).await.expect("overflow");
+        v.as_i64().unwrap_or(0) - i64::from(vp.width)
+    }
+
+    /// The elements that reach beyond `width` pixels (those whose parent does not already),
+    /// each as `tag#id.class`: what makes a page too wide.
+    pub async fn too_wide(&self, width: u32) -> Vec<String> {
+        let script = r#"
+            const w = arguments[0], out = [];
+            const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+                (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\s+/).join('.') : '');
+            for (const e of document.querySelectorAll('body *')) {
+              const p = e.parentElement;
+              if (e.getBoundingClientRect().right > w + 0.5 && !(p && p !== document.body && p.getBoundingClientRect().right > w + 0.5))
+                out.push(name(e) + ' in ' + (p ? name(p) : '-'));
+            }
+            return out;
+        "#;
+        let v = self.client.execute(script, vec![json!(width)]).await.expect("too wide");
+        v.as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect()).unwrap_or_default()
     }
 
     /// axe-core's violations on the current page for the WCAG 2.2 AA rules, one line each.

@@ -14,7 +14,9 @@ use reissue_core::ports::postal::HoldKind;
 use reissue_core::procedures::helpdesk::{AccountView, ActionOutcome, ContactField, SearchInput, StaffAction};
 use reissue_core::staff::Permission;
 
-use super::{Console, FreshTotp, date, date_time, helpdesk_errors, postal_reason, return_reason, voice_reason};
+use super::{
+    Console, FreshTotp, date, date_time, helpdesk_errors, last_day, postal_reason, return_reason, voice_reason,
+};
 use crate::AppState;
 use crate::client::ClientIp;
 use crate::pages::{Fields, FormErrors, Visit, see_other};
@@ -205,7 +207,7 @@ fn view_context(state: &AppState, console: &Console, v: &AccountView, extra: &Ex
                 returned => l.letter.return_reason.as_deref().map(|r| return_reason(state, lang, r)).unwrap_or_default(),
                 applied_by => l.letter.applied_by.clone(),
                 applied => date_time(state, lang, l.letter.created_at),
-                expires => l.letter.code.map(|(_, e)| date(state, lang, e)).unwrap_or_default(),
+                expires => l.letter.code.map(|(_, e)| last_day(state, lang, e)).unwrap_or_default(),
             }
         })
         .collect();

@@ -219,6 +219,12 @@ pub fn date(state: &AppState, lang: Language, t: OffsetDateTime) -> String {
     state.recovery.institution().time_zone.date(t, lang)
 }
 
+/// The last day a code expiring at `expires_at` (the end of a local day) is valid: the date
+/// the letter and the e-mail print.
+pub fn last_day(state: &AppState, lang: Language, expires_at: OffsetDateTime) -> String {
+    date(state, lang, expires_at - time::Duration::seconds(1))
+}
+
 /// A date and time in the institution's time zone, in `lang`.
 pub fn date_time(state: &AppState, lang: Language, t: OffsetDateTime) -> String {
     state.recovery.institution().time_zone.date_time(t, lang)

@@ -11,7 +11,7 @@ use reissue_core::procedures::helpdesk::{AccountView, ActionOutcome, ActionResul
 use reissue_core::procedures::postal::IdentityCheck;
 use reissue_core::staff::Permission;
 
-use super::{Console, FreshTotp, date, helpdesk_errors, postal_reason};
+use super::{Console, FreshTotp, date, helpdesk_errors, last_day, postal_reason};
 use crate::AppState;
 use crate::client::ClientIp;
 use crate::pages::{Fields, FormErrors, Visit, see_other};
@@ -182,7 +182,7 @@ pub async fn applied(
         login_id => login_id.clone(), account_href => format!("/staff/accounts/{login_id}"),
         reference => reference.clone(),
         arrives => date(&state, lang, arrives),
-        expires => letter.letter.code.map(|(_, e)| date(&state, lang, e)).unwrap_or_default(),
+        expires => letter.letter.code.map(|(_, e)| last_day(&state, lang, e)).unwrap_or_default(),
         recipient => address_ctx(&v),
     };
     console.page(&state, "staff_postal_applied.html", "/staff/accounts", ctx).render(&state.site)
