@@ -1,0 +1,66 @@
+//! `serve --demo`: the demo customers (one with a name in kana, one who moved ten days ago so
+//! that a postal code is refused with its reason) and the banner that says how to walk them.
+
+use std::net::SocketAddr;
+
+use reissue_core::account::LoginId;
+use reissue_core::audit::{Actor, AuditDraft};
+use reissue_core::mail::Institution;
+use reissue_core::ports::Accounts;
+use reissue_core::procedures::Recovery;
+use reissue_store::SqlStore;
+
+use crate::{import, import_progress, now};
+
+const DEMO_ACCOUNTS: &str = r#"{"login_id":"123456789","kind":"individual","name":{"family":"Koku","given":"Taro"},"name_kana":"コク タロウ","birth_date":"1980-04-01","email":"taro@example.jp","phone":"+819012345678","language":"ja","address":{"postal_code":"100-0001","lines":["東京都千代田区千代田1-1-1"]},"credentials":{"login_password":{"secret":"sakura blossom 2024"},"transaction_password":{"secret":"river stone garden"},"telephone_pin":{"secret":"3917"},"cash_card_pin":{"secret":"4826"}},"changed_at":{"email":"2020-01-01T00:00:00Z","phone":"2020-01-01T00:00:00Z"}}
+{"login_id":"987654321","kind":"individual","name":{"family":"Stone","given":"Emily"},"birth_date":"1975-11-30","email":"emily@example.com","phone":"+819087654321","language":"en","address":{"postal_code":"106-0032","lines":["3-2-1 Roppongi, Minato-ku, Tokyo"]},"credentials":{"login_password":{"secret":"lantern harbour mist"},"telephone_pin":{"secret":"5190"},"cash_card_pin":{"secret":"7351"}}}
+{"login_id":"555000111","kind":"organization","organization_name":"Koku Trading K.K.","name":{"family":"Sato","given":"Hanako"},"birth_date":"1985-06-15","email":"sato@koku-trading.example","phone":"+81312345678","language":"ja","credentials":{"login_password":{"secret":"maple ledger autumn"},"cash_card_pin":{"secret":"2468"}}}
+{"login_id":"246813579","kind":"individual","name":{"family":"鈴木","given":"一郎"},"name_kana":"スズキ イチロウ","birth_date":"1990-07-07","email":"ichiro@example.jp","phone":"+819011112222","language":"ja","address":{"postal_code":"530-0001","lines":["大阪府大阪市北区梅田一丁目1番1号"]},"credentials":{"login_password":{"secret":"autumn harbour lantern"},"cash_card_pin":{"secret":"1357"}},"changed_at":{"address":"ADDRESS_CHANGED"}}
+"#;
+
+/// Imports the demo accounts once (a second start finds them).
+pub async fn load(store: &SqlStore, recovery: &Recovery) -> Result<(), String> {
+    let first = LoginId::parse("123456789").map_err(|e| e.to_string())?;
+    if store.account(&first).await.map_err(|e| e.to_string())?.is_some() {
+        return Ok(());
+    }
+    let mut quiet = import_progress::Progress::off();
+    // One demo customer moved ten days ago: the help desk sees why no postal code can go to
+    // the new address yet.
+    let moved = (now() - time::Duration::days(10))
+        .format(&time::format_description::well_known::Rfc3339)
+        .map_err(|e| e.to_string())?;
+    let lines = DEMO_ACCOUNTS.replace("ADDRESS_CHANGED", &moved);
+    let accounts = import::parse_all(&lines, recovery.credentials(), recovery.hashing(), &mut quiet)
+        .await
+        .map_err(|e| e.join("; "))?;
+    store
+        .import_accounts(accounts, false, now(), AuditDraft::new(Actor::Cli, "account_import", None, "demo"))
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// The banner `serve --demo` prints: where to look and the voice reset by hand.
+pub fn print_walkthrough(addr: SocketAddr, inst: &Institution) {
+    let b = format!("http://{addr}");
+    println!(
+        r#"reissue demo ({name}): open {b}/ in a browser.
+  {b}/demo/phone     the demo customers' phone: answer the call, key in the PIN, read the code
+  {b}/demo/mailbox   every e-mail the demo sends
+SQLite in ./reissue-data, built-in phone simulator and mailbox.
+Demo account: login ID 123456789, born 1980-04-01, cash-card PIN 4826 (Japanese); 987654321, 1975-11-30, PIN 7351 (English).
+Staff console: {b}/staff/ (demo staff below). Postal codes: 123456789 and 987654321 can get one;
+  246813579 moved ten days ago and cannot yet; 555000111 has no address. The demo server exports
+  batches in clear from the console; anywhere else they are encrypted to postal.vendor_age_recipient.
+Or walk the voice reset by hand with curl:
+  1. Apply:        curl -si {b}/api/v1/voice-applications -H 'content-type: application/json' -d '{{"login_id":"987654321","birth_date":"1975-11-30"}}'
+  2. See the call: curl -s {b}/demo/calls            (take the "sid")
+  3. Answer it:    curl -s -X POST {b}/demo/calls/SID/answer
+  4. Key the PIN:  curl -s {b}/demo/calls/SID/keys -H 'content-type: application/json' -d '{{"keys":"7351#"}}'   (the transcript speaks the code)
+  5. Enter code:   curl -s {b}/api/v1/resets -H 'content-type: application/json' -d '{{"channel":"voice","login_id":"987654321","code":"CODE"}}'
+  6. Set new:      curl -s {b}/api/v1/resets/complete -H 'content-type: application/json' -d '{{"reset_token":"TOKEN","credentials":{{"login_password":"a new long passphrase","telephone_pin":""}}}}'
+  7. Read mail:    curl -s {b}/demo/mailbox"#,
+        name = inst.name
+    );
+}
