@@ -107,6 +107,19 @@ impl Calendar {
         }
     }
 
+    /// A calendar day (no instant, no zone) as people read it in `lang`, like [`Calendar::date`].
+    pub fn day(&self, d: time::Date, lang: Language) -> String {
+        let civil = jiff::civil::Date::new(d.year() as i16, u8::from(d.month()) as i8, d.day() as i8);
+        let Ok(c) = civil else { return crate::account::format_date(d) };
+        match lang {
+            Language::Ja => {
+                let wd = ["月", "火", "水", "木", "金", "土", "日"][c.weekday().to_monday_zero_offset() as usize];
+                format!("{}年{}月{}日（{wd}）", c.year(), c.month(), c.day())
+            }
+            Language::En => c.strftime("%A, %-d %B %Y").to_string(),
+        }
+    }
+
     /// A date and time with its zone: `2026年12月2日（水）20:48（JST）`,
     /// `Wednesday, 2 December 2026, 20:48 JST`.
     pub fn date_time(&self, t: OffsetDateTime, lang: Language) -> String {
@@ -124,6 +137,15 @@ impl Calendar {
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn a_calendar_day_reads_like_a_date() {
+        let cal = Calendar::default();
+        let d = time::macros::date!(2026 - 11 - 22);
+        assert_eq!(cal.day(d, Language::Ja), "2026年11月22日（日）");
+        assert_eq!(cal.day(d, Language::En), "Sunday, 22 November 2026");
+        assert_eq!(cal.day(d, Language::Ja), cal.date(datetime!(2026-11-22 03:00 UTC), Language::Ja));
+    }
 
     #[test]
     fn the_21st_day_after_ends_at_local_midnight() {

@@ -121,7 +121,11 @@ fn moved_dates(at: time::OffsetDateTime) -> (String, String) {
 /// The reason the console gives for 246813579, in `lang`, for a move at `at` minus ten days.
 fn moved_reason(lang: Language, at: time::OffsetDateTime) -> String {
     let (on, from) = moved_dates(at);
-    t(lang, "staff-reason-address-changed-recently", &[("on", Arg::Text(on)), ("from", Arg::Text(from))])
+    let day = |d: &str| {
+        let date = reissue_core::account::parse_date("day", d).expect("a day");
+        Arg::Text(reissue_core::calendar::Calendar::default().day(date, lang))
+    };
+    t(lang, "staff-reason-address-changed-recently", &[("on", day(&on)), ("from", day(&from))])
 }
 
 /// The ten digits printed as `dddd dddd dd` in the letter's text.

@@ -230,17 +230,26 @@ pub fn date_time(state: &AppState, lang: Language, t: OffsetDateTime) -> String 
     state.recovery.institution().time_zone.date_time(t, lang)
 }
 
+/// A reason's `YYYY-MM-DD` day as people read it in `lang` (as given, if it is not one).
+fn reason_day(state: &AppState, lang: Language, day: &str) -> String {
+    match reissue_core::account::parse_date("day", day) {
+        Ok(d) => state.recovery.institution().time_zone.day(d, lang),
+        Err(_) => day.to_owned(),
+    }
+}
+
 /// A postal ineligibility in words (`staff-reason-...`).
 pub fn postal_reason(state: &AppState, lang: Language, r: &PostalIneligibility) -> String {
     let key = format!("staff-reason-{}", r.code().replace('_', "-"));
+    let day = |d: &str| Arg::Text(reason_day(state, lang, d));
     let args: Vec<(&str, Arg)> = match r {
-        PostalIneligibility::FraudHold { since } => vec![("since", Arg::Text(since.clone()))],
+        PostalIneligibility::FraudHold { since } => vec![("since", day(since))],
         PostalIneligibility::AddressUndeliverable { reason, since } => {
-            vec![("reason", Arg::Text(return_reason(state, lang, reason))), ("since", Arg::Text(since.clone()))]
+            vec![("reason", Arg::Text(return_reason(state, lang, reason))), ("since", day(since))]
         }
         PostalIneligibility::NameChangedRecently { on, eligible_from }
         | PostalIneligibility::AddressChangedRecently { on, eligible_from } => {
-            vec![("on", Arg::Text(on.clone())), ("from", Arg::Text(eligible_from.clone()))]
+            vec![("on", day(on)), ("from", day(eligible_from))]
         }
         _ => Vec::new(),
     };
