@@ -409,3 +409,55 @@ impl Kit {
         bodies
     }
 }
+
+/// RFC 4648 base32 without padding, as otpauth URIs write a TOTP secret.
+fn base32(text: &str) -> Vec<u8> {
+    let (mut bits, mut n, mut out) = (0u64, 0u32, Vec::new());
+    for c in text.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'2'..=b'7' => c - b'2' + 26,
+            _ => panic!("not base32: {c}"),
+        };
+        bits = (bits << 5) | u64::from(v);
+        n += 5;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+        }
+    }
+    out
+}
+
+/// A staff member as a test holds them: login, initial password and authenticator.
+pub struct Member {
+    pub login: String,
+    pub password: String,
+    pub totp: reissue_core::staff::totp::TotpSecret,
+}
+
+impl Member {
+    /// The code the member's authenticator shows now.
+    pub fn code(&self, kit: &Kit) -> String {
+        self.totp.code_at(kit.clock.now())
+    }
+}
+
+impl Kit {
+    /// Enrols a member, as an administrator would; the secret is read back from the otpauth URI.
+    pub async fn enrol(&self, login: &str, role: reissue_core::staff::StaffRole) -> Member {
+        let e = self
+            .recovery
+            .enrol_staff(login, role, "Test Member", &reissue_core::audit::Actor::Cli, self.clock.now())
+            .await
+            .unwrap();
+        let uri = e.otpauth_uri.expose_secret().to_owned();
+        let secret = uri.split("secret=").nth(1).unwrap().split('&').next().unwrap();
+        let bytes: [u8; 20] = base32(secret).try_into().expect("a 160-bit secret");
+        Member {
+            login: login.into(),
+            password: e.initial_password.expose_secret().to_owned(),
+            totp: reissue_core::staff::totp::TotpSecret::from_bytes(bytes),
+        }
+    }
+}

@@ -16,7 +16,6 @@ use reissue_core::ports::Accounts;
 use reissue_core::procedures::Requester;
 use reissue_core::procedures::postal::IdentityCheck;
 use reissue_core::rules::Rules;
-use reissue_core::staff::totp::TotpSecret;
 use reissue_core::staff::{Permission, StaffRole};
 use reissue_server::Clock;
 use secrecy::ExposeSecret;
@@ -24,7 +23,7 @@ use serde_json::{Value, json};
 use time::Duration;
 use tower::ServiceExt;
 
-use crate::kit::{Kit, LOGIN};
+use crate::kit::{Kit, LOGIN, Member};
 
 const POSTAL_LOGIN: &str = "123456789";
 
@@ -63,51 +62,6 @@ fn code(v: &Value) -> &str {
     v["error"]["code"].as_str().unwrap_or("")
 }
 
-/// RFC 4648 base32 without padding, as otpauth URIs carry the secret.
-fn base32(text: &str) -> Vec<u8> {
-    let (mut bits, mut n, mut out) = (0u64, 0u32, Vec::new());
-    for c in text.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'2'..=b'7' => c - b'2' + 26,
-            _ => panic!("not base32: {c}"),
-        };
-        bits = (bits << 5) | u64::from(v);
-        n += 5;
-        if n >= 8 {
-            n -= 8;
-            out.push((bits >> n) as u8);
-        }
-    }
-    out
-}
-
-/// A staff member as the test holds them: login, password and authenticator.
-struct Member {
-    login: String,
-    password: String,
-    totp: TotpSecret,
-}
-
-impl Member {
-    fn code(&self, kit: &Kit) -> String {
-        self.totp.code_at(kit.clock.now())
-    }
-}
-
-/// Enrols a member, as an administrator would; the secret is read from the otpauth URI.
-async fn enrol(kit: &Kit, login: &str, role: StaffRole) -> Member {
-    let e = kit.recovery.enrol_staff(login, role, "Test Member", &Actor::Cli, kit.clock.now()).await.unwrap();
-    let uri = e.otpauth_uri.expose_secret().to_owned();
-    let secret = uri.split("secret=").nth(1).unwrap().split('&').next().unwrap();
-    let bytes: [u8; 20] = base32(secret).try_into().unwrap();
-    Member {
-        login: login.into(),
-        password: e.initial_password.expose_secret().to_owned(),
-        totp: TotpSecret::from_bytes(bytes),
-    }
-}
-
 async fn sign_in(kit: &Kit, m: &Member) -> (u16, Value) {
     let body = json!({"login": m.login, "password": m.password, "totp": m.code(kit)});
     call(kit, "POST", "/api/v1/staff/sessions", None, Some(body)).await
@@ -120,7 +74,7 @@ fn next_step(kit: &Kit) {
 
 /// A member of `role`, signed in with their password changed, and a fresh code ahead.
 async fn ready(kit: &Kit, login: &str, role: StaffRole) -> (Member, String) {
-    let mut m = enrol(kit, login, role).await;
+    let mut m = kit.enrol(login, role).await;
     let (s, v) = sign_in(kit, &m).await;
     assert_eq!(s, 201, "{v}");
     let token = v["token"].as_str().unwrap().to_owned();
@@ -284,7 +238,7 @@ async fn sign_out_ends_this_session_and_sign_out_everywhere_every_one() {
 async fn a_totp_code_works_once_for_a_sign_in_or_a_sensitive_action() {
     let kit = Kit::new(rules()).await;
     account_with_address(&kit).await;
-    let m = enrol(&kit, "hd.sato", StaffRole::Helpdesk).await;
+    let m = kit.enrol("hd.sato", StaffRole::Helpdesk).await;
     let (s, v) = sign_in(&kit, &m).await;
     assert_eq!(s, 201, "{v}");
     let (s, v) = sign_in(&kit, &m).await;
@@ -292,7 +246,7 @@ async fn a_totp_code_works_once_for_a_sign_in_or_a_sensitive_action() {
     let token = v["token"].as_str().map(str::to_owned).unwrap_or_default();
     assert!(token.is_empty());
     let (_, v) =
-        sign_in(&kit, &Member { password: "not it at all".into(), ..enrol(&kit, "x.y", StaffRole::Helpdesk).await })
+        sign_in(&kit, &Member { password: "not it at all".into(), ..kit.enrol("x.y", StaffRole::Helpdesk).await })
             .await;
     assert_eq!(code(&v), "invalid_credentials", "a wrong password answers the same");
     // Take the first session through its password change.
@@ -318,7 +272,7 @@ async fn a_totp_code_works_once_for_a_sign_in_or_a_sensitive_action() {
 #[tokio::test]
 async fn a_session_with_its_initial_password_may_only_change_it() {
     let kit = Kit::new(rules()).await;
-    let m = enrol(&kit, "hd.sato", StaffRole::Helpdesk).await;
+    let m = kit.enrol("hd.sato", StaffRole::Helpdesk).await;
     let (s, v) = sign_in(&kit, &m).await;
     assert_eq!((s, v["must_change_password"].as_bool(), v["role"].as_str()), (201, Some(true), Some("helpdesk")));
     let token = v["token"].as_str().unwrap().to_owned();

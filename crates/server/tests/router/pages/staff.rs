@@ -10,60 +10,14 @@ use reissue_core::audit::{Actor, AuditDraft};
 use reissue_core::model::ImportedAccount;
 use reissue_core::ports::Accounts;
 use reissue_core::staff::StaffRole;
-use reissue_core::staff::totp::TotpSecret;
 use reissue_server::Clock;
-use secrecy::ExposeSecret;
 use time::Duration;
 
 use super::browser::{Browser, Got};
 use super::rules;
-use crate::kit::{Kit, LOGIN};
+use crate::kit::{Kit, LOGIN, Member};
 
 const NEW_PASSWORD: &str = "quiet harbour lantern";
-
-/// RFC 4648 base32 without padding, as otpauth URIs write the secret.
-fn base32(s: &str) -> Vec<u8> {
-    let (mut bits, mut n, mut out) = (0u64, 0u32, Vec::new());
-    for c in s.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'2'..=b'7' => c - b'2' + 26,
-            _ => continue,
-        };
-        bits = (bits << 5) | u64::from(v);
-        n += 5;
-        if n >= 8 {
-            n -= 8;
-            out.push((bits >> n) as u8);
-        }
-    }
-    out
-}
-
-/// A staff member as the test knows them: login, password and TOTP secret.
-struct Member {
-    login: String,
-    password: String,
-    secret: TotpSecret,
-}
-
-impl Member {
-    fn code(&self, kit: &Kit) -> String {
-        self.secret.code_at(kit.clock.now())
-    }
-}
-
-async fn enrol(kit: &Kit, login: &str, role: StaffRole) -> Member {
-    let e = kit.recovery.enrol_staff(login, role, "Test Member", &Actor::Cli, kit.clock.now()).await.unwrap();
-    let uri = e.otpauth_uri.expose_secret().to_owned();
-    let secret = uri.split("secret=").nth(1).unwrap().split('&').next().unwrap().to_owned();
-    let bytes: [u8; 20] = base32(&secret).try_into().expect("a 160-bit secret");
-    Member {
-        login: login.into(),
-        password: e.initial_password.expose_secret().to_owned(),
-        secret: TotpSecret::from_bytes(bytes),
-    }
-}
 
 /// Signs in (the first time: sets the new password too); the page the console opens.
 async fn sign_in(b: &mut Browser<'_>, m: &mut Member) -> Got {
@@ -133,7 +87,7 @@ async fn account_with_address(kit: &Kit, login: &str, changed: Option<time::Offs
 #[tokio::test]
 async fn a_first_sign_in_sets_a_new_password_and_a_wrong_factor_is_one_message() {
     let kit = Kit::new(rules()).await;
-    let mut m = enrol(&kit, "hd.sato", StaffRole::Helpdesk).await;
+    let mut m = kit.enrol("hd.sato", StaffRole::Helpdesk).await;
     let mut b = Browser::english(&kit);
     let form = b.get("/staff/").await;
     for attr in [r#"autocomplete="username""#, r#"autocomplete="current-password""#, r#"autocomplete="one-time-code""#]
@@ -159,7 +113,7 @@ async fn a_first_sign_in_sets_a_new_password_and_a_wrong_factor_is_one_message()
 #[tokio::test]
 async fn a_role_sees_only_its_areas_and_the_rest_is_a_403_page_in_its_language() {
     let kit = Kit::new(rules()).await;
-    let mut m = enrol(&kit, "po.suzuki", StaffRole::PostalOperator).await;
+    let mut m = kit.enrol("po.suzuki", StaffRole::PostalOperator).await;
     let mut b = Browser::new(&kit);
     let home = sign_in(&mut b, &mut m).await;
     assert!(text(&home).contains(r#"href="/staff/batches""#), "{}", home.body);
@@ -174,7 +128,7 @@ async fn a_role_sees_only_its_areas_and_the_rest_is_a_403_page_in_its_language()
 #[tokio::test]
 async fn staff_forms_need_their_token_and_this_origin() {
     let kit = Kit::new(rules()).await;
-    let mut m = enrol(&kit, "po.suzuki", StaffRole::PostalOperator).await;
+    let mut m = kit.enrol("po.suzuki", StaffRole::PostalOperator).await;
     let mut b = Browser::english(&kit);
     let desk = sign_in(&mut b, &mut m).await;
     let token = csrf_of(&desk, "/staff/batches/close");
@@ -191,7 +145,7 @@ async fn staff_forms_need_their_token_and_this_origin() {
 #[tokio::test]
 async fn an_idle_session_ends_and_signing_out_ends_it_in_the_database() {
     let kit = Kit::new(rules()).await;
-    let mut m = enrol(&kit, "hd.sato", StaffRole::Helpdesk).await;
+    let mut m = kit.enrol("hd.sato", StaffRole::Helpdesk).await;
     let mut b = Browser::english(&kit);
     sign_in(&mut b, &mut m).await;
     let idle = kit.recovery.staff_rules().idle();
@@ -218,7 +172,7 @@ async fn the_help_desk_applies_for_a_postal_code_and_an_operator_downloads_the_b
     let kit = Kit::new(rules()).await;
     account_with_address(&kit, "123456789", None).await;
     account_with_address(&kit, "222222222", Some(kit.clock.now() - Duration::days(3))).await;
-    let mut hd = enrol(&kit, "hd.sato", StaffRole::Helpdesk).await;
+    let mut hd = kit.enrol("hd.sato", StaffRole::Helpdesk).await;
     let mut b = Browser::english(&kit);
     let search = sign_in(&mut b, &mut hd).await;
     let found = b.post("/staff/accounts", &csrf_of(&search, "/staff/accounts"), &[("login_id", "123456789")]).await;
@@ -255,7 +209,7 @@ async fn the_help_desk_applies_for_a_postal_code_and_an_operator_downloads_the_b
     assert!(text(&result).contains("arrives in about a week"), "{}", result.body);
     assert!(text(&result).contains("L0000"), "{}", result.body);
 
-    let mut po = enrol(&kit, "po.suzuki", StaffRole::PostalOperator).await;
+    let mut po = kit.enrol("po.suzuki", StaffRole::PostalOperator).await;
     let mut ob = Browser::english(&kit);
     let desk = sign_in(&mut ob, &mut po).await;
     assert!(text(&desk).contains("One letter waits."), "{}", desk.body);
