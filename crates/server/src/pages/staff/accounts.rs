@@ -67,26 +67,20 @@ async fn search_page(
 }
 
 pub async fn search_form(State(state): State<AppState>, ip: ClientIp, visit: Visit) -> Response {
-    let console = match Console::of(&state, visit, &ip).await {
+    let console = match Console::with(&state, visit, &ip, Permission::ViewAccount).await {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = console.require(&state, Permission::ViewAccount) {
-        return r;
-    }
     search_page(&state, &console, None, None, &FormErrors::default()).await
 }
 
 /// A search is a post (names and phone numbers stay out of URLs and logs); its answer is the
 /// list, since it changes nothing but the audit log.
 pub async fn search(State(state): State<AppState>, ip: ClientIp, visit: Visit, fields: Fields) -> Response {
-    let console = match Console::of(&state, visit, &ip).await {
+    let console = match Console::with(&state, visit, &ip, Permission::ViewAccount).await {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = console.require(&state, Permission::ViewAccount) {
-        return r;
-    }
     let input = SearchInput {
         login_id: fields.get("login_id").into(),
         family_name: fields.get("family_name").into(),
@@ -315,13 +309,10 @@ pub async fn view(
     Path(login_id): Path<String>,
     uri: Uri,
 ) -> Response {
-    let console = match Console::of(&state, visit, &ip).await {
+    let console = match Console::with(&state, visit, &ip, Permission::ViewAccount).await {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = console.require(&state, Permission::ViewAccount) {
-        return r;
-    }
     let mut extra = Extra::default();
     let query: Vec<(String, String)> =
         url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()).into_owned().collect();
@@ -349,13 +340,10 @@ pub async fn reveal(
     Path(login_id): Path<String>,
     fields: Fields,
 ) -> Response {
-    let console = match Console::of(&state, visit, &ip).await {
+    let console = match Console::with(&state, visit, &ip, Permission::RevealContact).await {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = console.require(&state, Permission::RevealContact) {
-        return r;
-    }
     let field = if fields.get("field") == "phone" { ContactField::Phone } else { ContactField::Email };
     let who = &console.caller.requester;
     match state.recovery.reveal_contact(&login_id, field, fields.get("reason"), who, state.clock.now()).await {
@@ -466,13 +454,10 @@ pub async fn action(
 
 /// An administrator pauses or resumes a channel for everyone.
 pub async fn channel(State(state): State<AppState>, ip: ClientIp, visit: Visit, fields: Fields) -> Response {
-    let console = match Console::of(&state, visit, &ip).await {
+    let console = match Console::with(&state, visit, &ip, Permission::PauseChannel).await {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = console.require(&state, Permission::PauseChannel) {
-        return r;
-    }
     let Some(channel) = Channel::ALL.into_iter().find(|c| c.as_str() == fields.get("channel")) else {
         return console.message(&state, StatusCode::BAD_REQUEST, "staff-bad-request-title", "staff-bad-request-body");
     };

@@ -56,13 +56,10 @@ async fn render(
 }
 
 pub async fn list(State(state): State<AppState>, ip: ClientIp, visit: Visit, uri: Uri) -> Response {
-    let console = match Console::of(&state, visit, &ip).await {
+    let console = match Console::with(&state, visit, &ip, Permission::Approve).await {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = console.require(&state, Permission::Approve) {
-        return r;
-    }
     let notice = match uri.query().unwrap_or("") {
         "done=approved" => "staff-notice-approved",
         "done=rejected" => "staff-notice-rejected",
@@ -78,13 +75,10 @@ pub async fn approve(
     Path(id): Path<i64>,
     fields: Fields,
 ) -> Response {
-    let console = match Console::of(&state, visit, &ip).await {
+    let console = match Console::with(&state, visit, &ip, Permission::Approve).await {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = console.require(&state, Permission::Approve) {
-        return r;
-    }
     let mut errors = FormErrors::default();
     match console.fresh_totp(&state, fields.get("totp"), state.clock.now()).await {
         Ok(()) => match state.recovery.approve_action(id, &console.caller.requester, state.clock.now()).await {
@@ -111,13 +105,10 @@ pub async fn reject(
     Path(id): Path<i64>,
     fields: Fields,
 ) -> Response {
-    let console = match Console::of(&state, visit, &ip).await {
+    let console = match Console::with(&state, visit, &ip, Permission::Approve).await {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = console.require(&state, Permission::Approve) {
-        return r;
-    }
     let who = &console.caller.requester;
     match state.recovery.reject_action(id, fields.get("reason"), who, state.clock.now()).await {
         Ok(()) => see_other(&format!("{LIST}?done=rejected"), &console.visit.cookies),

@@ -80,14 +80,8 @@ async fn render(state: &AppState, console: &Console, extra: Extra, status: Statu
     console.page(state, "staff_batches.html", DESK, ctx).status(status).render(&state.site)
 }
 
-async fn console_for(state: &AppState, visit: Visit, ip: &ClientIp, p: Permission) -> Result<Console, Response> {
-    let console = Console::of(state, visit, ip).await?;
-    console.require(state, p)?;
-    Ok(console)
-}
-
 pub async fn show(State(state): State<AppState>, ip: ClientIp, visit: Visit, uri: Uri) -> Response {
-    let console = match console_for(&state, visit, &ip, Permission::ManageBatches).await {
+    let console = match Console::with(&state, visit, &ip, Permission::ManageBatches).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -110,7 +104,7 @@ pub async fn show(State(state): State<AppState>, ip: ClientIp, visit: Visit, uri
 }
 
 pub async fn close(State(state): State<AppState>, ip: ClientIp, visit: Visit, _fields: Fields) -> Response {
-    let console = match console_for(&state, visit, &ip, Permission::ManageBatches).await {
+    let console = match Console::with(&state, visit, &ip, Permission::ManageBatches).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -145,7 +139,7 @@ pub async fn export(
     Path(id): Path<i64>,
     fields: Fields,
 ) -> Response {
-    let console = match console_for(&state, visit, &ip, Permission::ExportBatch).await {
+    let console = match Console::with(&state, visit, &ip, Permission::ExportBatch).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -194,7 +188,7 @@ pub async fn export(
 
 /// A vendor file: the preview first (nothing recorded), then, confirmed, the import.
 pub async fn import(State(state): State<AppState>, ip: ClientIp, visit: Visit, upload: Upload) -> Response {
-    let console = match console_for(&state, visit, &ip, Permission::ImportVendorFiles).await {
+    let console = match Console::with(&state, visit, &ip, Permission::ImportVendorFiles).await {
         Ok(c) => c,
         Err(r) => return r,
     };

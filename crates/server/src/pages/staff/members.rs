@@ -79,14 +79,8 @@ async fn render_list(
     console.page(state, "staff_members.html", LIST, ctx).status(status).render(&state.site)
 }
 
-async fn admin(state: &AppState, visit: Visit, ip: &ClientIp) -> Result<Console, Response> {
-    let console = Console::of(state, visit, ip).await?;
-    console.require(state, Permission::ManageStaff)?;
-    Ok(console)
-}
-
 pub async fn list(State(state): State<AppState>, ip: ClientIp, visit: Visit, uri: Uri) -> Response {
-    let console = match admin(&state, visit, &ip).await {
+    let console = match Console::with(&state, visit, &ip, Permission::ManageStaff).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -106,7 +100,7 @@ fn enrolment_page(state: &AppState, console: &Console, e: &Enrolment) -> Respons
 }
 
 pub async fn enrol(State(state): State<AppState>, ip: ClientIp, visit: Visit, fields: Fields) -> Response {
-    let console = match admin(&state, visit, &ip).await {
+    let console = match Console::with(&state, visit, &ip, Permission::ManageStaff).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -141,7 +135,7 @@ pub async fn disable(
     Path(login): Path<String>,
     _fields: Fields,
 ) -> Response {
-    let console = match admin(&state, visit, &ip).await {
+    let console = match Console::with(&state, visit, &ip, Permission::ManageStaff).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -161,7 +155,7 @@ pub async fn reset(
     Path(login): Path<String>,
     _fields: Fields,
 ) -> Response {
-    let console = match admin(&state, visit, &ip).await {
+    let console = match Console::with(&state, visit, &ip, Permission::ManageStaff).await {
         Ok(c) => c,
         Err(r) => return r,
     };

@@ -118,6 +118,13 @@ impl Console {
     }
 
     /// `Ok` when the caller may do `p`; otherwise the `403` page in their language.
+    /// The signed-in caller, if they may do `p`; the sign-in redirect or the 403 page if not.
+    pub async fn with(state: &AppState, visit: Visit, ip: &ClientIp, p: Permission) -> Result<Self, Response> {
+        let console = Self::of(state, visit, ip).await?;
+        console.require(state, p)?;
+        Ok(console)
+    }
+
     pub fn require(&self, state: &AppState, p: Permission) -> Result<(), Response> {
         if self.caller.may(p) {
             Ok(())

@@ -82,13 +82,10 @@ async fn render_form(
 }
 
 pub async fn form(State(state): State<AppState>, ip: ClientIp, visit: Visit, Path(login_id): Path<String>) -> Response {
-    let console = match Console::of(&state, visit, &ip).await {
+    let console = match Console::with(&state, visit, &ip, Permission::ApplyPostal).await {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = console.require(&state, Permission::ApplyPostal) {
-        return r;
-    }
     render_form(&state, &console, &login_id, None, &FormErrors::default(), StatusCode::OK).await
 }
 
@@ -99,13 +96,10 @@ pub async fn apply(
     Path(login_id): Path<String>,
     fields: Fields,
 ) -> Response {
-    let console = match Console::of(&state, visit, &ip).await {
+    let console = match Console::with(&state, visit, &ip, Permission::ApplyPostal).await {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = console.require(&state, Permission::ApplyPostal) {
-        return r;
-    }
     let checks: Vec<IdentityCheck> =
         IdentityCheck::ALL.into_iter().filter(|c| fields.get(&format!("check-{}", c.as_str())) == "1").collect();
     let mut errors = FormErrors::default();
@@ -157,13 +151,10 @@ pub async fn applied(
     visit: Visit,
     Path((login_id, reference)): Path<(String, String)>,
 ) -> Response {
-    let console = match Console::of(&state, visit, &ip).await {
+    let console = match Console::with(&state, visit, &ip, Permission::ApplyPostal).await {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = console.require(&state, Permission::ApplyPostal) {
-        return r;
-    }
     let lang = console.lang();
     let v = match state.recovery.account_view(&login_id, &console.caller.requester, state.clock.now()).await {
         Ok(v) => v,
