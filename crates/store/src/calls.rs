@@ -331,17 +331,7 @@ impl Calls for SqlStore {
             return Ok(false);
         }
         let c = &issued.code;
-        sqlx::query("UPDATE reset_codes SET state = 'void' WHERE account_id = $1 AND state = 'active'")
-            .bind(c.account_id.get())
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        sqlx::query("UPDATE reset_sessions SET state = 'ended' WHERE account_id = $1 AND state = 'open'")
-            .bind(c.account_id.get())
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        Self::withdraw_unsent_letters(&mut tx, c.account_id.get(), ms(now)).await?;
+        Self::void_ways_back_in(&mut tx, c.account_id.get(), ms(now)).await?;
         sqlx::query(
             "INSERT INTO reset_codes (account_id, channel, salt, mac, issued_at, expires_at, failures, state) \
              VALUES ($1, $2, $3, $4, $5, $6, 0, 'active')",

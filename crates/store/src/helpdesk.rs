@@ -221,21 +221,11 @@ impl HelpDesk for SqlStore {
     ) -> Result<u64, StoreError> {
         let (account, t) = (account_id.get(), ms(now));
         let mut tx = self.account_tx(account).await?;
-        let n = sqlx::query("UPDATE reset_codes SET state = 'void' WHERE account_id = $1 AND state = 'active'")
-            .bind(account)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?
-            .rows_affected();
+        let n = Self::void_ways_back_in(&mut tx, account, t).await?;
         if n == 0 {
+            // Nothing to void: the transaction ends without a write.
             return Ok(0);
         }
-        sqlx::query("UPDATE reset_sessions SET state = 'ended' WHERE account_id = $1 AND state = 'open'")
-            .bind(account)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        Self::withdraw_unsent_letters(&mut tx, account, t).await?;
         self.finish(tx, now, &messages, &audit).await?;
         Ok(n)
     }

@@ -107,6 +107,25 @@ impl SqlStore {
             .rows_affected())
     }
 
+    /// Voids the account's active codes (either channel), ends its open reset sessions and
+    /// withdraws its unsent letters: what every new code, and the help desk's void, does first.
+    /// Returns how many codes were voided.
+    pub(crate) async fn void_ways_back_in(tx: &mut AnyConnection, account_id: i64, t: i64) -> Result<u64, StoreError> {
+        let n = sqlx::query("UPDATE reset_codes SET state = 'void' WHERE account_id = $1 AND state = 'active'")
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?
+            .rows_affected();
+        sqlx::query("UPDATE reset_sessions SET state = 'ended' WHERE account_id = $1 AND state = 'open'")
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        Self::withdraw_unsent_letters(tx, account_id, t).await?;
+        Ok(n)
+    }
+
     async fn letters_where(&self, filter: &str, binds: &[i64]) -> Result<Vec<LetterView>, StoreError> {
         let sql = format!("SELECT {LETTER_COLUMNS} {LETTER_FROM} WHERE {filter} ORDER BY l.id");
         let mut q = sqlx::query(AssertSqlSafe(sql));
@@ -149,17 +168,7 @@ impl Postal for SqlStore {
         let account = letter.account_id.get();
         let t = ms(now);
         let mut tx = self.account_tx(account).await?;
-        sqlx::query("UPDATE reset_codes SET state = 'void' WHERE account_id = $1 AND state = 'active'")
-            .bind(account)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        sqlx::query("UPDATE reset_sessions SET state = 'ended' WHERE account_id = $1 AND state = 'open'")
-            .bind(account)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        Self::withdraw_unsent_letters(&mut tx, account, t).await?;
+        Self::void_ways_back_in(&mut tx, account, t).await?;
         let c = &letter.code;
         let code_id: i64 = sqlx::query(
             "INSERT INTO reset_codes (account_id, channel, salt, mac, issued_at, expires_at, failures, state) \
