@@ -6,6 +6,7 @@ pub mod account;
 pub mod audit;
 pub mod calendar;
 pub mod catalogue;
+pub mod counter;
 pub mod credential;
 pub mod hashing;
 pub mod identity;
