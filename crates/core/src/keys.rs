@@ -136,6 +136,29 @@ impl Keys {
         self.letters.unseal(&hex::encode(code_salt), sealed)
     }
 
+    /// The stored form of a counter case's check code, bound to its own random salt.
+    pub(crate) fn check_code_mac(&self, salt: &[u8], code: &str) -> Vec<u8> {
+        let (id, key) = self.codes.current();
+        with_id(id, key.mac(&[b"check-code", salt, code.as_bytes()]))
+    }
+
+    /// Whether `code` is the check code stored as `stored` (constant-time).
+    pub(crate) fn check_code_matches(&self, salt: &[u8], code: &str, stored: &[u8]) -> bool {
+        let Some(id) = stored_mac_key_id(stored) else { return false };
+        let Some(key) = self.codes.get(id) else { return false };
+        let mac = key.mac(&[b"check-code", salt, code.as_bytes()]);
+        bool::from(mac.ct_eq(&stored[stored.len() - 32..]))
+    }
+
+    /// Seals a check code until its inquiry letter is mailed, bound to the code's salt.
+    pub(crate) fn seal_check_code(&self, rng: &dyn Randomness, salt: &[u8], code: &str) -> Vec<u8> {
+        self.letters.seal(rng, &format!("check-code:{}", hex::encode(salt)), code)
+    }
+
+    pub(crate) fn unseal_check_code(&self, salt: &[u8], sealed: &[u8]) -> Option<SecretString> {
+        self.letters.unseal(&format!("check-code:{}", hex::encode(salt)), sealed)
+    }
+
     /// Seals an e-mail body that carries a secret while it waits in the outbox.
     pub(crate) fn seal_outbox(&self, rng: &dyn Randomness, idempotency_key: &str, body: &str) -> Vec<u8> {
         self.outbox.seal(rng, idempotency_key, body)

@@ -74,6 +74,7 @@ async fn main() {
         webhooks: Vec::new(),
         dummy_hash,
         staff: Default::default(),
+        counter: Default::default(),
     }));
     let checks = [IdentityCheck::BirthDate, IdentityCheck::Address];
     let who = Requester::staff("bench.helpdesk", None);

@@ -5,6 +5,7 @@
 //! The environment's values are text (`env.rs`): a string setting takes it as written, a
 //! numeric or boolean setting parses it.
 
+pub mod counter;
 mod env;
 #[cfg(test)]
 #[allow(clippy::result_large_err)] // figment::Jail's closures return figment::Error by design.
@@ -51,6 +52,8 @@ pub struct Config {
     pub log: LogConfig,
     /// The postal reset code's letters, vendor key and files.
     pub postal: postal::PostalConfig,
+    /// Counter cases for ID-card PINs: the office, the case lifetime.
+    pub counter: counter::CounterConfig,
 }
 
 /// The outbox worker's timing.
@@ -278,6 +281,7 @@ pub fn load(file: Option<&Path>) -> Result<Config, String> {
     config.rules.validate()?;
     config.staff.validate()?;
     config.postal.validate()?;
+    config.counter.rules()?;
     config.voice.check(&config.public_url())?;
     check_public_url(&config.public_url())?;
     Ok(config)

@@ -245,6 +245,7 @@ async fn runtime(config: Config) -> Result<Runtime, String> {
         webhooks: config.webhooks.iter().map(|w| w.url.clone()).collect(),
         dummy_hash,
         staff: config.staff.clone(),
+        counter: config.counter.rules()?,
     }));
     Ok(Runtime { config, store, recovery, hasher, masters, webhook_keys, key_files, audit_keys, theme })
 }

@@ -163,6 +163,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/resets/complete", post(routes::recovery::complete_reset))
         .route("/api/v1/password-initializations", post(routes::recovery::password_initialization))
         .route("/api/v1/login-id-notifications", post(routes::recovery::login_id_notification))
+        .route("/api/v1/counter/case-tokens/claim", post(routes::counter::claim))
+        .route("/api/v1/counter/case-tokens/report", post(routes::counter::report))
         .route_layer(middleware::from_fn_with_state(state.clone(), ip_budget));
     let mut router = Router::new()
         .merge(public)

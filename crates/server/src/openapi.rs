@@ -42,6 +42,22 @@ pub const ANSWERS: &[(&str, &str, &[u16])] = &[
     ("/api/v1/staff/members", "post", &[400, 401, 403, 409, 413, 415, 422, 503]),
     ("/api/v1/staff/members/{login}/disable", "post", &[401, 403, 404, 422, 503]),
     ("/api/v1/staff/members/{login}/reset", "post", &[401, 403, 404, 422, 503]),
+    ("/api/v1/staff/counter/cases", "get", &[400, 401, 403, 404, 422, 503]),
+    ("/api/v1/staff/counter/cases", "post", &[400, 401, 403, 404, 409, 413, 415, 422, 503]),
+    ("/api/v1/staff/counter/cases/{reference}", "get", &[401, 403, 404, 503]),
+    ("/api/v1/staff/counter/cases/{reference}/items", "post", &[400, 401, 403, 404, 409, 413, 415, 422, 503]),
+    ("/api/v1/staff/counter/cases/{reference}/inquiry/mailed", "post", &[401, 403, 404, 409, 422, 503]),
+    (
+        "/api/v1/staff/counter/cases/{reference}/inquiry/returned",
+        "post",
+        &[400, 401, 403, 404, 409, 413, 415, 422, 503],
+    ),
+    ("/api/v1/staff/counter/cases/{reference}/second-visit", "post", &[400, 401, 403, 404, 409, 413, 415, 422, 503]),
+    ("/api/v1/staff/counter/cases/{reference}/pin-step", "post", &[400, 401, 403, 404, 409, 413, 415, 422, 503]),
+    ("/api/v1/staff/counter/cases/{reference}/case-tokens", "post", &[400, 401, 403, 404, 409, 413, 415, 422, 503]),
+    ("/api/v1/staff/counter/cases/{reference}/cancel", "post", &[400, 401, 403, 404, 409, 413, 415, 422, 503]),
+    ("/api/v1/counter/case-tokens/claim", "post", &[400, 404, 409, 410, 413, 415, 422, 429, 503]),
+    ("/api/v1/counter/case-tokens/report", "post", &[400, 404, 409, 410, 413, 415, 422, 429, 503]),
 ];
 
 fn description(status: u16) -> &'static str {
@@ -52,8 +68,11 @@ fn description(status: u16) -> &'static str {
         400 => "Malformed JSON or query, or a field that is not well-formed (the error names it)",
         401 => "No valid bearer token, or the secret or reset token is not right",
         403 => "This token's role may not do this (the staff API names the permission it needs)",
-        404 => "No such account, batch, approval or staff member",
-        409 => "Already exported or decided, or the action would change nothing",
+        404 => "No such account, batch, approval, staff member, counter case or case token",
+        409 => {
+            "Already exported or decided, a case token already used, a case that moved on meanwhile or is not ready, or the action would change nothing"
+        }
+        410 => "The case token expired, or its report came too late",
         413 => "The body is larger than 16 KiB",
         415 => "The body is not sent with Content-Type: application/json",
         422 => {

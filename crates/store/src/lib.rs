@@ -21,6 +21,7 @@ mod accounts;
 mod audit;
 mod batch;
 mod calls;
+mod counter;
 mod credentials;
 mod dialect;
 mod helpdesk;

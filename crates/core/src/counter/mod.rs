@@ -278,6 +278,27 @@ impl Default for CounterOffice {
     }
 }
 
+/// The figures and the office of counter cases (the `[counter]` section).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CounterRules {
+    pub office: CounterOffice,
+    /// How long a case may take from its opening (`lifecycle::counter_case::CASE_LIFETIME`).
+    pub case_lifetime: time::Duration,
+    /// The office's practice: a proxy brings the holder's new PIN in a sealed request, and
+    /// staff record that it arrived sealed.
+    pub sealed_pin_request: bool,
+}
+
+impl Default for CounterRules {
+    fn default() -> Self {
+        Self {
+            office: CounterOffice::default(),
+            case_lifetime: crate::lifecycle::counter_case::CASE_LIFETIME.default,
+            sealed_pin_request: true,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

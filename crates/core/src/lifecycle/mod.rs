@@ -7,6 +7,7 @@
 
 pub mod call;
 pub mod code;
+pub mod counter_case;
 pub mod letter;
 pub mod reset_session;
 pub mod staff_session;

@@ -10,6 +10,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod counter;
 pub mod credentials;
 pub mod helpdesk;
 pub mod identity;
@@ -25,6 +26,7 @@ use async_trait::async_trait;
 
 pub use accounts::{Accounts, ImportError};
 pub use audit::AuditLog;
+pub use counter::CounterCases;
 pub use credentials::{Attempt, CredentialFailure, Credentials};
 pub use helpdesk::HelpDesk;
 pub use identity::{IdentityRequests, Initialization, ReminderBuilder};
@@ -59,6 +61,7 @@ pub trait Store:
     + Credentials
     + IdentityRequests
     + Postal
+    + CounterCases
     + HelpDesk
     + Tokens
     + StaffDirectory
@@ -76,6 +79,7 @@ impl<T> Store for T where
         + Credentials
         + IdentityRequests
         + Postal
+        + CounterCases
         + HelpDesk
         + Tokens
         + StaffDirectory

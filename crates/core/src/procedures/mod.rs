@@ -8,6 +8,7 @@
 
 mod call_dialogue;
 mod change;
+pub mod counter;
 pub mod helpdesk;
 mod initialization;
 mod operations;
@@ -192,6 +193,8 @@ pub struct RecoveryParts {
     pub dummy_hash: String,
     /// The figures of staff sign-in (`[staff]`).
     pub staff: crate::staff::StaffRules,
+    /// The counter's office and figures (`[counter]`).
+    pub counter: crate::counter::CounterRules,
 }
 
 /// Everything the procedures need, shared by all requests. Its fields are private so that
@@ -212,6 +215,7 @@ pub struct Recovery {
     /// The staff actions that wait for a second staff member (`[staff] four_eyes`).
     pub(crate) four_eyes: Vec<String>,
     pub(crate) staff: crate::staff::StaffRules,
+    pub(crate) counter: crate::counter::CounterRules,
 }
 
 impl std::fmt::Debug for RecoveryParts {
@@ -250,6 +254,7 @@ impl Recovery {
             dummy_hash: p.dummy_hash,
             four_eyes: p.staff.four_eyes.clone(),
             staff: p.staff,
+            counter: p.counter,
         }
     }
 

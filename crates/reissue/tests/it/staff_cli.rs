@@ -101,6 +101,7 @@ async fn recovery_with(dir: &Path, staff: StaffRules) -> Recovery {
         webhooks: Vec::new(),
         dummy_hash,
         staff,
+        counter: Default::default(),
     })
 }
 

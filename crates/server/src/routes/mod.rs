@@ -7,6 +7,7 @@
 //! the handlers share: the bearer token, the fixed deadlines and running to completion.
 
 pub mod audit;
+pub mod counter;
 pub mod credentials;
 pub mod demo;
 pub mod ops;

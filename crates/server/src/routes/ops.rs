@@ -81,7 +81,19 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         super::staff::members::list,
         super::staff::members::enrol,
         super::staff::members::disable,
-        super::staff::members::reset
+        super::staff::members::reset,
+        super::staff::counter::list,
+        super::staff::counter::open,
+        super::staff::counter::view,
+        super::staff::counter::record_item,
+        super::staff::counter::inquiry_mailed,
+        super::staff::counter::inquiry_returned,
+        super::staff::counter::second_visit,
+        super::staff::counter::pin_step,
+        super::staff::counter::case_token,
+        super::staff::counter::cancel,
+        super::counter::claim,
+        super::counter::report
     ),
     components(schemas(ErrorBody, crate::error::ErrorDetail))
 )]

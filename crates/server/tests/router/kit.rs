@@ -239,6 +239,7 @@ impl Kit {
                 webhooks: vec!["https://hooks.bank.example/reissue".into()],
                 dummy_hash: hash("a dummy secret nobody knows"),
                 staff: reissue_core::staff::StaffRules::default(),
+                counter: Default::default(),
             })
             .with_four_eyes(&four_eyes.iter().map(|a| a.to_string()).collect::<Vec<_>>())
             .unwrap(),

@@ -1,6 +1,6 @@
 //! The staff JSON API under `/api/v1/staff`, for a help-desk tool: sessions (`sessions.rs`),
 //! accounts (`accounts.rs`), actions and their approvals (`actions.rs`), the postal desk
-//! (`postal.rs`) and staff members (`members.rs`).
+//! (`postal.rs`), counter cases (`counter.rs`) and staff members (`members.rs`).
 //!
 //! Every request but sign-in carries `Authorization: Bearer <token>`: a staff session token
 //! from `POST /api/v1/staff/sessions`, or an API token of a staff role (`reissue token create
@@ -13,6 +13,7 @@
 
 pub mod accounts;
 pub mod actions;
+pub mod counter;
 pub mod members;
 pub mod postal;
 pub mod sessions;
@@ -123,6 +124,15 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/staff/postal/returns",
             post(postal::returns).layer(DefaultBodyLimit::max(postal::VENDOR_FILE_LIMIT)),
         )
+        .route("/api/v1/staff/counter/cases", get(counter::list).post(counter::open))
+        .route("/api/v1/staff/counter/cases/{reference}", get(counter::view))
+        .route("/api/v1/staff/counter/cases/{reference}/items", post(counter::record_item))
+        .route("/api/v1/staff/counter/cases/{reference}/inquiry/mailed", post(counter::inquiry_mailed))
+        .route("/api/v1/staff/counter/cases/{reference}/inquiry/returned", post(counter::inquiry_returned))
+        .route("/api/v1/staff/counter/cases/{reference}/second-visit", post(counter::second_visit))
+        .route("/api/v1/staff/counter/cases/{reference}/pin-step", post(counter::pin_step))
+        .route("/api/v1/staff/counter/cases/{reference}/case-tokens", post(counter::case_token))
+        .route("/api/v1/staff/counter/cases/{reference}/cancel", post(counter::cancel))
         .route("/api/v1/staff/members", get(members::list).post(members::enrol))
         .route("/api/v1/staff/members/{login}/disable", post(members::disable))
         .route("/api/v1/staff/members/{login}/reset", post(members::reset))

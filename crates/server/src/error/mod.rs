@@ -1,7 +1,7 @@
 //! The one place where errors become HTTP answers: `{"error":{"code","message","field"}}` for
 //! every 4xx, stable codes, and no internals for a 5xx. It is longer than most files because
 //! every layer's error (recovery, staff sign-in, help desk, postal, export) is mapped here and
-//! nowhere else.
+//! nowhere else; the counter's are in `counter.rs` beside it.
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
@@ -16,6 +16,8 @@ use serde::Serialize;
 
 use crate::postal_desk::ExportFailure;
 
+mod counter;
+
 /// The stable error codes of the API: clients may branch on them, so a code is never renamed
 /// or reused. Each answer's `error.code` is one of these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -28,6 +30,12 @@ pub enum ErrorCode {
     BodyTooLarge,
     Busy,
     CallState,
+    CaseNotReady,
+    CaseRefused,
+    CaseTokenExpired,
+    CaseTokenOtherPin,
+    CaseTokenUnknown,
+    CaseTokenUsed,
     ChangedMeanwhile,
     FileRefused,
     Forbidden,
@@ -77,6 +85,12 @@ impl ErrorCode {
         Self::BodyTooLarge,
         Self::Busy,
         Self::CallState,
+        Self::CaseNotReady,
+        Self::CaseRefused,
+        Self::CaseTokenExpired,
+        Self::CaseTokenOtherPin,
+        Self::CaseTokenUnknown,
+        Self::CaseTokenUsed,
         Self::ChangedMeanwhile,
         Self::FileRefused,
         Self::Forbidden,
@@ -125,6 +139,12 @@ impl ErrorCode {
             Self::BodyTooLarge => "body_too_large",
             Self::Busy => "busy",
             Self::CallState => "call_state",
+            Self::CaseNotReady => "case_not_ready",
+            Self::CaseRefused => "case_refused",
+            Self::CaseTokenExpired => "case_token_expired",
+            Self::CaseTokenOtherPin => "case_token_other_pin",
+            Self::CaseTokenUnknown => "case_token_unknown",
+            Self::CaseTokenUsed => "case_token_used",
             Self::ChangedMeanwhile => "changed_meanwhile",
             Self::FileRefused => "file_refused",
             Self::Forbidden => "forbidden",
