@@ -475,18 +475,24 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
     if let Err(why) = &postal_desk.printing {
         tracing::warn!("postal letters cannot be rendered until a Japanese font is installed: {why}");
     }
+    // The demo's clock can be moved forward (`POST /demo/clock`) to come back another day.
+    let demo_clock = demo.then(|| Arc::new(reissue_server::DemoClock::default()));
+    let clock: Arc<dyn reissue_server::Clock> = match &demo_clock {
+        Some(c) => c.clone(),
+        None => Arc::new(SystemClock),
+    };
     let state = AppState {
         recovery: rt.recovery.clone(),
         voice_webhook_token: webhook_token,
         ip_requests_per_minute: cfg.limits.ip_requests_per_minute,
         // The demo's hands (answer calls, read mail) exist only in the demo: anywhere else
         // they would show spoken codes and mail to anyone.
-        demo: phone.filter(|_| demo).map(|phone| Demo { phone, mailbox: mailbox.clone() }),
+        demo: phone.filter(|_| demo).map(|phone| Demo { phone, mailbox: mailbox.clone(), clock: demo_clock.clone() }),
         metrics,
         wake: wake.clone(),
         admin_token: cfg.admin.token.clone(),
         trusted_proxies: cfg.server.trusted_proxies.clone(),
-        clock: Arc::new(SystemClock),
+        clock,
         background: Background::start(BACKGROUND_WORKERS, BACKGROUND_QUEUE),
         site: Arc::new(
             Site::new(

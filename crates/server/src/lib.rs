@@ -60,6 +60,9 @@ pub struct AppState {
 pub struct Demo {
     pub phone: PhoneNetwork,
     pub mailbox: Option<MemoryMailbox>,
+    /// The demo's clock, which `POST /demo/clock` moves forward (a proxy's second visit is
+    /// on a later day); `None` where the state's clock is another (the router tests').
+    pub clock: Option<Arc<DemoClock>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -82,6 +85,41 @@ impl Clock for SystemClock {
     #[allow(clippy::disallowed_methods)] // The one wall-clock read of the server.
     fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc()
+    }
+}
+
+/// The demo's clock: the wall clock moved forward by what `POST /demo/clock` added, so that
+/// a person walking the demo (and the browser tests) can come back "tomorrow". Only
+/// `serve --demo` uses it.
+#[derive(Debug, Default)]
+pub struct DemoClock {
+    ahead_secs: std::sync::atomic::AtomicI64,
+}
+
+impl DemoClock {
+    /// The longest the demo's clock goes ahead in all.
+    pub const MAX_AHEAD: time::Duration = time::Duration::days(400);
+
+    /// Moves the clock `by` forward; `false` (and no move) past `MAX_AHEAD`.
+    pub fn advance(&self, by: time::Duration) -> bool {
+        use std::sync::atomic::Ordering;
+        let add = by.whole_seconds();
+        self.ahead_secs
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |s| {
+                (add > 0 && s + add <= Self::MAX_AHEAD.whole_seconds()).then_some(s + add)
+            })
+            .is_ok()
+    }
+
+    /// How far ahead of the wall clock it is.
+    pub fn ahead(&self) -> time::Duration {
+        time::Duration::seconds(self.ahead_secs.load(std::sync::atomic::Ordering::SeqCst))
+    }
+}
+
+impl Clock for DemoClock {
+    fn now(&self) -> OffsetDateTime {
+        SystemClock.now() + self.ahead()
     }
 }
 

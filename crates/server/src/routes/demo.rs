@@ -17,6 +17,7 @@ use crate::error::{ApiError, ErrorCode};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/demo/clock", get(clock).post(advance_clock))
         .route("/demo/calls", get(calls))
         .route("/demo/calls/{sid}", get(call))
         .route("/demo/calls/{sid}/answer", post(answer))
@@ -28,6 +29,46 @@ pub fn routes() -> Router<AppState> {
 
 fn demo(state: &AppState) -> Result<&crate::Demo, ApiError> {
     state.demo.as_ref().ok_or_else(ApiError::not_found)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Advance {
+    /// Seconds to move the demo's clock forward (a day: 86400).
+    advance_secs: i64,
+}
+
+fn clock_body(c: &crate::DemoClock) -> Json<serde_json::Value> {
+    let now = crate::Clock::now(c);
+    Json(serde_json::json!({
+        "now": now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        "ahead_secs": c.ahead().whole_seconds(),
+    }))
+}
+
+/// `GET /demo/clock`: the demo's time and how far ahead of the wall clock it is.
+async fn clock(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let c = demo(&state)?.clock.as_ref().ok_or_else(ApiError::not_found)?;
+    Ok(clock_body(c).into_response())
+}
+
+/// `POST /demo/clock {"advance_secs": 86400}`: moves the demo's clock forward, never back.
+async fn advance_clock(
+    State(state): State<AppState>,
+    payload: Result<Json<Advance>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let c = demo(&state)?.clock.as_ref().ok_or_else(ApiError::not_found)?;
+    let Json(a) = payload.map_err(ApiError::from)?;
+    if !c.advance(time::Duration::seconds(a.advance_secs)) {
+        let max = crate::DemoClock::MAX_AHEAD.whole_days();
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidField,
+            format!("advance_secs must be positive, and the clock at most {max} days ahead in all"),
+        )
+        .field("advance_secs"));
+    }
+    Ok(clock_body(c).into_response())
 }
 
 fn phone_error(e: PhoneError) -> ApiError {

@@ -252,7 +252,7 @@ impl Kit {
                 "AC00000000000000000000000000000000",
                 SecretString::from(WEBHOOK_TOKEN),
             );
-            Demo { phone, mailbox: Some(reissue_delivery::mail::MemoryMailbox::default()) }
+            Demo { phone, mailbox: Some(reissue_delivery::mail::MemoryMailbox::default()), clock: None }
         });
         let printing = test_font().map(|font| reissue_letters::batch::PrintSettings {
             catalogue: recovery.catalogue().clone(),
