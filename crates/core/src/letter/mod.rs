@@ -1,10 +1,15 @@
-//! Letters for the post: a generic [`Letter`] — what a Japanese business letter (横書き) holds,
-//! in the order it is printed — and the assembly of the one procedure P4 sends, the postal
-//! reset code letter ([`postal_code_letter`]), from the catalogue's `letter-postal-` entries.
+//! Letters: a generic [`Letter`] — what a Japanese business letter (横書き) holds, in the order
+//! it is printed, with the forms its reader may fill in by hand — and the assembly of each
+//! letter a procedure sends, from the catalogue:
+//!
+//! - `postal.rs`: P4's postal reset code letter ([`postal_code_letter`], `letter-postal-`);
+//! - `counter.rs`: a counter case's inquiry letter to the holder, with its response and power
+//!   of attorney to fill in, and the receipt handed over the counter (`letter-inquiry-`,
+//!   `letter-receipt-`).
 //!
 //! A letter is words only; where they go on the page is `reissue-letters`' business (`pdf.rs`:
-//! A4, the recipient behind a window envelope, the code in the middle third of a tri-fold).
-//! The layout it follows:
+//! A4, the recipient behind a window envelope, a secret in the middle third of a tri-fold, the
+//! forms from a new page). The layout it follows:
 //!
 //! ```text
 //! 〒100-0005             [親展][転送不要]        reference     (top right)
@@ -16,27 +21,39 @@
 //!   label   value        (an emphasised item: large, boxed, hatched behind)
 //!   notes …
 //!                                                          以上
+//! ── new page ──
+//!                     form title (centred)
+//! statements …
+//! ┌label──┬────────────────────────────┐
+//! │       │ (empty box / □ choice / value)
+//! └───────┴────────────────────────────┘
+//! notes …
 //! ```
 //!
-//! Every word comes from the catalogue; what this module adds is only dates (as `calendar.rs`
-//! writes them), the postal code's hyphen and the grouping of the code's digits. A letter that
-//! carries a secret keeps it in an [`ItemValue::Secret`], which `Debug` never prints.
+//! Every word comes from the catalogue; what these modules add is only dates (as
+//! `calendar.rs` writes them), the postal code's hyphen and the grouping of a code's digits. A
+//! letter that carries a secret keeps it in an [`ItemValue::Secret`], which `Debug` never
+//! prints.
 
 use secrecy::{ExposeSecret, SecretString};
-use time::{Duration, OffsetDateTime};
 
 use crate::account::Language;
-use crate::catalogue::{Arg, Catalogue};
-use crate::mail::Institution;
+use crate::catalogue::Catalogue;
 use crate::ports::postal::LetterRecipient;
-use crate::secret::ResetCode;
 use crate::text::digits_only;
+
+pub mod counter;
+pub mod postal;
+
+pub use postal::{PostalCodeNotice, PostalLetterOptions, postal_code_letter};
 
 /// One letter, in the order its parts are printed.
 #[derive(Debug, Clone)]
 pub struct Letter {
-    /// Who it goes to: the block that shows through the envelope's window.
-    pub recipient: Recipient,
+    /// Who it goes to: the block that shows through the envelope's window. `None` for a
+    /// document handed over at the counter (a receipt): nothing is printed where a window
+    /// would be, and it has no envelope marks.
+    pub recipient: Option<Recipient>,
     /// The envelope marks printed beside the address, such as 親展 (confidential), 転送不要
     /// (not to be forwarded) and 簡易書留 (Simplified Registered Mail), in that order.
     pub marks: Vec<String>,
@@ -60,6 +77,9 @@ pub struct Letter {
     pub closing: String,
     /// A QR code to print beside the items (optional).
     pub qr: Option<LetterQr>,
+    /// Sections the reader fills in by hand and hands back (a response, a power of attorney),
+    /// printed after the letter from a new page, one after the other.
+    pub forms: Vec<FormSection>,
 }
 
 /// The recipient block, as printed: it must show through the window of the envelope.
@@ -82,6 +102,13 @@ pub struct LetterItem {
     /// Printed large in a box with a tint pattern behind it (the reset code). A letter has at
     /// most one; it is placed where a tri-folded sheet hides it (the middle third).
     pub emphasis: bool,
+}
+
+impl LetterItem {
+    /// An item printed as written, not emphasised.
+    pub fn plain(label: String, value: String) -> Self {
+        Self { label, value: ItemValue::Plain(value), emphasis: false }
+    }
 }
 
 /// What an item says: plain text, or a secret that is printed but never shows in `Debug`.
@@ -122,44 +149,46 @@ pub struct LetterQr {
     pub caption: String,
 }
 
+/// A form to fill in by hand: a title, what the signer declares, the fields as a table of
+/// labelled boxes, and notes. It holds no secret: what it prints is printed as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormSection {
+    /// Centred above the form (回答書, 委任状).
+    pub title: String,
+    /// Paragraphs under the title: the addressee, the declaration (私は、次の者を代理人と定め…).
+    pub statements: Vec<String>,
+    /// The table's rows, label on the left.
+    pub fields: Vec<FormField>,
+    /// Notes under the table (※…), one each.
+    pub notes: Vec<String>,
+}
+
+/// One row of a form's table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormField {
+    pub label: String,
+    pub input: FieldInput,
+}
+
+/// What a form's row holds beside its label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldInput {
+    /// Already printed, nothing to write (what is delegated, the case's reference).
+    Given(String),
+    /// An empty box `lines` lines of handwriting high, with an optional guide printed small at
+    /// its right end (`年　　月　　日`, `印`).
+    Write { lines: u8, guide: Option<String> },
+    /// A check box before each choice, one to tick.
+    Choice(Vec<String>),
+}
+
 /// A letter that cannot be written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LetterError {
     #[error("the account has no postal address of record, so no letter can be sent")]
     NoAddress,
-}
-
-/// What the institution chooses for its postal letters.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PostalLetterOptions {
-    /// Print 簡易書留 beside the address. Off when the vendor's envelopes have it pre-printed.
-    pub registered_mail_mark: bool,
-    /// Print a QR code of the reset page's address. Off by default: some institutions forbid
-    /// QR codes in their mail (customers are taught never to scan one).
-    pub qr_code: bool,
-}
-
-impl Default for PostalLetterOptions {
-    fn default() -> Self {
-        Self { registered_mail_mark: true, qr_code: false }
-    }
-}
-
-/// The code a postal letter carries and when: what P4 has just issued.
-#[derive(Debug)]
-pub struct PostalCodeNotice<'a> {
-    pub code: &'a ResetCode,
-    /// When the code was issued: the letter's date of issue is its local date.
-    pub issued_at: OffsetDateTime,
-    /// The first instant the code no longer works. A postal code lives to the end of a local
-    /// day (the 21st after issue), so this is that day's end, the next midnight; the letter
-    /// prints the date of the last instant before it (`2026年12月23日（水）まで`).
-    pub expires_at: OffsetDateTime,
-    /// `server.public_url`: the letter names `{public_url}/reset/postal`, where the code is
-    /// entered, and `{public_url}/help/postal-letter`, its English translation.
-    pub public_url: &'a str,
-    /// A document number for the top right (the letter's reference in the print batch).
-    pub reference: Option<String>,
+    #[error("an inquiry letter names at least one of the card's PINs")]
+    NoPins,
 }
 
 /// Groups a code's digits for reading and typing: fours, then what remains
@@ -181,136 +210,51 @@ fn postal_code_digits(raw: &str) -> String {
     }
 }
 
-/// The addressee: a person with 様; an organization's name on its own line, then the person
-/// in charge with 様. Never 御中 (which is for an organization alone) together with 様.
-fn name_lines(c: &Catalogue, r: &LetterRecipient) -> Vec<String> {
-    let person = c.text(
-        Language::Ja,
-        "letter-postal-name",
-        &[("family", r.family_name.as_str().into()), ("given", r.given_name.as_str().into())],
-    );
-    match r.organization.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
-        Some(org) => vec![org.to_owned(), person],
-        None => vec![person],
-    }
-}
-
-/// The letter P4 mails: the reset code, its expiry, where to enter it, and whom to call. It is
-/// always in Japanese (a postal letter goes to a Japanese address and is read by the post
-/// office); its English translation is the page `/help/postal-letter`, which it names.
-pub fn postal_code_letter(
+/// The window block of `to`, in the words of the catalogue's `{prefix}postal-code` (with
+/// `$postal_code`) and `{prefix}name` (with `$family`, `$given`): the address's blank lines
+/// dropped, and an organization's name on its own line above the person when `organization`
+/// is kept. No address at all is no letter.
+fn recipient_block(
     c: &Catalogue,
-    inst: &Institution,
+    prefix: &str,
     to: &LetterRecipient,
-    notice: &PostalCodeNotice<'_>,
-    options: &PostalLetterOptions,
-) -> Result<Letter, LetterError> {
+    organization: bool,
+) -> Result<Recipient, LetterError> {
     const JA: Language = Language::Ja;
-    if !to.address_lines.iter().any(|l| !l.trim().is_empty()) {
+    let address_lines: Vec<String> =
+        to.address_lines.iter().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()).collect();
+    if address_lines.is_empty() {
         return Err(LetterError::NoAddress);
     }
-    let base = notice.public_url.trim_end_matches('/');
-    let reset_url = format!("{base}/reset/postal");
-    let help_url = format!("{base}/help/postal-letter");
-    let desk = &inst.help_desk.ja;
-    let issued_on = inst.time_zone.date(notice.issued_at, JA);
-    // The last instant the code still works is on the day it is valid through.
-    let until = inst.time_zone.date(notice.expires_at - Duration::nanoseconds(1), JA);
-    let code = notice.code.expose();
-    let digits = u32::try_from(code.len()).unwrap_or(u32::MAX);
-    let args: Vec<(&str, Arg)> = vec![
-        ("institution", inst.name.as_str().into()),
-        ("help_number", desk.number.as_str().into()),
-        ("help_hours", desk.hours.as_str().into()),
-        ("until", until.as_str().into()),
-        ("digits", digits.into()),
-        ("reset_url", reset_url.as_str().into()),
-        ("help_url", help_url.as_str().into()),
-        ("postal_code", postal_code_digits(&to.postal_code).into()),
-        ("date", issued_on.as_str().into()),
-    ];
-    let t = |key: &str| c.text(JA, &format!("letter-postal-{key}"), &args);
-
-    let mut marks = vec![t("mark-confidential"), t("mark-no-forwarding")];
-    if options.registered_mail_mark {
-        marks.push(t("mark-registered"));
-    }
-    let reference =
-        notice.reference.as_deref().map(|r| c.text(JA, "letter-postal-reference", &[("reference", r.into())]));
-    let items = vec![
-        LetterItem {
-            label: t("item-code"),
-            value: ItemValue::Secret(SecretString::from(group_digits(code))),
-            emphasis: true,
-        },
-        LetterItem { label: t("item-expiry"), value: ItemValue::Plain(t("item-expiry-value")), emphasis: false },
-        LetterItem { label: t("item-page"), value: ItemValue::Plain(reset_url.clone()), emphasis: false },
-    ];
-    Ok(Letter {
-        recipient: Recipient {
-            postal_code: t("postal-code"),
-            address_lines: to.address_lines.iter().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()).collect(),
-            name_lines: name_lines(c, to),
-        },
-        marks,
-        reference,
-        issued_on: t("issued-on"),
-        sender_lines: vec![t("sender"), t("sender-desk"), t("sender-hours")],
-        subject: t("subject"),
-        paragraphs: vec![t("opening"), t("body-purpose"), t("body-how")],
-        items_heading: t("items-heading"),
-        items,
-        notes: vec![t("note-once"), t("note-expired"), t("note-secret"), t("note-not-you"), t("note-english")],
-        closing: t("closing"),
-        qr: options.qr_code.then(|| LetterQr { content: reset_url, caption: t("qr-caption") }),
-    })
+    let postal_code =
+        c.text(JA, &format!("{prefix}postal-code"), &[("postal_code", postal_code_digits(&to.postal_code).into())]);
+    let person = c.text(
+        JA,
+        &format!("{prefix}name"),
+        &[("family", to.family_name.as_str().into()), ("given", to.given_name.as_str().into())],
+    );
+    // A person with 様; an organization's name on its own line, then the person in charge with
+    // 様. Never 御中 (which is for an organization alone) together with 様.
+    let org = to.organization.as_deref().map(str::trim).filter(|o| organization && !o.is_empty());
+    let name_lines = match org {
+        Some(org) => vec![org.to_owned(), person],
+        None => vec![person],
+    };
+    Ok(Recipient { postal_code, address_lines, name_lines })
 }
 
 #[cfg(test)]
-mod tests {
-    use time::macros::datetime;
-
+pub(crate) mod tests {
     use super::*;
-    use crate::account::{AccountKind, AccountStatus, Address, ChangedAt, LoginId, PersonName, Profile};
-    use crate::calendar::Calendar;
 
-    fn recipient(p: &Profile) -> LetterRecipient {
-        LetterRecipient::of(p).unwrap()
-    }
-
-    fn profile(kind: AccountKind, organization: Option<&str>) -> Profile {
-        Profile {
-            login_id: LoginId::parse("123456789").unwrap(),
-            kind,
-            status: AccountStatus::Active,
-            organization_name: organization.map(str::to_owned),
-            name: PersonName::new("山田", "太郎").unwrap(),
-            name_kana: None,
-            birth_date: None,
-            email: None,
-            phone: None,
-            // The customer reads English; the letter is Japanese all the same.
-            language: Language::En,
-            address: Some(Address {
-                postal_code: "1000005".into(),
-                lines: vec!["東京都千代田区丸の内一丁目1番1号".into(), "リセット館 101".into()],
-            }),
-            changed_at: ChangedAt::default(),
+    /// Every word of a letter, its forms included, one per line: what a reader sees.
+    pub(crate) fn all_text(l: &Letter) -> String {
+        let mut parts = Vec::new();
+        if let Some(r) = &l.recipient {
+            parts.push(r.postal_code.clone());
+            parts.extend(r.address_lines.iter().cloned());
+            parts.extend(r.name_lines.iter().cloned());
         }
-    }
-
-    /// Issued at 10:00 on Wednesday 2 December 2026 in Tokyo; valid to the end of the 21st day.
-    fn notice(code: &ResetCode) -> PostalCodeNotice<'_> {
-        let issued_at = datetime!(2026-12-02 01:00 UTC);
-        let tokyo = Calendar::default();
-        let expires_at = tokyo.start_of_day(issued_at) + Duration::days(22);
-        PostalCodeNotice { code, issued_at, expires_at, public_url: "https://bank.example/", reference: None }
-    }
-
-    fn all_text(l: &Letter) -> String {
-        let mut parts = vec![l.recipient.postal_code.clone()];
-        parts.extend(l.recipient.address_lines.iter().cloned());
-        parts.extend(l.recipient.name_lines.iter().cloned());
         parts.extend(l.marks.iter().cloned());
         parts.extend(l.reference.iter().cloned());
         parts.push(l.issued_on.clone());
@@ -324,121 +268,20 @@ mod tests {
         }
         parts.extend(l.notes.iter().cloned());
         parts.push(l.closing.clone());
+        for f in &l.forms {
+            parts.push(f.title.clone());
+            parts.extend(f.statements.iter().cloned());
+            for field in &f.fields {
+                parts.push(field.label.clone());
+                match &field.input {
+                    FieldInput::Given(v) => parts.push(v.clone()),
+                    FieldInput::Write { guide, .. } => parts.extend(guide.iter().cloned()),
+                    FieldInput::Choice(choices) => parts.extend(choices.iter().cloned()),
+                }
+            }
+            parts.extend(f.notes.iter().cloned());
+        }
         parts.join("\n")
-    }
-
-    #[test]
-    fn the_postal_letter_says_what_the_code_is_where_to_enter_it_and_until_when() {
-        let c = Catalogue::builtin();
-        let code = ResetCode::parse("4829173605", 10).unwrap();
-        let l = postal_code_letter(
-            &c,
-            &Institution::default(),
-            &recipient(&profile(AccountKind::Individual, None)),
-            &notice(&code),
-            &PostalLetterOptions::default(),
-        )
-        .unwrap();
-        assert_eq!(l.recipient.postal_code, "〒100-0005");
-        assert_eq!(l.recipient.address_lines, ["東京都千代田区丸の内一丁目1番1号", "リセット館 101"]);
-        assert_eq!(l.recipient.name_lines, ["山田 太郎 様"]);
-        assert_eq!(l.marks, ["親展", "転送不要", "簡易書留"]);
-        assert_eq!(l.issued_on, "発行日：2026年12月2日（水）");
-        let code_item = l.items.iter().find(|i| i.emphasis).expect("the code is the emphasised item");
-        assert_eq!(code_item.value.expose(), "4829 1736 05");
-        assert!(code_item.label.contains("10桁"), "{}", code_item.label);
-        let text = all_text(&l);
-        // The expiry is the end of the 21st day after issue: 23 December, printed as a date.
-        assert!(text.contains("2026年12月23日（水）まで"), "{text}");
-        assert!(text.contains("https://bank.example/reset/postal"), "{text}");
-        assert!(text.contains("https://bank.example/help/postal-letter"), "{text}");
-        assert!(text.contains("ログインID"), "entered with the login ID: {text}");
-        assert!(text.contains("0120-000-000"), "the Japanese help desk: {text}");
-        assert!(!text.contains("0120-000-001"), "not the English one: {text}");
-        assert_eq!(l.closing, "以上");
-        assert!(l.qr.is_none(), "no QR code unless asked for");
-        // A missing entry shows as its key, a missing variable as `{$name}`.
-        assert!(!text.contains("letter-postal-") && !text.contains('{'), "{text}");
-    }
-
-    #[test]
-    fn an_organization_is_named_on_its_own_line_and_the_person_in_charge_gets_sama_never_onchu() {
-        let c = Catalogue::builtin();
-        let code = ResetCode::parse("0000000001", 10).unwrap();
-        let p = profile(AccountKind::Organization, Some("株式会社リセット商事"));
-        let l = postal_code_letter(
-            &c,
-            &Institution::default(),
-            &recipient(&p),
-            &notice(&code),
-            &PostalLetterOptions::default(),
-        )
-        .unwrap();
-        assert_eq!(l.recipient.name_lines, ["株式会社リセット商事", "山田 太郎 様"]);
-        assert!(!all_text(&l).contains("御中"));
-    }
-
-    #[test]
-    fn the_options_choose_the_registered_mail_mark_and_the_qr_code() {
-        let c = Catalogue::builtin();
-        let code = ResetCode::parse("4829173605", 10).unwrap();
-        let options = PostalLetterOptions { registered_mail_mark: false, qr_code: true };
-        let mut n = notice(&code);
-        n.reference = Some("P4-000123".into());
-        let l = postal_code_letter(
-            &c,
-            &Institution::default(),
-            &recipient(&profile(AccountKind::Individual, None)),
-            &n,
-            &options,
-        )
-        .unwrap();
-        assert_eq!(l.marks, ["親展", "転送不要"]);
-        let qr = l.qr.expect("a QR code");
-        assert_eq!(qr.content, "https://bank.example/reset/postal", "the page's address, never the code");
-        assert!(l.reference.unwrap().contains("P4-000123"));
-    }
-
-    #[test]
-    fn the_code_never_shows_in_debug_output() {
-        let c = Catalogue::builtin();
-        let code = ResetCode::parse("4829173605", 10).unwrap();
-        let l = postal_code_letter(
-            &c,
-            &Institution::default(),
-            &recipient(&profile(AccountKind::Individual, None)),
-            &notice(&code),
-            &PostalLetterOptions::default(),
-        )
-        .unwrap();
-        let debug = format!("{l:?}");
-        assert!(!debug.contains("4829") && !debug.contains("3605"), "{debug}");
-        assert!(debug.contains("Secret(***)") && debug.contains("山田 太郎 様"), "the rest shows: {debug}");
-    }
-
-    #[test]
-    fn dates_are_the_institutions_and_no_address_is_no_letter() {
-        let c = Catalogue::builtin();
-        let code = ResetCode::parse("4829173605", 10).unwrap();
-        // 15:30 UTC on 1 December is already 2 December in Tokyo.
-        let issued_at = datetime!(2026-12-01 15:30 UTC);
-        let expires_at = Calendar::default().start_of_day(issued_at) + Duration::days(22);
-        let n = PostalCodeNotice { code: &code, issued_at, expires_at, public_url: "https://x", reference: None };
-        let p = profile(AccountKind::Individual, None);
-        let l = postal_code_letter(&c, &Institution::default(), &recipient(&p), &n, &PostalLetterOptions::default())
-            .unwrap();
-        assert_eq!(l.issued_on, "発行日：2026年12月2日（水）");
-        assert!(all_text(&l).contains("2026年12月23日（水）まで"));
-
-        assert!(LetterRecipient::of(&Profile { address: None, ..p.clone() }).is_none());
-        let e = postal_code_letter(
-            &c,
-            &Institution::default(),
-            &LetterRecipient { address_lines: vec![" ".into()], ..recipient(&profile(AccountKind::Individual, None)) },
-            &n,
-            &PostalLetterOptions::default(),
-        );
-        assert_eq!(e.unwrap_err(), LetterError::NoAddress);
     }
 
     #[test]
