@@ -343,7 +343,7 @@ mod tests {
         assert!(l.sender_lines.iter().any(|s| s.contains("平日 8:30〜17:15")), "{:?}", l.sender_lines);
         let text = all_text(&l);
         for expected in [
-            "2026年12月2日（水）、reissue デモ市役所 市民課の窓口で",
+            "2026年12月2日（水）、reissue デモ市役所 市民課の窓口に",
             "2026年12月23日（水）まで",
             "署名用電子証明書の暗証番号",
             "利用者証明用電子証明書の暗証番号",
