@@ -166,3 +166,37 @@ fn envelope_marks_without_a_recipient_block_are_refused() {
     handed.marks.push("親展".into());
     assert!(matches!(render(&handed, font()), Err(LetterError::MarksWithoutRecipient)));
 }
+
+#[test]
+fn all_four_pins_and_an_office_with_a_long_address_still_keep_the_check_code_in_the_middle_third() {
+    let reference = CaseRef::of(123_456);
+    let code = CheckCode::parse(CHECK_CODE).unwrap();
+    let office = CounterOffice {
+        name: "さいたま市浦和区役所 区民生活部 区民課".into(),
+        address_lines: vec![
+            "〒330-8522".into(),
+            "埼玉県さいたま市浦和区常盤六丁目4番28号".into(),
+            "本庁舎1階 5番窓口".into(),
+        ],
+        phone: "048-000-0000".into(),
+        hours: "平日 8:30〜17:15（第2・第4土曜 9:00〜12:00）".into(),
+    };
+    let n = InquiryNotice {
+        case_reference: &reference,
+        check_code: &code,
+        opened_at: OPENED,
+        reply_by: ENDS,
+        pins: CardPin::ALL,
+        operation: PinOperation::Change,
+    };
+    let letter = inquiry_letter(&Catalogue::builtin(), &Institution::default(), &office, &holder(), &n).unwrap();
+    let pdf = rendered(&letter);
+    assert_eq!(pages(&poppler_info("pdfinfo", &pdf.path)), 2);
+    let all = parse_words(&poppler("pdftotext", &["-bbox", "-f", "1", "-l", "1"], &pdf.path));
+    let code = word(&all, "4829-1736");
+    assert!(code.y0 > 99.0 * MM && code.y1 < 198.0 * MM, "{code:?} is outside the middle third");
+    let text = poppler("pdftotext", &["-layout"], &pdf.path);
+    for pin in ["住民基本台帳用の暗証番号", "券面事項入力補助用の暗証番号", "C123456"] {
+        assert!(text.contains(pin), "{pin:?}:\n{text}");
+    }
+}
