@@ -398,6 +398,123 @@ letter-postal-note-english = * English translation of this letter: { $help_url }
 letter-postal-qr-caption = Page to enter it
 letter-postal-closing = End
 
+## Counter cases' vocabulary (P8b: a My Number card's PINs changed or reset at the municipal counter)
+## Used by the staff console and the counter's inquiry letter and receipt. A key ends with the API's
+## name (_ written -).
+counter-case-type-in-person = In person
+counter-case-type-legal-representative = Legal representative
+counter-case-type-proxy = Proxy
+counter-ground-under-15 = under 15
+counter-ground-adult-ward = adult ward
+counter-pin-sign = Signature certificate PIN
+counter-pin-auth = User authentication certificate PIN
+counter-pin-juki = Resident registry PIN
+counter-pin-text = Text input support PIN
+counter-operation-change = change
+counter-operation-reset = reset
+counter-item-card = The holder's My Number card
+counter-item-representative-photo-id = The legal representative's photo ID (such as a driver's licence)
+counter-item-family-register-certificate = Family register certificate (all matters)
+counter-item-guardianship-certificate = Certificate of registration of adult guardianship
+counter-item-proxy-id = The proxy's ID (no photo needed)
+counter-item-proxy-photo-id = The proxy's photo ID (such as a driver's licence)
+counter-item-response-form = The inquiry letter with its response filled in by the holder
+counter-item-power-of-attorney = The power of attorney (on the inquiry letter, filled in by the holder)
+counter-item-sealed-pin-request = The PIN request form (filled in by the holder and sealed)
+
+## The counter's inquiry letter with its response (P8b: mailed to the holder's address when a proxy applies)
+## The letter is always printed in Japanese; these are the English counterparts of ja.ftl's entries.
+## $office is the counter (municipality and division), $office_phone and $office_hours its number and
+## hours, $date the date of the application (the letter's date of issue), $reply_by the last day the
+## proxy may come, $reference the case reference, $pins the PINs concerned, $operation the operation
+## (counter-operation-*), $postal_code the postal code, $family and $given the holder's name. The check
+## code is printed alone among the particulars, never in a sentence.
+letter-inquiry-postal-code = 〒{ $postal_code }
+letter-inquiry-name = { $given } { $family }
+letter-inquiry-mark-confidential = Confidential
+letter-inquiry-mark-no-forwarding = Do not forward
+letter-inquiry-reference = Case reference: { $reference }
+letter-inquiry-issued-on = Date of issue: { $date }
+letter-inquiry-sender = { $office }
+letter-inquiry-sender-phone = Telephone { $office_phone }
+letter-inquiry-sender-hours = Hours: { $office_hours }
+letter-inquiry-subject = Inquiry and response (PIN { $operation })
+letter-inquiry-body-applied = On { $date }, an application was made at the counter of { $office }, by someone acting as your proxy, for the { $operation } of the PINs of your My Number card given below. We send you this letter to confirm that you asked for it.
+letter-inquiry-body-if-yes = If you asked them to, fill in the response and the power of attorney in this letter and give the whole letter to your proxy. Your proxy brings it, their own photo ID and your My Number card to the counter on a day after the application, by { $reply_by }.
+letter-inquiry-body-if-not = If you did not ask anyone to, give this letter to no one and call { $office } at once ({ $office_phone }, { $office_hours }).
+letter-inquiry-items-heading = Particulars
+letter-inquiry-item-reference = Case reference
+letter-inquiry-item-check-code = Check code
+letter-inquiry-item-pins = PINs concerned
+letter-inquiry-item-operation = Procedure
+letter-inquiry-item-operation-value = PIN { $operation }
+letter-inquiry-item-reply-by = Come by
+letter-inquiry-item-reply-by-value = { $reply_by } (during opening hours)
+letter-inquiry-note-check-code = * The counter checks the check code when your proxy comes. Tell it to no one; only give this letter to your proxy.
+letter-inquiry-note-deadline = * If your proxy does not come by the date above, the application is cancelled.
+letter-inquiry-note-never-asked = * We will never ask you for a PIN by phone or e-mail.
+letter-inquiry-closing = End
+letter-inquiry-field-reference = Case reference
+letter-inquiry-field-date = Date
+letter-inquiry-field-date-guide = (year, month, day)
+letter-inquiry-field-signature-guide = (signature, or name and seal)
+letter-inquiry-response-title = Response
+letter-inquiry-response-to = To: { $office }
+letter-inquiry-response-statement = I answer the inquiry of this letter as follows.
+letter-inquiry-response-choice = Answer (tick one)
+letter-inquiry-response-choice-yes = I asked the proxy to make this application.
+letter-inquiry-response-choice-no = I did not ask anyone to make this application.
+letter-inquiry-response-holder-address = Your address
+letter-inquiry-response-holder-name = Your name
+letter-inquiry-response-holder-phone = Daytime telephone
+letter-inquiry-response-note-pin = * Do not write your new PIN on the response or the power of attorney. Write it on the enclosed PIN request form, seal it in the enclosed envelope and give it to your proxy. It is opened at the counter and used only to set the PIN.
+letter-inquiry-response-note-not-you = * If you ticked "I did not ask", do not give this letter to anyone; call { $office } ({ $office_phone }).
+letter-inquiry-poa-title = Power of attorney
+letter-inquiry-poa-to = To: { $office }
+letter-inquiry-poa-statement = I appoint the person below as my proxy and delegate to them the matter below.
+letter-inquiry-poa-proxy-address = Proxy's address
+letter-inquiry-poa-proxy-name = Proxy's name
+letter-inquiry-poa-proxy-birth-date = Proxy's date of birth
+letter-inquiry-poa-matter = Matter delegated
+letter-inquiry-poa-matter-value = The { $operation } of the PINs ({ $pins }) of my My Number card, case { $reference }
+letter-inquiry-poa-holder-name = Your name (the holder)
+letter-inquiry-poa-note = * The holder fills in the power of attorney, in a pen that cannot be erased.
+
+## The counter's receipt (P8b: handed to the applicant; it never carries the check code)
+## Always printed in Japanese; these are the English counterparts of ja.ftl's entries. $office,
+## $office_phone, $office_hours, $reference, $pins and $operation as in the inquiry letter; $date the
+## date of the application, $type the case type (counter-case-type-*), $ground a legal
+## representative's ground (counter-ground-*), $first and $last the days of the next visit (from the
+## day after the application to the case's end), $item a thing to bring (counter-item-*), $family and
+## $given the card holder's name.
+letter-receipt-reference = Case reference: { $reference }
+letter-receipt-issued-on = Received: { $date }
+letter-receipt-sender = { $office }
+letter-receipt-sender-phone = Telephone { $office_phone }
+letter-receipt-sender-hours = Hours: { $office_hours }
+letter-receipt-subject = Receipt
+letter-receipt-body = We have received the application for the { $operation } of My Number card PINs below.
+letter-receipt-body-next = The procedure is not completed today. Please come to the counter again on one of the days below, with the things listed below.
+letter-receipt-items-heading = Particulars
+letter-receipt-item-reference = Case reference
+letter-receipt-item-type = Applicant
+letter-receipt-item-type-with-ground = { $type } ({ $ground })
+letter-receipt-item-holder = Card holder
+letter-receipt-item-holder-value = { $given } { $family }
+letter-receipt-item-pins = PINs concerned
+letter-receipt-item-operation = Procedure
+letter-receipt-item-operation-value = PIN { $operation }
+letter-receipt-item-next-visit = Next visit
+letter-receipt-item-next-visit-value = from { $first }
+    to { $last } (during opening hours)
+letter-receipt-item-bring = What to bring
+letter-receipt-bring-line = - { $item }
+letter-receipt-note-inquiry = * We mail an inquiry letter (do not forward) to the holder's address. If it comes back undelivered, the application is cancelled.
+letter-receipt-note-originals = * The office keeps the original of the inquiry letter (the response and the power of attorney).
+letter-receipt-note-deadline = * After the last day the application is cancelled; you may apply again.
+letter-receipt-note-ask = * When you contact us, please give the case reference.
+letter-receipt-closing = End
+
 ## Demo
 
 demo-phone-title = Demo phone

@@ -379,6 +379,119 @@ letter-postal-note-english = ※この書面の英語訳（English translation�
 letter-postal-qr-caption = 入力するページ
 letter-postal-closing = 以上
 
+## 窓口の手続きの用語（P8b：マイナンバーカードの暗証番号の変更・初期化）
+## 職員コンソールと、窓口の照会書兼回答書・受付票が使います。キーの末尾は API の名前（_ は -）です。
+counter-case-type-in-person = 本人
+counter-case-type-legal-representative = 法定代理人
+counter-case-type-proxy = 任意代理人
+counter-ground-under-15 = 15歳未満
+counter-ground-adult-ward = 成年被後見人
+counter-pin-sign = 署名用電子証明書の暗証番号
+counter-pin-auth = 利用者証明用電子証明書の暗証番号
+counter-pin-juki = 住民基本台帳用の暗証番号
+counter-pin-text = 券面事項入力補助用の暗証番号
+counter-operation-change = 変更
+counter-operation-reset = 初期化・再設定
+counter-item-card = マイナンバーカード（ご本人のもの）
+counter-item-representative-photo-id = 法定代理人の顔写真付き本人確認書類（運転免許証など）
+counter-item-family-register-certificate = 戸籍全部事項証明書
+counter-item-guardianship-certificate = 成年後見の登記事項証明書
+counter-item-proxy-id = 代理人の本人確認書類（顔写真なしでも可）
+counter-item-proxy-photo-id = 代理人の顔写真付き本人確認書類（運転免許証など）
+counter-item-response-form = 照会書兼回答書（ご本人が回答を記入したもの）
+counter-item-power-of-attorney = 委任状（照会書兼回答書の様式に、ご本人が記入したもの）
+counter-item-sealed-pin-request = 暗証番号設定依頼書（ご本人が記入し封をしたもの）
+
+## 窓口の照会書兼回答書（P8b：任意代理人の申請のとき、ご本人の住所あてに郵送します）
+## いつも日本語で印刷します。en.ftl の同じキーは、その英語の対応文です。
+## $office は窓口（市区町村と課）、$office_phone と $office_hours はその電話番号と受付時間、$date は申請日
+## （この書面の発行日）、$reply_by は代理人が来庁する期限の日付、$reference は受付番号、$pins は対象の暗証番号
+## （「、」区切り）、$operation は手続き（counter-operation-*）、$postal_code は郵便番号、$family と $given は
+## ご本人の氏名です。照合番号は「記」の中に単独で印刷します（文に入れません）。
+letter-inquiry-postal-code = 〒{ $postal_code }
+letter-inquiry-name = { $family } { $given } 様
+letter-inquiry-mark-confidential = 親展
+letter-inquiry-mark-no-forwarding = 転送不要
+letter-inquiry-reference = 受付番号：{ $reference }
+letter-inquiry-issued-on = 発行日：{ $date }
+letter-inquiry-sender = { $office }
+letter-inquiry-sender-phone = 電話 { $office_phone }
+letter-inquiry-sender-hours = 受付時間 { $office_hours }
+letter-inquiry-subject = 照会書兼回答書（暗証番号の{ $operation }）
+letter-inquiry-body-applied = { $date }、{ $office }の窓口に、あなたの代理人として、あなたのマイナンバーカードの下記の暗証番号の{ $operation }の申請がありました。ご本人のご意思を確かめるため、この書面をお送りします。
+letter-inquiry-body-if-yes = あなたが依頼された申請であれば、この書面の「回答書」と「委任状」にご記入のうえ、この書面をすべて代理人にお渡しください。代理人は、この書面、代理人の顔写真付きの本人確認書類と、あなたのマイナンバーカードを持って、申請の日の翌日以降、{ $reply_by }までに窓口へお越しください。
+letter-inquiry-body-if-not = あなたが依頼されたものでなければ、この書面を誰にも渡さず、すぐに{ $office }（電話 { $office_phone }、{ $office_hours }）へご連絡ください。
+letter-inquiry-items-heading = 記
+letter-inquiry-item-reference = 受付番号
+letter-inquiry-item-check-code = 照合番号
+letter-inquiry-item-pins = 対象の暗証番号
+letter-inquiry-item-operation = 手続きの内容
+letter-inquiry-item-operation-value = 暗証番号の{ $operation }
+letter-inquiry-item-reply-by = 来庁の期限
+letter-inquiry-item-reply-by-value = { $reply_by }まで（受付時間内）
+letter-inquiry-note-check-code = ※照合番号は、代理人がお越しの際に窓口で確かめます。この書面を代理人に渡すほかは、誰にも知らせないでください。
+letter-inquiry-note-deadline = ※期限までに代理人がお越しにならないときは、この申請は取り消しとなります。
+letter-inquiry-note-never-asked = ※当課から電話やメールで暗証番号をお尋ねすることはありません。
+letter-inquiry-closing = 以上
+letter-inquiry-field-reference = 受付番号
+letter-inquiry-field-date = 記入日
+letter-inquiry-field-date-guide = 年　　月　　日
+letter-inquiry-field-signature-guide = （自署または記名押印）　　印
+letter-inquiry-response-title = 回答書
+letter-inquiry-response-to = （あて先）{ $office }
+letter-inquiry-response-statement = この照会書による照会について、次のとおり回答します。
+letter-inquiry-response-choice = 回答（どちらかに✓）
+letter-inquiry-response-choice-yes = この申請は、私が代理人に依頼したものです。
+letter-inquiry-response-choice-no = この申請は、私が依頼したものではありません。
+letter-inquiry-response-holder-address = ご本人の住所
+letter-inquiry-response-holder-name = ご本人の氏名
+letter-inquiry-response-holder-phone = 日中の連絡先（電話）
+letter-inquiry-response-note-pin = ※新しい暗証番号は、この回答書にも委任状にも書かないでください。同封の「暗証番号設定依頼書」に記入し、同封の封筒に入れて封をしたうえで代理人にお渡しください。窓口で開封し、暗証番号の設定にだけ使います。
+letter-inquiry-response-note-not-you = ※「依頼したものではありません」を選んだ方は、この書面を代理人に渡さず、{ $office }（電話 { $office_phone }）へご連絡ください。
+letter-inquiry-poa-title = 委任状
+letter-inquiry-poa-to = （あて先）{ $office }
+letter-inquiry-poa-statement = 私は、次の者を代理人と定め、下記の事項を委任します。
+letter-inquiry-poa-proxy-address = 代理人の住所
+letter-inquiry-poa-proxy-name = 代理人の氏名
+letter-inquiry-poa-proxy-birth-date = 代理人の生年月日
+letter-inquiry-poa-matter = 委任する事項
+letter-inquiry-poa-matter-value = 受付番号 { $reference } のマイナンバーカードの暗証番号（{ $pins }）の{ $operation }の手続き
+letter-inquiry-poa-holder-name = 委任者（ご本人）の氏名
+letter-inquiry-poa-note = ※委任状は、ご本人が記入してください。消せるボールペンや鉛筆では書かないでください。
+
+## 窓口の受付票（P8b：窓口で申請した方にお渡しします。照合番号は書きません）
+## いつも日本語で印刷します。$office、$office_phone、$office_hours、$reference、$pins、$operation は照会書と同じ、
+## $date は申請日、$type は申請の区分（counter-case-type-*）、$ground は法定代理人の理由（counter-ground-*）、
+## $first と $last は次回の来庁の期間（申請の日の翌日から期限まで）、$item はお持ちいただくもの
+## （counter-item-*）、$family と $given はカードの名義人の氏名です。
+letter-receipt-reference = 受付番号：{ $reference }
+letter-receipt-issued-on = 受付日：{ $date }
+letter-receipt-sender = { $office }
+letter-receipt-sender-phone = 電話 { $office_phone }
+letter-receipt-sender-hours = 受付時間 { $office_hours }
+letter-receipt-subject = 受付票
+letter-receipt-body = マイナンバーカードの暗証番号の{ $operation }の申請を、次のとおり受け付けました。
+letter-receipt-body-next = この手続きは、本日は完了しません。下記の期間に、下記のものを持って、もう一度窓口へお越しください。
+letter-receipt-items-heading = 記
+letter-receipt-item-reference = 受付番号
+letter-receipt-item-type = 申請の区分
+letter-receipt-item-type-with-ground = { $type }（{ $ground }）
+letter-receipt-item-holder = カードの名義人
+letter-receipt-item-holder-value = { $family } { $given } 様
+letter-receipt-item-pins = 対象の暗証番号
+letter-receipt-item-operation = 手続きの内容
+letter-receipt-item-operation-value = 暗証番号の{ $operation }
+letter-receipt-item-next-visit = 次回の来庁
+letter-receipt-item-next-visit-value = { $first }から
+    { $last }まで（受付時間内）
+letter-receipt-item-bring = 次回お持ちいただくもの
+letter-receipt-bring-line = ・{ $item }
+letter-receipt-note-inquiry = ※ご本人の住所あてに照会書兼回答書（転送不要）を郵送します。届かずに当課へ戻ったときは、この申請は取り消しとなります。
+letter-receipt-note-originals = ※照会書兼回答書（回答書と委任状）は、原本をお預かりします。
+letter-receipt-note-deadline = ※期限を過ぎると、この申請は取り消しとなります。その場合は、あらためて申請してください。
+letter-receipt-note-ask = ※お問い合わせの際は、受付番号をお知らせください。
+letter-receipt-closing = 以上
+
 ## Demo
 
 demo-phone-title = デモ用の電話

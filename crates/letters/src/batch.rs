@@ -58,13 +58,17 @@ pub fn file_names(job: &PrintJob) -> Vec<String> {
 fn manifest_row(settings: &PrintSettings, l: &PrintableLetter, send_date: Date) -> Result<ManifestRow, BatchError> {
     let reference = LetterRef::parse(&l.reference)
         .map_err(|e| BatchError::Letter { reference: l.reference.clone(), reason: e.to_string() })?;
-    let letter = letter_of(settings, l)?;
+    // A postal letter always has its window block; the manifest prints what the window shows.
+    let to = letter_of(settings, l)?.recipient.ok_or_else(|| BatchError::Letter {
+        reference: l.reference.clone(),
+        reason: "the letter has no recipient block".into(),
+    })?;
     Ok(ManifestRow {
         reference,
         send_date,
         postal_code: l.recipient.postal_code.clone(),
-        address_lines: letter.recipient.address_lines.clone(),
-        name_lines: letter.recipient.name_lines.clone(),
+        address_lines: to.address_lines,
+        name_lines: to.name_lines,
     })
 }
 

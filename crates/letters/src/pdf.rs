@@ -15,6 +15,10 @@
 //! tri-fold puts between the two other panels, so it never faces the window; a dense hatch is
 //! drawn behind it, so it cannot be read through the paper or the envelope against the light.
 //! Small marks at the left edge show the folds.
+//!
+//! A letter without a recipient (a receipt handed over the counter) goes in no envelope: no
+//! window block, no marks, no folds; its header starts the page. A letter's forms (`forms.rs`)
+//! follow it from a new page, so page 1 — the one behind the window — is the letter alone.
 
 use krilla::Document;
 use krilla::color::rgb;
@@ -28,6 +32,8 @@ use reissue_core::letter::{Letter, LetterItem, LetterQr, Recipient};
 
 use crate::font::LetterFont;
 use crate::text::{Shaped, Shaper};
+
+mod forms;
 
 /// Points in a millimetre.
 pub const MM: f32 = 72.0 / 25.4;
@@ -88,6 +94,9 @@ const BLACK: Rgb = (0, 0, 0);
 const RED: Rgb = (190, 20, 30);
 const TINT: Rgb = (150, 150, 150);
 const FOLD: Rgb = (160, 160, 160);
+/// A form's guide words (年　月　日, 印) and the shade of its label cells.
+const GUIDE: Rgb = (110, 110, 110);
+const SHADE: Rgb = (238, 238, 238);
 
 /// A letter that cannot be rendered.
 #[derive(Debug, thiserror::Error)]
@@ -98,6 +107,8 @@ pub enum LetterError {
         "the code does not fit in the middle third of the page, where the tri-fold hides it: the text above it is too long"
     )]
     CodeOutsideMiddleThird,
+    #[error("envelope marks need a recipient block to stand beside: a letter handed over has neither")]
+    MarksWithoutRecipient,
     #[error("the QR code cannot hold {0} bytes")]
     QrTooLong(usize),
     #[error("the PDF could not be written: {0}")]
@@ -138,14 +149,21 @@ struct Layout<'a> {
     y: f32,
 }
 
-/// Renders `letter` as an A4 PDF: one page, more only if its text needs them. The bytes hold
-/// whatever secret the letter prints; treat them as the secret itself.
+/// Renders `letter` as an A4 PDF: one page, more only if its text needs them, and its forms
+/// from the next page. The bytes hold whatever secret the letter prints; treat them as the
+/// secret itself.
 pub fn render(letter: &Letter, font: &LetterFont) -> Result<Vec<u8>, LetterError> {
     let mut l = Layout { shaper: Shaper::new(font), pages: vec![Vec::new()], y: TOP };
-    l.fold_marks();
-    l.recipient(&letter.recipient, &letter.marks)?;
-    let header_bottom = l.header(letter);
-    l.y = header_bottom.max(WINDOW.bottom) + 8.0 * MM;
+    let header_bottom = match &letter.recipient {
+        Some(r) => {
+            l.fold_marks();
+            l.recipient(r, &letter.marks)?;
+            l.header(letter).max(WINDOW.bottom)
+        }
+        None if !letter.marks.is_empty() => return Err(LetterError::MarksWithoutRecipient),
+        None => l.header(letter),
+    };
+    l.y = header_bottom + 8.0 * MM;
     l.subject(&letter.subject);
     for p in &letter.paragraphs {
         l.paragraph(p, BODY, LEADING, BODY, 0.0);
@@ -166,6 +184,15 @@ pub fn render(letter: &Letter, font: &LetterFont) -> Result<Vec<u8>, LetterError
         l.text(RIGHT - line.width(BODY), BODY, line, BLACK, false);
         l.y += LEADING;
     }
+    if !letter.forms.is_empty() {
+        l.new_page();
+        for (i, form) in letter.forms.iter().enumerate() {
+            if i > 0 {
+                l.y += 10.0 * MM;
+            }
+            l.form(form);
+        }
+    }
     write(l.pages, font, &letter.subject)
 }
 
@@ -179,9 +206,13 @@ impl Layout<'_> {
     /// Starts a new page unless `height` more fits on this one.
     fn need(&mut self, height: f32) {
         if self.y + height > BOTTOM {
-            self.pages.push(Vec::new());
-            self.y = TOP;
+            self.new_page();
         }
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = TOP;
     }
 
     /// A line whose em box starts at `self.y`.

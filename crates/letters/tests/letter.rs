@@ -3,7 +3,8 @@
 //! words, its embedded subset font, its page size, and where the address and the code sit.
 //!
 //! Nothing here is skipped: without poppler or a Japanese font a test fails saying what to
-//! install (`scripts/test-deps` installs both).
+//! install (`scripts/test-deps` installs both). `letter/counter.rs` does the same for the
+//! counter's inquiry letter and receipt.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,6 +19,10 @@ use reissue_core::secret::ResetCode;
 use reissue_letters::pdf::MM;
 use reissue_letters::{FontError, LetterError, LetterFont, render};
 use time::macros::datetime;
+
+// In a folder of its own, so that cargo does not take it for a test binary of its own.
+#[path = "letter/counter.rs"]
+mod counter;
 
 const INSTALL_POPPLER: &str = "install poppler-utils (`apt-get install -y poppler-utils`, or run scripts/test-deps)";
 
@@ -106,7 +111,11 @@ struct Word {
 }
 
 fn words(pdf: &Path) -> Vec<Word> {
-    let html = poppler("pdftotext", &["-bbox"], pdf);
+    parse_words(&poppler("pdftotext", &["-bbox"], pdf))
+}
+
+/// The words of `pdftotext -bbox`'s page.
+fn parse_words(html: &str) -> Vec<Word> {
     let attr = |tag: &str, name: &str| -> f32 {
         let at = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
         tag[at..].split('"').next().unwrap().parse().unwrap()
@@ -237,7 +246,8 @@ fn a_long_letter_goes_on_to_a_second_page_and_an_address_too_long_for_the_window
     assert!(text.contains("以上"), "the closing after the overflow: {text}");
 
     let mut crowded = letter(&profile(AccountKind::Individual), &PostalLetterOptions::default());
-    crowded.recipient.address_lines = vec!["東京都千代田区丸の内一丁目1番1号".into(); 8];
+    crowded.recipient.as_mut().unwrap().address_lines =
+        vec!["東京都千代田区丸の内一丁目1番1号".into(); 8];
     assert!(matches!(render(&crowded, font()), Err(LetterError::AddressTooLong)));
 }
 

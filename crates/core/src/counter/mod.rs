@@ -41,6 +41,26 @@ macro_rules! names {
 
 pub mod checklist;
 
+/// The catalogue key of each name people read (`counter-case-type-in-person`): the console and
+/// the counter's letters say them in the reader's words, from the same keys.
+macro_rules! label_keys {
+    ($($ty:ty => $prefix:literal),+ $(,)?) => {$(
+        impl $ty {
+            /// The catalogue key of its name: the prefix, then the API's name with `-` for `_`.
+            pub fn label_key(self) -> String {
+                format!(concat!($prefix, "{}"), self.as_str().replace('_', "-"))
+            }
+        }
+    )+};
+}
+label_keys!(
+    CaseType => "counter-case-type-",
+    Ground => "counter-ground-",
+    CardPin => "counter-pin-",
+    PinOperation => "counter-operation-",
+    checklist::ItemKind => "counter-item-",
+);
+
 /// Who applies at the counter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

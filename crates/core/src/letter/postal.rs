@@ -1,133 +1,15 @@
-//! Letters for the post: a generic [`Letter`] — what a Japanese business letter (横書き) holds,
-//! in the order it is printed — and the assembly of the one procedure P4 sends, the postal
-//! reset code letter ([`postal_code_letter`]), from the catalogue's `letter-postal-` entries.
-//!
-//! A letter is words only; where they go on the page is `reissue-letters`' business (`pdf.rs`:
-//! A4, the recipient behind a window envelope, the code in the middle third of a tri-fold).
-//! The layout it follows:
-//!
-//! ```text
-//! 〒100-0005             [親展][転送不要]        reference     (top right)
-//! address lines                                 date of issue
-//! name lines … 様                               sender lines
-//!                       subject (centred)
-//! paragraphs …
-//!                          記
-//!   label   value        (an emphasised item: large, boxed, hatched behind)
-//!   notes …
-//!                                                          以上
-//! ```
-//!
-//! Every word comes from the catalogue; what this module adds is only dates (as `calendar.rs`
-//! writes them), the postal code's hyphen and the grouping of the code's digits. A letter that
-//! carries a secret keeps it in an [`ItemValue::Secret`], which `Debug` never prints.
+//! P4's letter: the postal reset code, its expiry, where to enter it and whom to call, from
+//! the catalogue's `letter-postal-` entries.
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use time::{Duration, OffsetDateTime};
 
+use super::{ItemValue, Letter, LetterError, LetterItem, LetterQr, group_digits, recipient_block};
 use crate::account::Language;
 use crate::catalogue::{Arg, Catalogue};
 use crate::mail::Institution;
 use crate::ports::postal::LetterRecipient;
 use crate::secret::ResetCode;
-use crate::text::digits_only;
-
-/// One letter, in the order its parts are printed.
-#[derive(Debug, Clone)]
-pub struct Letter {
-    /// Who it goes to: the block that shows through the envelope's window.
-    pub recipient: Recipient,
-    /// The envelope marks printed beside the address, such as 親展 (confidential), 転送不要
-    /// (not to be forwarded) and 簡易書留 (Simplified Registered Mail), in that order.
-    pub marks: Vec<String>,
-    /// A document number, top right (optional).
-    pub reference: Option<String>,
-    /// The date of issue, already written as people read it (`2026年12月2日（水）`).
-    pub issued_on: String,
-    /// The sender, one line each (institution, department, telephone), below the date.
-    pub sender_lines: Vec<String>,
-    /// The subject (件名), centred.
-    pub subject: String,
-    /// The body, one paragraph each; a paragraph wraps, and a line break in it is kept.
-    pub paragraphs: Vec<String>,
-    /// The heading of the itemised facts, centred (記).
-    pub items_heading: String,
-    /// The itemised facts under the heading (none: no 記 block).
-    pub items: Vec<LetterItem>,
-    /// Notes after the items (なお… / ※…), one each.
-    pub notes: Vec<String>,
-    /// The closing mark, right-aligned (以上); empty for none.
-    pub closing: String,
-    /// A QR code to print beside the items (optional).
-    pub qr: Option<LetterQr>,
-}
-
-/// The recipient block, as printed: it must show through the window of the envelope.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Recipient {
-    /// The postal code line with its mark, `〒100-0005`.
-    pub postal_code: String,
-    /// The address, one line each (prefecture to building and room).
-    pub address_lines: Vec<String>,
-    /// The addressee, one line each, the last one ending with its honorific (`山田 太郎 様`);
-    /// an organization's name comes first, on its own line.
-    pub name_lines: Vec<String>,
-}
-
-/// One line of the 記 block.
-#[derive(Debug, Clone)]
-pub struct LetterItem {
-    pub label: String,
-    pub value: ItemValue,
-    /// Printed large in a box with a tint pattern behind it (the reset code). A letter has at
-    /// most one; it is placed where a tri-folded sheet hides it (the middle third).
-    pub emphasis: bool,
-}
-
-/// What an item says: plain text, or a secret that is printed but never shows in `Debug`.
-#[derive(Clone)]
-pub enum ItemValue {
-    Plain(String),
-    Secret(SecretString),
-}
-
-impl ItemValue {
-    /// The text to print.
-    pub fn expose(&self) -> &str {
-        match self {
-            Self::Plain(s) => s,
-            Self::Secret(s) => s.expose_secret(),
-        }
-    }
-
-    pub fn is_secret(&self) -> bool {
-        matches!(self, Self::Secret(_))
-    }
-}
-
-impl std::fmt::Debug for ItemValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Plain(s) => f.debug_tuple("Plain").field(s).finish(),
-            Self::Secret(_) => f.write_str("Secret(***)"),
-        }
-    }
-}
-
-/// A QR code and the words printed under it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LetterQr {
-    /// What it encodes (a URL; never a secret).
-    pub content: String,
-    pub caption: String,
-}
-
-/// A letter that cannot be written.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum LetterError {
-    #[error("the account has no postal address of record, so no letter can be sent")]
-    NoAddress,
-}
 
 /// What the institution chooses for its postal letters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,39 +44,6 @@ pub struct PostalCodeNotice<'a> {
     pub reference: Option<String>,
 }
 
-/// Groups a code's digits for reading and typing: fours, then what remains
-/// (`4829 1736 05`). Fours because that is how a cash card or credit card number is printed
-/// in Japan, so the eye and the hand take four at a time; the short last group makes the end
-/// plain, and the rule holds for every configured code length (6 to 18 digits), which 3-3-4
-/// does not.
-pub fn group_digits(code: &str) -> String {
-    let chars: Vec<char> = code.chars().collect();
-    chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join(" ")
-}
-
-/// A Japanese postal code as printed: seven digits get their hyphen (`100-0005`); anything
-/// else is kept as recorded.
-fn postal_code_digits(raw: &str) -> String {
-    match digits_only(raw) {
-        Some(d) if d.len() == 7 => format!("{}-{}", &d[..3], &d[3..]),
-        _ => raw.trim().to_owned(),
-    }
-}
-
-/// The addressee: a person with 様; an organization's name on its own line, then the person
-/// in charge with 様. Never 御中 (which is for an organization alone) together with 様.
-fn name_lines(c: &Catalogue, r: &LetterRecipient) -> Vec<String> {
-    let person = c.text(
-        Language::Ja,
-        "letter-postal-name",
-        &[("family", r.family_name.as_str().into()), ("given", r.given_name.as_str().into())],
-    );
-    match r.organization.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
-        Some(org) => vec![org.to_owned(), person],
-        None => vec![person],
-    }
-}
-
 /// The letter P4 mails: the reset code, its expiry, where to enter it, and whom to call. It is
 /// always in Japanese (a postal letter goes to a Japanese address and is read by the post
 /// office); its English translation is the page `/help/postal-letter`, which it names.
@@ -206,9 +55,7 @@ pub fn postal_code_letter(
     options: &PostalLetterOptions,
 ) -> Result<Letter, LetterError> {
     const JA: Language = Language::Ja;
-    if !to.address_lines.iter().any(|l| !l.trim().is_empty()) {
-        return Err(LetterError::NoAddress);
-    }
+    let recipient = recipient_block(c, "letter-postal-", to, true)?;
     let base = notice.public_url.trim_end_matches('/');
     let reset_url = format!("{base}/reset/postal");
     let help_url = format!("{base}/help/postal-letter");
@@ -226,7 +73,6 @@ pub fn postal_code_letter(
         ("digits", digits.into()),
         ("reset_url", reset_url.as_str().into()),
         ("help_url", help_url.as_str().into()),
-        ("postal_code", postal_code_digits(&to.postal_code).into()),
         ("date", issued_on.as_str().into()),
     ];
     let t = |key: &str| c.text(JA, &format!("letter-postal-{key}"), &args);
@@ -247,11 +93,7 @@ pub fn postal_code_letter(
         LetterItem { label: t("item-page"), value: ItemValue::Plain(reset_url.clone()), emphasis: false },
     ];
     Ok(Letter {
-        recipient: Recipient {
-            postal_code: t("postal-code"),
-            address_lines: to.address_lines.iter().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()).collect(),
-            name_lines: name_lines(c, to),
-        },
+        recipient: Some(recipient),
         marks,
         reference,
         issued_on: t("issued-on"),
@@ -263,6 +105,7 @@ pub fn postal_code_letter(
         notes: vec![t("note-once"), t("note-expired"), t("note-secret"), t("note-not-you"), t("note-english")],
         closing: t("closing"),
         qr: options.qr_code.then(|| LetterQr { content: reset_url, caption: t("qr-caption") }),
+        forms: Vec::new(),
     })
 }
 
@@ -273,6 +116,7 @@ mod tests {
     use super::*;
     use crate::account::{AccountKind, AccountStatus, Address, ChangedAt, LoginId, PersonName, Profile};
     use crate::calendar::Calendar;
+    use crate::letter::tests::all_text;
 
     fn recipient(p: &Profile) -> LetterRecipient {
         LetterRecipient::of(p).unwrap()
@@ -307,26 +151,6 @@ mod tests {
         PostalCodeNotice { code, issued_at, expires_at, public_url: "https://bank.example/", reference: None }
     }
 
-    fn all_text(l: &Letter) -> String {
-        let mut parts = vec![l.recipient.postal_code.clone()];
-        parts.extend(l.recipient.address_lines.iter().cloned());
-        parts.extend(l.recipient.name_lines.iter().cloned());
-        parts.extend(l.marks.iter().cloned());
-        parts.extend(l.reference.iter().cloned());
-        parts.push(l.issued_on.clone());
-        parts.extend(l.sender_lines.iter().cloned());
-        parts.push(l.subject.clone());
-        parts.extend(l.paragraphs.iter().cloned());
-        parts.push(l.items_heading.clone());
-        for i in &l.items {
-            parts.push(i.label.clone());
-            parts.push(i.value.expose().to_owned());
-        }
-        parts.extend(l.notes.iter().cloned());
-        parts.push(l.closing.clone());
-        parts.join("\n")
-    }
-
     #[test]
     fn the_postal_letter_says_what_the_code_is_where_to_enter_it_and_until_when() {
         let c = Catalogue::builtin();
@@ -339,9 +163,10 @@ mod tests {
             &PostalLetterOptions::default(),
         )
         .unwrap();
-        assert_eq!(l.recipient.postal_code, "〒100-0005");
-        assert_eq!(l.recipient.address_lines, ["東京都千代田区丸の内一丁目1番1号", "リセット館 101"]);
-        assert_eq!(l.recipient.name_lines, ["山田 太郎 様"]);
+        let to = l.recipient.as_ref().expect("a mailed letter has a recipient");
+        assert_eq!(to.postal_code, "〒100-0005");
+        assert_eq!(to.address_lines, ["東京都千代田区丸の内一丁目1番1号", "リセット館 101"]);
+        assert_eq!(to.name_lines, ["山田 太郎 様"]);
         assert_eq!(l.marks, ["親展", "転送不要", "簡易書留"]);
         assert_eq!(l.issued_on, "発行日：2026年12月2日（水）");
         let code_item = l.items.iter().find(|i| i.emphasis).expect("the code is the emphasised item");
@@ -374,7 +199,7 @@ mod tests {
             &PostalLetterOptions::default(),
         )
         .unwrap();
-        assert_eq!(l.recipient.name_lines, ["株式会社リセット商事", "山田 太郎 様"]);
+        assert_eq!(l.recipient.as_ref().unwrap().name_lines, ["株式会社リセット商事", "山田 太郎 様"]);
         assert!(!all_text(&l).contains("御中"));
     }
 
@@ -439,15 +264,5 @@ mod tests {
             &PostalLetterOptions::default(),
         );
         assert_eq!(e.unwrap_err(), LetterError::NoAddress);
-    }
-
-    #[test]
-    fn digits_group_in_fours_and_postal_codes_get_their_hyphen() {
-        assert_eq!(group_digits("4829173605"), "4829 1736 05");
-        assert_eq!(group_digits("123456"), "1234 56");
-        assert_eq!(group_digits("12345678"), "1234 5678");
-        assert_eq!(postal_code_digits("１０００００５"), "100-0005");
-        assert_eq!(postal_code_digits("100-0005"), "100-0005");
-        assert_eq!(postal_code_digits(" 12345 "), "12345");
     }
 }
