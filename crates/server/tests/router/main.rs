@@ -8,6 +8,7 @@
 
 mod attempts;
 mod calls;
+mod counter;
 mod demo_pages;
 mod expiry;
 mod helpdesk;

@@ -144,6 +144,16 @@ fn endpoints() -> Vec<(&'static str, String, Option<Value>, Permission)> {
         ("POST", p("/members"), Some(json!({})), Permission::ManageStaff),
         ("POST", p("/members/nobody/disable"), None, Permission::ManageStaff),
         ("POST", p("/members/nobody/reset"), None, Permission::ManageStaff),
+        ("GET", p("/counter/cases"), None, Permission::CounterCases),
+        ("POST", p("/counter/cases"), Some(json!({})), Permission::CounterCases),
+        ("GET", p("/counter/cases/C999999"), None, Permission::CounterCases),
+        ("POST", p("/counter/cases/C999999/items"), Some(json!({})), Permission::CounterCases),
+        ("POST", p("/counter/cases/C999999/inquiry/mailed"), None, Permission::CounterCases),
+        ("POST", p("/counter/cases/C999999/inquiry/returned"), Some(json!({})), Permission::CounterCases),
+        ("POST", p("/counter/cases/C999999/second-visit"), Some(json!({})), Permission::CounterCases),
+        ("POST", p("/counter/cases/C999999/pin-step"), Some(json!({})), Permission::CounterCases),
+        ("POST", p("/counter/cases/C999999/case-tokens"), Some(json!({})), Permission::CounterCases),
+        ("POST", p("/counter/cases/C999999/cancel"), Some(json!({})), Permission::CounterCases),
     ]
 }
 

@@ -30,6 +30,7 @@ pub use proxy::InquiryToPrint;
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum CounterRefusal {
     #[error("the holder is {age}: under_15 is only for a holder under 15")]
+    #[serde(rename = "not_under_15")]
     NotUnder15 { age: i32 },
     #[error("the holder is {age}: an adult ward is 18 or older")]
     NotAdult { age: i32 },
@@ -48,6 +49,7 @@ pub enum CounterRefusal {
     #[error("case is {state}: {action} cannot be done now")]
     WrongState { state: String, action: String },
     #[error("the case expired on {on}")]
+    #[serde(rename = "case_expired")]
     Expired { on: String },
     #[error("a proxy is never served the same day: the second visit can be from {earliest}")]
     SameDay { earliest: String },
@@ -62,12 +64,16 @@ pub enum CounterRefusal {
     #[error("a locked or forgotten PIN is reset on the national terminal, not by reissue card")]
     ResetOnTerminalOnly,
     #[error("this case token is not known; check it on the console")]
+    #[serde(rename = "case_token_unknown")]
     TokenUnknown,
     #[error("this case token was used already; issue a new one on the console")]
+    #[serde(rename = "case_token_used")]
     TokenUsed,
     #[error("this case token expired; issue a new one on the console")]
+    #[serde(rename = "case_token_expired")]
     TokenExpired,
     #[error("this case token is for the {pin} PIN")]
+    #[serde(rename = "case_token_other_pin")]
     TokenOtherPin { pin: String },
     #[error("the case is not ready for the PIN step: {why}")]
     CaseNotReady { why: String },
@@ -218,6 +224,23 @@ mod tests {
     use time::macros::date;
 
     use super::age_on;
+
+    #[test]
+    fn a_refusal_serializes_with_its_stable_code() {
+        use super::CounterRefusal as R;
+        for r in [
+            R::NotUnder15 { age: 15 },
+            R::Expired { on: "2027-01-01".into() },
+            R::TokenUnknown,
+            R::TokenUsed,
+            R::TokenExpired,
+            R::TokenOtherPin { pin: "auth".into() },
+            R::SameDay { earliest: "2027-01-02".into() },
+            R::CheckCodeRefused,
+        ] {
+            assert_eq!(serde_json::to_value(&r).unwrap()["code"], r.code(), "{r:?}");
+        }
+    }
 
     #[test]
     fn age_counts_whole_years_to_the_birthday() {
