@@ -10,6 +10,7 @@ mod accounts;
 mod atomicity;
 mod audit;
 mod constraints;
+mod counter;
 mod credentials;
 mod helpdesk;
 mod limits;
