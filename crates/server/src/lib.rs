@@ -1,6 +1,6 @@
 //! The HTTP face of reissue: the JSON API, the telephony webhooks and the demo's simulator
 //! pages, built by `app(state)`. Handlers only translate between HTTP and the procedures of
-//! `reissue_core::procedures`; errors become HTTP answers in `error.rs` alone.
+//! `reissue_core::procedures`; errors become HTTP answers in `error/` alone.
 
 pub mod background;
 pub mod client;
