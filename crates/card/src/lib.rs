@@ -13,12 +13,19 @@
 //! * [`cli`]: the `reissue card` subcommands.
 
 pub mod apdu;
+pub mod certificate;
 pub mod cli;
+pub mod counter;
+pub mod counter_http;
 #[cfg(feature = "pcsc")]
 pub mod pcsc;
+pub mod help;
 pub mod pin;
 pub mod procedure;
+pub mod reading;
 pub mod soft;
+pub mod soft_issuer;
+pub mod status_report;
 pub mod transport;
 pub mod vpcd;
 
