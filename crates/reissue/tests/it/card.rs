@@ -436,9 +436,10 @@ mod pcsc {
         let readers = stack.reissue(&["card", "readers"], None);
         assert!(text(&readers.stdout).lines().any(|l| l == READER), "{}", text(&readers.stdout));
 
-        assert_eq!(
-            stack.status_json(),
-            r#"{"pins":[{"pin":"auth","tries_left":3,"max_tries":3,"locked":false},{"pin":"sign","tries_left":5,"max_tries":5,"locked":false},{"pin":"juki","tries_left":3,"max_tries":3,"locked":false},{"pin":"text","tries_left":3,"max_tries":3,"locked":false}]}"#
+        let status = stack.status_json();
+        assert!(
+            status.starts_with(r#"{"pins":[{"pin":"auth","tries_left":3,"max_tries":3,"locked":false},{"pin":"sign","tries_left":5,"max_tries":5,"locked":false},{"pin":"juki","tries_left":3,"max_tries":3,"locked":false},{"pin":"text","tries_left":3,"max_tries":3,"locked":false}],"certificates":[{"certificate":"auth","present":true,"#),
+            "{status}"
         );
         let table = stack.reissue(&["card", "status"], None);
         assert!(table.status.success(), "{}", text(&table.stderr));
@@ -486,6 +487,8 @@ mod pcsc {
         assert!(status.contains(r#"{"pin":"text","tries_left":0,"max_tries":3,"locked":true}"#), "{status}");
         let table = text(&stack.reissue(&["card", "status"], None).stdout);
         assert!(table.contains("LOCKED") && table.contains("municipal counter"), "{table}");
+        assert!(table.contains("Only the counter can reset the text-input-support PIN"), "{table}");
+        assert!(table.contains("0120-95-0178"), "the call centre is named: {table}");
 
         // Card removed: a plain error. Inserted again: the state survived the restart.
         stack.remove_card();
@@ -512,5 +515,133 @@ mod pcsc {
         let out = stack.reissue(&["card", "status"], None);
         assert_eq!(out.status.code(), Some(1));
         assert!(text(&out.stderr).contains("service is not running"), "{}", text(&out.stderr));
+    }
+
+    /// The DER of one certificate as the software card's state file holds it.
+    fn state_certificate(state: &Path, name: &str) -> Vec<u8> {
+        let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(state).expect("state")).expect("json");
+        hex::decode(json["certificates"][name].as_str().expect("a certificate")).expect("hex")
+    }
+
+    /// `notBefore` and `notAfter` as `openssl x509` reads them, in RFC 3339.
+    fn openssl_validity(dir: &Path, der: &[u8]) -> (String, String) {
+        let file = dir.join("cert.der");
+        fs::write(&file, der).expect("write der");
+        let out = Command::new(require_program("openssl"))
+            .args(["x509", "-inform", "DER", "-noout", "-startdate", "-enddate", "-in"])
+            .arg(&file)
+            .output()
+            .expect("run openssl");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        let field = |name: &str| {
+            let value = stdout.lines().find_map(|l| l.strip_prefix(name)).unwrap_or_else(|| panic!("{stdout}"));
+            // "Dec  2 05:56:13 2026 GMT": collapse the padding, then parse.
+            let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+            let format = time::macros::format_description!(
+                "[month repr:short] [day padding:none] [hour]:[minute]:[second] [year] GMT"
+            );
+            let at = time::PrimitiveDateTime::parse(&value, format).unwrap_or_else(|e| panic!("{value}: {e}"));
+            at.assume_utc().format(&time::format_description::well_known::Rfc3339).expect("format")
+        };
+        (field("notBefore="), field("notAfter="))
+    }
+
+    fn status_certificate(status: &str, name: &str) -> serde_json::Value {
+        let json: serde_json::Value = serde_json::from_str(status).expect("status JSON");
+        json["certificates"]
+            .as_array()
+            .expect("certificates")
+            .iter()
+            .find(|c| c["certificate"] == name)
+            .cloned()
+            .unwrap_or(serde_json::Value::Null)
+    }
+
+    #[test]
+    fn status_shows_the_certificates_validity_as_openssl_and_opensc_read_it() {
+        let mut stack = Stack::start();
+        let out = Command::new(BIN)
+            .args(["card", "init", "--state"])
+            .arg(&stack.state)
+            .args(["--sign-password", "abc123", "--auth-pin", "1234", "--juki-pin", "2345", "--text-pin", "3456"])
+            .args(["--valid-days", "30"])
+            .output()
+            .expect("init");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        stack.insert_card();
+
+        // The auth certificate needs no PIN; the sign certificate is left out unless asked.
+        let status = stack.status_json();
+        let auth = status_certificate(&status, "auth");
+        let der = state_certificate(&stack.state, "auth");
+        let (not_before, not_after) = openssl_validity(stack.dir.path(), &der);
+        assert_eq!((auth["not_before"].as_str(), auth["not_after"].as_str()), (Some(&*not_before), Some(&*not_after)));
+        assert_eq!(auth["state"], "valid");
+        assert!(matches!(auth["days_left"].as_i64(), Some(29 | 30)), "{auth}");
+        assert!(status_certificate(&status, "sign").is_null(), "{status}");
+
+        // OpenSC's JPKI driver reads the same certificate from the card.
+        let pem = stack
+            .command("pkcs15-tool")
+            .args(["--reader", READER, "--read-certificate", "01"])
+            .stdin(Stdio::null())
+            .output()
+            .expect("pkcs15-tool");
+        assert!(pem.status.success(), "{}\n{}", text(&pem.stderr), stack.log("card.log"));
+        let from_opensc = pem_to_der(stack.dir.path(), &pem.stdout);
+        assert_eq!(from_opensc, der, "OpenSC read another certificate than the card holds");
+
+        // With the signature password (a line on stdin): the sign certificate too.
+        let out = stack.reissue(&["card", "status", "--json", "--sign-certificate"], Some("abc123\n"));
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let sign = status_certificate(text(&out.stdout).trim(), "sign");
+        let (not_before, not_after) = openssl_validity(stack.dir.path(), &state_certificate(&stack.state, "sign"));
+        assert_eq!((sign["not_before"].as_str(), sign["not_after"].as_str()), (Some(&*not_before), Some(&*not_after)));
+        assert_no_pin_shown(&out, &["abc123", "ABC123"]);
+
+        // A wrong password costs a try and says so; the table still shows the auth certificate.
+        let out = stack.reissue(&["card", "status", "--sign-certificate"], Some("wrong1\n"));
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        let table = text(&out.stdout);
+        assert!(table.contains("4 tries left") && table.contains("valid, expires in"), "{table}");
+        let out = stack.reissue(&["card", "status", "--sign-certificate"], Some("12\n"));
+        assert_eq!(out.status.code(), Some(2), "a malformed password is refused before the card: {}", text(&out.stderr));
+        assert!(stack.status_json().contains(r#"{"pin":"sign","tries_left":4,"max_tries":5,"locked":false}"#));
+    }
+
+    fn pem_to_der(dir: &Path, pem: &[u8]) -> Vec<u8> {
+        let file = dir.join("opensc.pem");
+        fs::write(&file, pem).expect("write pem");
+        let out = Command::new(require_program("openssl"))
+            .args(["x509", "-outform", "DER", "-in"])
+            .arg(&file)
+            .output()
+            .expect("openssl");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        out.stdout
+    }
+
+    #[test]
+    fn an_expired_certificate_says_so_and_names_where_to_go() {
+        let mut stack = Stack::start();
+        let out = Command::new(BIN)
+            .args(["card", "init", "--state"])
+            .arg(&stack.state)
+            .args(["--sign-password", "abc123", "--auth-pin", "1234", "--juki-pin", "2345", "--text-pin", "3456"])
+            .args(["--not-after", "2020-01-31"])
+            .output()
+            .expect("init");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        stack.insert_card();
+        let auth = status_certificate(&stack.status_json(), "auth");
+        assert_eq!((auth["state"].as_str(), auth["not_after"].as_str()), (Some("expired"), Some("2020-01-31T14:59:59Z")));
+        let dir = tempfile::tempdir().expect("dir");
+        fs::write(dir.path().join("r.toml"), "[card]\ncounter = \"港区役所 戸籍住民課 (1F)\"\n").expect("config");
+        let config = dir.path().join("r.toml");
+        let out = stack.reissue(&["card", "status", "--config", config.to_str().expect("utf-8")], None);
+        let table = text(&out.stdout);
+        assert!(table.contains("EXPIRED") && table.contains("2020-01-31"), "{table}");
+        assert!(table.contains("港区役所 戸籍住民課 (1F)"), "the configured counter is named: {table}");
     }
 }
