@@ -23,8 +23,8 @@ use crate::help::{CardHelp, Trouble};
 use crate::pin::{Pin, PinKind};
 use crate::procedure::{CardError, PinChange, PinInputError, all_pin_statuses};
 use crate::reading::{read_certificate, read_sign_certificate};
-use crate::status_report::{CertificateRead, StatusReport};
 use crate::soft::{SoftCard, SoftCardPins};
+use crate::status_report::{CertificateRead, StatusReport};
 use crate::transport::Transport;
 use crate::vpcd::{self, VpcdEvent};
 
@@ -340,7 +340,13 @@ fn parse_change_input(kind: PinKind) -> Result<PinChange, CardError> {
     Ok(PinChange::parse(kind, &current, &new, &repeat)?)
 }
 
-fn change_pin_for_case(kind: PinKind, reader: Option<&str>, token: &SecretArg, server: &str, help: &CardHelp) -> ExitCode {
+fn change_pin_for_case(
+    kind: PinKind,
+    reader: Option<&str>,
+    token: &SecretArg,
+    server: &str,
+    help: &CardHelp,
+) -> ExitCode {
     if !cfg!(feature = "pcsc") {
         return no_pcsc();
     }
@@ -495,7 +501,11 @@ fn status(reader: Option<&str>, json: bool, sign_certificate: bool, help: &CardH
 
 /// The PINs and the certificates' validity. A certificate that could not be read is in the
 /// report with the reason; only a transport failure fails the whole status.
-pub fn read_status(t: &mut dyn Transport, sign_password: Option<&Pin>, now: OffsetDateTime) -> Result<StatusReport, CardError> {
+pub fn read_status(
+    t: &mut dyn Transport,
+    sign_password: Option<&Pin>,
+    now: OffsetDateTime,
+) -> Result<StatusReport, CardError> {
     let pins = all_pin_statuses(t)?;
     let outcome = |kind: CertificateKind, read: Result<Vec<u8>, CardError>| match read {
         Ok(der) => Ok(match Validity::of_certificate(kind, &der) {
@@ -561,10 +571,13 @@ mod tests {
         use time::macros::{date, datetime};
         let now = datetime!(2026-12-02 05:56:13.5 UTC);
         let v = soft_card_validity(now, None, None);
-        assert_eq!((v.not_before, v.not_after), (datetime!(2026-12-02 05:56:13 UTC), datetime!(2031-12-01 14:59:59 UTC)));
+        assert_eq!(
+            (v.not_before, v.not_after),
+            (datetime!(2026-12-02 05:56:13 UTC), datetime!(2031-12-01 14:59:59 UTC))
+        );
         let v = soft_card_validity(now, Some(10), None);
         assert_eq!(v.not_after, datetime!(2026-12-12 05:56:13 UTC));
-        let v = soft_card_validity(now, None, Some(date!(2020-01-31)));
+        let v = soft_card_validity(now, None, Some(date!(2020 - 01 - 31)));
         assert_eq!(v.not_after, datetime!(2020-01-31 14:59:59 UTC));
         assert!(v.not_before < v.not_after, "an expired card still has a period: {v:?}");
         let leap = soft_card_validity(datetime!(2028-02-29 0:00 UTC), None, None);

@@ -164,7 +164,13 @@ mod tests {
         assert!(ServerUrl::parse("https://reissue.city.example").is_ok());
         assert!(ServerUrl::parse("https://reissue.city.example/").is_ok());
         assert!(ServerUrl::parse("http://127.0.0.1:8080").is_ok());
-        for bad in ["https://reissue.city.example/api", "ftp://x.example", "https://u:p@x.example", "x.example", "https://x.example/?a=1"] {
+        for bad in [
+            "https://reissue.city.example/api",
+            "ftp://x.example",
+            "https://u:p@x.example",
+            "x.example",
+            "https://x.example/?a=1",
+        ] {
             assert!(ServerUrl::parse(bad).is_err(), "{bad}");
         }
     }

@@ -190,7 +190,8 @@ mod tests {
     use crate::pin::PinKind;
 
     fn report(read_sign: CertificateRead) -> StatusReport {
-        let validity = Validity { not_before: datetime!(2025-04-01 0:00 UTC), not_after: datetime!(2030-03-31 14:59:59 UTC) };
+        let validity =
+            Validity { not_before: datetime!(2025-04-01 0:00 UTC), not_after: datetime!(2030-03-31 14:59:59 UTC) };
         StatusReport {
             pins: vec![
                 PinStatus { kind: PinKind::Auth, tries_left: 3, max_tries: 3, locked: false },

@@ -28,8 +28,10 @@ impl<T: Transport + ?Sized> Transport for &mut T {
         (**self).transmit(command)
     }
 
-    fn exclusive(&mut self, work: &mut dyn FnMut(&mut dyn Transport) -> Result<(), CardError>)
-    -> Result<(), CardError> {
+    fn exclusive(
+        &mut self,
+        work: &mut dyn FnMut(&mut dyn Transport) -> Result<(), CardError>,
+    ) -> Result<(), CardError> {
         (**self).exclusive(work)
     }
 }

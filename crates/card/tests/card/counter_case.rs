@@ -117,7 +117,8 @@ fn change(current: &str, new: &str) -> PinChange {
 
 #[test]
 fn a_refused_claim_never_asks_for_pins_nor_touches_the_card() {
-    for code in ["case_token_unknown", "case_token_used", "case_token_expired", "case_token_other_pin", "case_not_ready"]
+    for code in
+        ["case_token_unknown", "case_token_used", "case_token_expired", "case_token_other_pin", "case_not_ready"]
     {
         let mut server = Server::start(vec![refused(409, code)]);
         let mut card = card();
@@ -154,9 +155,13 @@ fn a_rate_limited_claim_says_when_to_try_again() {
     answer.1.push(("Retry-After", "30"));
     let server = Server::start(vec![answer]);
     let mut card = card();
-    let run = change_for_case(&server.desk(), &token(), PinKind::Auth, |_| unreachable!(), || {
-        Ok(Box::new(&mut card) as Box<dyn Transport>)
-    });
+    let run = change_for_case(
+        &server.desk(),
+        &token(),
+        PinKind::Auth,
+        |_| unreachable!(),
+        || Ok(Box::new(&mut card) as Box<dyn Transport>),
+    );
     let CaseRun::NotClaimed(err @ DeskError::Refused { retry_after: Some(30), .. }) = &run else { panic!("{run:?}") };
     assert!(err.to_string().contains("try again in 30 seconds"), "{err}");
 }

@@ -606,7 +606,12 @@ mod pcsc {
         let table = text(&out.stdout);
         assert!(table.contains("4 tries left") && table.contains("valid, expires in"), "{table}");
         let out = stack.reissue(&["card", "status", "--sign-certificate"], Some("12\n"));
-        assert_eq!(out.status.code(), Some(2), "a malformed password is refused before the card: {}", text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "a malformed password is refused before the card: {}",
+            text(&out.stderr)
+        );
         assert!(stack.status_json().contains(r#"{"pin":"sign","tries_left":4,"max_tries":5,"locked":false}"#));
     }
 
@@ -635,7 +640,10 @@ mod pcsc {
         assert!(out.status.success(), "{}", text(&out.stderr));
         stack.insert_card();
         let auth = status_certificate(&stack.status_json(), "auth");
-        assert_eq!((auth["state"].as_str(), auth["not_after"].as_str()), (Some("expired"), Some("2020-01-31T14:59:59Z")));
+        assert_eq!(
+            (auth["state"].as_str(), auth["not_after"].as_str()),
+            (Some("expired"), Some("2020-01-31T14:59:59Z"))
+        );
         let dir = tempfile::tempdir().expect("dir");
         fs::write(dir.path().join("r.toml"), "[card]\ncounter = \"港区役所 戸籍住民課 (1F)\"\n").expect("config");
         let config = dir.path().join("r.toml");
@@ -643,5 +651,93 @@ mod pcsc {
         let table = text(&out.stdout);
         assert!(table.contains("EXPIRED") && table.contains("2020-01-31"), "{table}");
         assert!(table.contains("港区役所 戸籍住民課 (1F)"), "the configured counter is named: {table}");
+    }
+
+    /// A one-shot counter-case server on 127.0.0.1: answers each request in turn and keeps
+    /// what was posted.
+    fn case_server(answers: Vec<(u16, String)>) -> (String, std::thread::JoinHandle<Vec<String>>) {
+        use std::io::{BufRead, BufReader, Read};
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let thread = std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            for (status, body) in answers {
+                let Ok((mut stream, _)) = listener.accept() else { break };
+                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+                let mut head = String::new();
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                    head.push_str(&line);
+                }
+                let mut posted = vec![0; length];
+                let _ = reader.read_exact(&mut posted);
+                seen.push(format!("{}{}", head.lines().next().unwrap_or_default(), text(&posted)));
+                let reply = format!(
+                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(reply.as_bytes());
+            }
+            seen
+        });
+        (url, thread)
+    }
+
+    #[test]
+    fn a_counter_case_change_claims_first_and_reports_the_outcome_without_a_pin() {
+        let mut stack = Stack::start();
+        assert!(init_card(&stack.state).status.success());
+        stack.insert_card();
+
+        // Refused: the server's message, nothing sent to the card, exit 2.
+        let refusal =
+            r#"{"error":{"code":"case_token_used","message":"This case token was used already.","field":null}}"#;
+        let (url, server) = case_server(vec![(409, refusal.into())]);
+        let out = stack.reissue(
+            &["card", "change-pin", "auth", "--case", "K7QM4-XPA2B", "--server", &url],
+            Some("1234\n5678\n5678\n"),
+        );
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("This case token was used already.") && stderr.contains("nothing was sent to the card")
+        );
+        assert_eq!(server.join().expect("server").len(), 1);
+        assert!(stack.status_json().contains(r#"{"pin":"auth","tries_left":3,"max_tries":3,"locked":false}"#));
+
+        // Claimed: the change as at home, then the report with the tries left.
+        let claim = r#"{"case_reference":"C000042","pin":"auth","operation":"change","report_token":"rt_1","report_by":"2026-12-02T06:30:00Z"}"#;
+        let reported = r#"{"case_reference":"C000042","state":"completed","pins_remaining":[]}"#;
+        let (url, server) = case_server(vec![(200, claim.into()), (200, reported.into())]);
+        let out = stack.reissue(
+            &["card", "change-pin", "auth", "--case", "k7qm4xpa2b", "--server", &url],
+            Some("1234\n5678\n5678\n"),
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        assert!(stdout.contains("was changed") && stdout.contains("C000042"), "{stdout}");
+        let requests = server.join().expect("server");
+        assert!(requests[0].contains(r#""token":"K7QM4-XPA2B""#), "{requests:?}");
+        assert!(requests[1].contains(r#""outcome":"success""#) && requests[1].contains(r#""tries_left":3"#));
+        assert!(!requests.concat().contains("1234") && !requests.concat().contains("5678"), "{requests:?}");
+        assert_no_pin_shown(&out, &["1234", "5678"]);
+
+        // The report fails: the change happened, and the holder is told so.
+        let (url, server) = case_server(vec![(200, claim.into())]);
+        let out = stack.reissue(
+            &["card", "change-pin", "auth", "--case", "K7QM4-XPA2B", "--server", &url],
+            Some("5678\n4321\n4321\n"),
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("C000042") && stderr.contains("The PIN change itself happened"), "{stderr}");
+        drop(server);
     }
 }
