@@ -4,21 +4,32 @@
 //!
 //! Layers, from the inside out:
 //!
-//! * [`apdu`], [`pin`], [`procedure`]: the protocol. No I/O, no clock, no platform code, so
-//!   an NFC transport (Android IsoDep) can reuse it unchanged.
+//! * [`apdu`], [`pin`], [`procedure`], [`certificate`], [`reading`]: the protocol (PINs and
+//!   the JPKI certificates' validity). No I/O, no clock, no platform code, so an NFC
+//!   transport (Android IsoDep) can reuse it unchanged.
+//! * [`help`], [`status_report`]: where to go, and what `status` prints.
+//! * [`counter`], [`counter_http`]: a PIN change in a counter case, claimed and reported
+//!   to the reissue server.
 //! * [`transport`]: the [`Transport`] trait the procedures run over.
-//! * [`soft`]: a software card (card side of the same subset), with [`vpcd`] to put it
-//!   behind pcscd.
+//! * [`soft`]: a software card (card side of the same subset, its certificates from
+//!   [`soft_issuer`]), with [`vpcd`] to put it behind pcscd.
 //! * `pcsc` (cargo feature `pcsc`): the PC/SC transport; needs libpcsclite to build.
 //! * [`cli`]: the `reissue card` subcommands.
 
 pub mod apdu;
+pub mod certificate;
 pub mod cli;
+pub mod counter;
+pub mod counter_http;
+pub mod help;
 #[cfg(feature = "pcsc")]
 pub mod pcsc;
 pub mod pin;
 pub mod procedure;
+pub mod reading;
 pub mod soft;
+pub mod soft_issuer;
+pub mod status_report;
 pub mod transport;
 pub mod vpcd;
 

@@ -8,6 +8,7 @@
 //! program's SELECT.
 
 use crate::apdu::{ApduError, CommandApdu, ResponseApdu, StatusWord};
+use crate::certificate::{CertificateError, CertificateKind};
 use crate::pin::{Pin, PinFormatError, PinKind};
 use crate::transport::{Transport, TransportError};
 
@@ -36,6 +37,9 @@ pub enum PinInputError {
     /// The new PIN and its repetition differ.
     #[error("the new PIN and its repetition differ")]
     RepeatMismatch,
+    /// The PINs could not be read from the terminal or standard input.
+    #[error("{0}")]
+    Unreadable(String),
     /// Current and new value were given for different PINs.
     #[error("the current and the new value belong to different PINs")]
     KindMismatch,
@@ -59,13 +63,21 @@ pub enum CardError {
         tries_left: u8,
     },
     /// The PIN is locked.
-    #[error(
-        "the {kind} is locked: go to the municipal counter (市区町村の窓口) with the card and photo ID to reset it"
-    )]
+    #[error("the {kind} is locked: it cannot be used until it is reset")]
     Locked {
         /// Which PIN.
         kind: PinKind,
     },
+    /// The card holds no such certificate (no JPKI application, or no certificate EF: a
+    /// holder under 15 has no signature certificate).
+    #[error("this card has no {kind}")]
+    NoCertificate {
+        /// Which certificate.
+        kind: CertificateKind,
+    },
+    /// What the card holds in a certificate EF is not a certificate.
+    #[error(transparent)]
+    Certificate(#[from] CertificateError),
     /// The card has no such application or PIN file.
     #[error("this card has no {kind} (its application or PIN file was not found)")]
     NotPresent {
@@ -105,14 +117,14 @@ const STATUS: &str = "VERIFY (tries left)";
 const VERIFY: &str = "VERIFY";
 const CHANGE: &str = "CHANGE REFERENCE DATA";
 
-fn exchange(t: &mut dyn Transport, step: &'static str, apdu: CommandApdu) -> Result<StatusWord, CardError> {
+pub(crate) fn exchange(t: &mut dyn Transport, step: &'static str, apdu: CommandApdu) -> Result<StatusWord, CardError> {
     let bytes = apdu.to_bytes();
     let raw = t.transmit(&bytes)?;
     let response = ResponseApdu::parse(&raw).map_err(|_| CardError::MalformedResponse { step })?;
     Ok(response.status())
 }
 
-fn command(step: &'static str, ins: u8, p1: u8, p2: u8, data: &[u8]) -> Result<CommandApdu, CardError> {
+pub(crate) fn command(step: &'static str, ins: u8, p1: u8, p2: u8, data: &[u8]) -> Result<CommandApdu, CardError> {
     let apdu = CommandApdu::new(0x00, ins, p1, p2);
     if data.is_empty() {
         return Ok(apdu);
@@ -120,7 +132,7 @@ fn command(step: &'static str, ins: u8, p1: u8, p2: u8, data: &[u8]) -> Result<C
     apdu.with_data(data).map_err(|source| CardError::Encoding { step, source })
 }
 
-fn select_application(t: &mut dyn Transport, aid: &[u8]) -> Result<StatusWord, CardError> {
+pub(crate) fn select_application(t: &mut dyn Transport, aid: &[u8]) -> Result<StatusWord, CardError> {
     exchange(t, SELECT_AID, command(SELECT_AID, 0xA4, 0x04, 0x0C, aid)?)
 }
 
@@ -149,7 +161,7 @@ fn status_from(kind: PinKind, status: StatusWord) -> Result<PinStatus, CardError
     Err(CardError::UnexpectedStatus { step: STATUS, status })
 }
 
-fn not_found(status: StatusWord) -> bool {
+pub(crate) fn not_found(status: StatusWord) -> bool {
     status == StatusWord::FILE_NOT_FOUND || status == StatusWord::REFERENCE_NOT_FOUND
 }
 
@@ -157,7 +169,7 @@ fn not_found(status: StatusWord) -> bool {
 ///
 /// For the resident-registry PIN both candidate applications are probed and the first
 /// whose EF 001C answers the status query with a PIN status (`63 Cx` or locked) is kept.
-fn select_pin(t: &mut dyn Transport, kind: PinKind) -> Result<PinStatus, CardError> {
+pub(crate) fn select_pin(t: &mut dyn Transport, kind: PinKind) -> Result<PinStatus, CardError> {
     let candidates = kind.applications();
     for aid in candidates {
         let sw = select_application(t, aid)?;
@@ -186,7 +198,7 @@ fn select_pin(t: &mut dyn Transport, kind: PinKind) -> Result<PinStatus, CardErr
 }
 
 /// Runs `work` in one exclusive transaction and returns its value.
-fn in_transaction<R>(
+pub(crate) fn in_transaction<R>(
     t: &mut dyn Transport,
     mut work: impl FnMut(&mut dyn Transport) -> Result<R, CardError>,
 ) -> Result<R, CardError> {
@@ -219,7 +231,7 @@ pub fn all_pin_statuses(t: &mut dyn Transport) -> Result<Vec<PinStatus>, CardErr
     })
 }
 
-fn verify_selected(t: &mut dyn Transport, pin: &Pin) -> Result<(), CardError> {
+pub(crate) fn verify_selected(t: &mut dyn Transport, pin: &Pin) -> Result<(), CardError> {
     let kind = pin.kind();
     let sw = exchange(t, VERIFY, command(VERIFY, 0x20, 0x00, 0x80, pin.as_bytes())?)?;
     if sw.is_ok() {

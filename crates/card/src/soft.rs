@@ -7,16 +7,23 @@
 //! * SELECT by AID (`00 A4 04 0C`) for the JPKI, text-input-support and both candidate
 //!   resident-registry applications (the PIN lives under `...0401`, as research §1 sets
 //!   the fake card up; `...0100` exists but has no EF 001C, which exercises the probe);
-//! * SELECT EF (`00 A4 02 0C`) for the PIN files and the JPKI token EF 0006;
+//! * SELECT EF (`00 A4 02 0C`) for the PIN files, the JPKI token EF 0006 and the four
+//!   certificate EFs (0001 signature, 0002 its CA, 000A user authentication, 000B its CA);
 //! * VERIFY without data (`63 Cx`), with data (`90 00`, `63 Cx`, `69 83` when locked);
 //! * CHANGE REFERENCE DATA `00 24 01 80` after a successful VERIFY in the same session;
-//! * READ BINARY of the token EF; anything else `6D 00`.
+//! * READ BINARY (offset in P1P2) of the token EF and the certificate EFs: `6B 00` beyond
+//!   the end, `69 82` for the signature certificate unless the signature password was
+//!   verified in this session; anything else `6D 00`.
+//!
+//! Its certificates are generated when the card is made ([`crate::soft_issuer`]) and kept,
+//! as DER, in the state file.
 //!
 //! A right PIN restores the counter; at zero the PIN is locked for good (only
 //! [`SoftCard::create`] makes a fresh card). Every counter or PIN change is written to the
 //! state file (temp file + rename) *before* the card answers, so a crash or a kill never
 //! gives a guess back.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -25,8 +32,10 @@ use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::apdu::{CommandApdu, StatusWord};
+use crate::certificate::{CertificateKind, Validity};
 use crate::pin::{JPKI_AID, JUKI_AID_COMMON, JUKI_AID_DATA, Pin, PinKind, TEXT_AID};
 use crate::procedure::CardError;
+use crate::soft_issuer::{CardCertificates, IssueError};
 use crate::transport::{Transport, TransportError};
 
 /// The JPKI card's ATR, by which OpenSC's `jpki` driver recognises the card.
@@ -35,7 +44,8 @@ pub const JPKI_ATR: &[u8] = &[0x3B, 0xE0, 0x00, 0xFF, 0x81, 0x31, 0xFE, 0x45, 0x
 /// Contents of the JPKI token EF 0006 on a card (research §1: "JPKIAPICCTOKEN2").
 const TOKEN: &[u8] = b"JPKIAPICCTOKEN2\0\0\0\0\0";
 const TOKEN_EF: [u8; 2] = [0x00, 0x06];
-const STATE_VERSION: u32 = 1;
+/// 2: the card holds certificates. A version 1 file (PINs only) is refused with a hint.
+const STATE_VERSION: u32 = 2;
 
 /// A failure to create, read or write the software card's state file.
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +61,9 @@ pub enum SoftCardError {
         /// Why.
         source: std::io::Error,
     },
+    /// The certificates could not be generated.
+    #[error(transparent)]
+    Certificates(#[from] IssueError),
     /// The file is not a software card state.
     #[error("software card state {path} is not valid: {reason}")]
     Invalid {
@@ -79,6 +92,14 @@ struct StoredPin {
 struct StateFile {
     version: u32,
     pins: Vec<StoredPin>,
+    /// Certificate name (`auth`, `auth_ca`, `sign`, `sign_ca`) → DER in hex.
+    certificates: BTreeMap<String, String>,
+}
+
+/// Only the version, read first so that an old file gets a plain answer.
+#[derive(Deserialize)]
+struct StateVersion {
+    version: u32,
 }
 
 #[derive(Clone)]
@@ -125,12 +146,16 @@ impl App {
 enum Ef {
     Pin(PinKind),
     Token,
+    Certificate(CertificateKind),
 }
 
 fn ef_in(app: App, id: [u8; 2]) -> Option<Ef> {
     let pin = |kind: PinKind| (kind.ef() == id).then_some(Ef::Pin(kind));
     match app {
         App::Jpki if id == TOKEN_EF => Some(Ef::Token),
+        App::Jpki if let Some(kind) = CertificateKind::ALL.into_iter().find(|k| k.ef() == id) => {
+            Some(Ef::Certificate(kind))
+        }
         App::Jpki => pin(PinKind::Auth).or_else(|| pin(PinKind::Sign)),
         App::Text => pin(PinKind::Text),
         App::JukiData => pin(PinKind::Juki),
@@ -152,6 +177,7 @@ fn slot_index(kind: PinKind) -> usize {
 #[derive(Debug)]
 pub struct SoftCard {
     pins: [PinSlot; 4],
+    certificates: CardCertificates,
     path: Option<PathBuf>,
     app: Option<App>,
     ef: Option<Ef>,
@@ -165,12 +191,25 @@ impl std::fmt::Debug for PinSlot {
 }
 
 impl SoftCard {
-    /// A card that lives only in memory (for tests).
+    /// A card that lives only in memory (for tests), with certificates valid from
+    /// 2025-04-01 to 2030-03-31 (see [`SoftCard::with_certificates`]).
     pub fn in_memory(pins: &SoftCardPins) -> Self {
+        let validity = Validity {
+            not_before: time::macros::datetime!(2025-04-01 0:00 UTC),
+            not_after: time::macros::datetime!(2030-03-31 14:59:59 UTC),
+        };
+        // Generation only fails on an empty validity, which this one is not.
+        let certificates = CardCertificates::generate(validity).expect("a validity that ends after it starts");
+        Self::with_certificates(pins, certificates)
+    }
+
+    /// A card in memory with these PINs and certificates.
+    pub fn with_certificates(pins: &SoftCardPins, certificates: CardCertificates) -> Self {
         let slot =
             |pin: &Pin| PinSlot { value: Zeroizing::new(pin.as_bytes().to_vec()), tries_left: pin.kind().max_tries() };
         Self {
             pins: [slot(&pins.auth), slot(&pins.sign), slot(&pins.juki), slot(&pins.text)],
+            certificates,
             path: None,
             app: None,
             ef: None,
@@ -178,13 +217,13 @@ impl SoftCard {
         }
     }
 
-    /// Makes a new card with full counters and writes its state file. Refuses to
-    /// overwrite an existing file.
-    pub fn create(path: &Path, pins: &SoftCardPins) -> Result<Self, SoftCardError> {
+    /// Makes a new card with full counters and certificates valid over `validity`, and
+    /// writes its state file. Refuses to overwrite an existing file.
+    pub fn create(path: &Path, pins: &SoftCardPins, validity: Validity) -> Result<Self, SoftCardError> {
         if path.exists() {
             return Err(SoftCardError::Exists(path.to_owned()));
         }
-        let mut card = Self::in_memory(pins);
+        let mut card = Self::with_certificates(pins, CardCertificates::generate(validity)?);
         card.path = Some(path.to_owned());
         card.save()?;
         Ok(card)
@@ -195,10 +234,20 @@ impl SoftCard {
         let io = |source| SoftCardError::Io { path: path.to_owned(), source };
         let invalid = |reason: String| SoftCardError::Invalid { path: path.to_owned(), reason };
         let text = Zeroizing::new(fs::read_to_string(path).map_err(io)?);
-        let state: StateFile = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
-        if state.version != STATE_VERSION {
-            return Err(invalid(format!("unknown version {}", state.version)));
+        let version: StateVersion = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        match version.version {
+            STATE_VERSION => {}
+            1 => {
+                return Err(invalid(
+                    "it was made by an older reissue and holds no certificates; \
+                     make a new card with `reissue card init`"
+                        .into(),
+                ));
+            }
+            other => return Err(invalid(format!("unknown version {other}"))),
         }
+        let state: StateFile = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        let certificates = CardCertificates::from_stored(&state.certificates).map_err(|e| invalid(e.to_string()))?;
         let mut slots: [Option<PinSlot>; 4] = [None, None, None, None];
         for stored in &state.pins {
             let kind =
@@ -217,7 +266,7 @@ impl SoftCard {
             pins.push(slots[slot_index(kind)].take().ok_or_else(|| invalid(format!("the {kind} is missing")))?);
         }
         let pins: [PinSlot; 4] = pins.try_into().map_err(|_| invalid("wrong number of PINs".into()))?;
-        Ok(Self { pins, path: Some(path.to_owned()), app: None, ef: None, verified: None })
+        Ok(Self { pins, certificates, path: Some(path.to_owned()), app: None, ef: None, verified: None })
     }
 
     /// Tries left for one PIN, as stored.
@@ -254,6 +303,7 @@ impl SoftCard {
                     }
                 })
                 .collect(),
+            certificates: self.certificates.to_stored(),
         };
         let io = |source| SoftCardError::Io { path: path.clone(), source };
         let json = Zeroizing::new(
@@ -345,7 +395,7 @@ impl SoftCard {
     fn selected_pin(&self) -> Result<PinKind, StatusWord> {
         match self.ef {
             Some(Ef::Pin(kind)) => Ok(kind),
-            Some(Ef::Token) => Err(StatusWord::INCOMPATIBLE_FILE),
+            Some(Ef::Token | Ef::Certificate(_)) => Err(StatusWord::INCOMPATIBLE_FILE),
             None => Err(StatusWord::NO_CURRENT_EF),
         }
     }
@@ -415,16 +465,31 @@ impl SoftCard {
     }
 
     fn read_binary(&mut self, apdu: &CommandApdu) -> (Vec<u8>, StatusWord) {
-        if self.ef != Some(Ef::Token) {
-            return (Vec::new(), StatusWord::NO_CURRENT_EF);
+        let contents: &[u8] = match self.ef {
+            Some(Ef::Token) => TOKEN,
+            Some(Ef::Certificate(CertificateKind::Sign)) if self.verified != Some(PinKind::Sign) => {
+                return (Vec::new(), StatusWord::SECURITY_NOT_SATISFIED);
+            }
+            Some(Ef::Certificate(kind)) => self.certificates.der(kind),
+            Some(Ef::Pin(_)) => return (Vec::new(), StatusWord::INCOMPATIBLE_FILE),
+            None => return (Vec::new(), StatusWord::NO_CURRENT_EF),
+        };
+        if apdu.p1() & 0x80 != 0 {
+            // P1 b8 = 1 would name a short EF identifier, which this card does not have.
+            return (Vec::new(), StatusWord::WRONG_P1_P2);
         }
         let offset = usize::from(u16::from_be_bytes([apdu.p1(), apdu.p2()]));
-        if offset > TOKEN.len() {
+        if offset >= contents.len() {
             return (Vec::new(), StatusWord::WRONG_OFFSET);
         }
-        let want = apdu.le().map_or(TOKEN.len(), |le| le as usize);
-        let end = TOKEN.len().min(offset.saturating_add(want));
-        (TOKEN[offset..end].to_vec(), StatusWord::OK)
+        let want = apdu.le().map_or(256, |le| le as usize);
+        let end = contents.len().min(offset.saturating_add(want));
+        (contents[offset..end].to_vec(), StatusWord::OK)
+    }
+
+    /// The DER of one of the card's certificates, as the card holds it.
+    pub fn certificate(&self, kind: CertificateKind) -> &[u8] {
+        self.certificates.der(kind)
     }
 }
 

@@ -21,6 +21,21 @@ pub trait Transport {
     -> Result<(), CardError>;
 }
 
+/// A borrowed transport is a transport, so a caller can lend its card to a procedure that
+/// takes ownership of a `Box<dyn Transport>`.
+impl<T: Transport + ?Sized> Transport for &mut T {
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+        (**self).transmit(command)
+    }
+
+    fn exclusive(
+        &mut self,
+        work: &mut dyn FnMut(&mut dyn Transport) -> Result<(), CardError>,
+    ) -> Result<(), CardError> {
+        (**self).exclusive(work)
+    }
+}
+
 /// A transport-level failure. Each says what went wrong in words a holder can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransportError {

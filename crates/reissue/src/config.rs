@@ -54,6 +54,8 @@ pub struct Config {
     pub postal: postal::PostalConfig,
     /// Counter cases for ID-card PINs: the office, the case lifetime.
     pub counter: counter::CounterConfig,
+    /// `reissue card`: the municipal counter and the call centre a holder is sent to.
+    pub card: reissue_card::help::CardHelp,
 }
 
 /// The outbox worker's timing.
@@ -282,9 +284,19 @@ pub fn load(file: Option<&Path>) -> Result<Config, String> {
     config.staff.validate()?;
     config.postal.validate()?;
     config.counter.rules()?;
+    config.card.validate()?;
     config.voice.check(&config.public_url())?;
     check_public_url(&config.public_url())?;
     Ok(config)
+}
+
+/// The `[card]` section alone, for the `reissue card` commands: they need no key files, no
+/// database and none of the server's settings, so only this section is checked (the file
+/// must still parse, unknown keys included).
+pub fn load_card(file: Option<&Path>) -> Result<reissue_card::help::CardHelp, String> {
+    let config = read(file, std::env::vars().collect())?;
+    config.card.validate()?;
+    Ok(config.card)
 }
 
 /// Refuses a public URL the pages cannot live under: every page, form and link is an absolute
@@ -403,6 +415,29 @@ mod tests {
             jail.create_file("nocol.toml", "[postal.manifest]\ncolumns = [\"postal_code\"]\n")?;
             let err = load(Some(Path::new("nocol.toml"))).unwrap_err();
             assert!(err.contains("reference"), "a manifest without the reference is refused: {err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_card_section_names_the_counter_and_the_call_centre_without_the_rest_of_the_config() {
+        figment::Jail::expect_with(|jail| {
+            let c = load_card(None).unwrap();
+            assert_eq!(c.call_centre.free_dial, "0120-95-0178", "the national defaults");
+            // A key file the server would need is no concern of the card commands.
+            jail.create_file(
+                "r.toml",
+                "[keys]\npepper_file = \"/nonexistent/pepper\"\n\n[card]\ncounter = \"港区役所 戸籍住民課\"\n",
+            )?;
+            jail.set_env("REISSUE__CARD__CALL_CENTRE__NAVI_DIAL", "0570-000-000");
+            let c = load_card(Some(Path::new("r.toml"))).unwrap();
+            assert_eq!(c.counter, "港区役所 戸籍住民課");
+            assert_eq!(c.call_centre.navi_dial, "0570-000-000");
+            jail.create_file("bad.toml", "[card]\ncountr = \"x\"\n")?;
+            assert!(load_card(Some(Path::new("bad.toml"))).unwrap_err().contains("countr"));
+            jail.set_env("REISSUE__CARD__CALL_CENTRE__IP_PHONE", "ask at the desk");
+            let err = load_card(Some(Path::new("r.toml"))).unwrap_err();
+            assert!(err.contains("card.call_centre.ip_phone"), "{err}");
             Ok(())
         });
     }

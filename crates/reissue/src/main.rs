@@ -260,7 +260,15 @@ fn init_logging(config: &Config) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::Card(cmd) = cli.command {
-        return reissue_card::cli::run(cmd);
+        // Only the `[card]` section: a counter workstation has no key files or database.
+        let help = match config::load_card(cli.config.as_deref()) {
+            Ok(help) => help,
+            Err(e) => {
+                eprintln!("reissue: configuration: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        return reissue_card::cli::run(cmd, &help);
     }
     let config = match config::load(cli.config.as_deref()) {
         Ok(c) => c,

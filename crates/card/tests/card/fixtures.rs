@@ -1,6 +1,7 @@
 //! Shared test fixtures: a software card with known test PINs and transports that count,
 //! record or script APDUs.
 
+use reissue_card::certificate::Validity;
 use reissue_card::pin::{Pin, PinKind};
 use reissue_card::procedure::CardError;
 use reissue_card::soft::{SoftCard, SoftCardPins};
@@ -43,6 +44,14 @@ pub fn pins() -> SoftCardPins {
         auth: Pin::new(PinKind::Auth, AUTH).unwrap(),
         juki: Pin::new(PinKind::Juki, JUKI).unwrap(),
         text: Pin::new(PinKind::Text, TEXT).unwrap(),
+    }
+}
+
+/// The validity of the fixture card's certificates (`SoftCard::in_memory`'s).
+pub fn validity() -> Validity {
+    Validity {
+        not_before: time::macros::datetime!(2025-04-01 0:00 UTC),
+        not_after: time::macros::datetime!(2030-03-31 14:59:59 UTC),
     }
 }
 

@@ -2,6 +2,7 @@
 //! locked; change; and input refused before a single APDU.
 
 use reissue_card::apdu::StatusWord;
+use reissue_card::help::{CardHelp, Trouble};
 use reissue_card::pin::{JUKI_AID_COMMON, JUKI_AID_DATA, PinKind};
 use reissue_card::procedure::{
     CardError, PinInputError, PinStatus, all_pin_statuses, change_pin, change_pin_from_input, pin_status, verify_pin,
@@ -77,7 +78,8 @@ fn the_last_wrong_try_locks_the_pin_and_sends_the_holder_to_the_counter() {
         }
         let err = verify_pin(&mut card, &pin(kind, wrong(kind))).unwrap_err();
         assert_eq!(err, CardError::Locked { kind });
-        assert!(err.to_string().contains("municipal counter"), "{err}");
+        let help = CardHelp::default().where_to_go(Trouble::of(&err).expect("a lock sends the holder away"));
+        assert!(help.join("\n").contains("municipal office"), "{help:?}");
         let status = pin_status(&mut card, kind).unwrap();
         assert!(status.locked);
         assert_eq!(status.tries_left, 0);

@@ -5,7 +5,7 @@ use reissue_card::pin::PinKind;
 use reissue_card::procedure::{change_pin, pin_status, verify_pin};
 use reissue_card::soft::{JPKI_ATR, SoftCard, SoftCardError};
 
-use super::fixtures::{card, initial, other_valid, pin, pins, wrong};
+use super::fixtures::{card, initial, other_valid, pin, pins, validity, wrong};
 
 fn hex(s: &str) -> Vec<u8> {
     s.split_whitespace().map(|b| u8::from_str_radix(b, 16).unwrap()).collect()
@@ -87,7 +87,7 @@ fn the_token_ef_reads_as_a_jpki_card_token() {
 fn counters_and_changed_pins_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("card.json");
-    let mut card = SoftCard::create(&path, &pins()).unwrap();
+    let mut card = SoftCard::create(&path, &pins(), validity()).unwrap();
     let _ = verify_pin(&mut card, &pin(PinKind::Sign, wrong(PinKind::Sign)));
     change_pin(&mut card, &pin(PinKind::Text, initial(PinKind::Text)), &pin(PinKind::Text, other_valid(PinKind::Text)))
         .unwrap();
@@ -105,17 +105,21 @@ fn counters_and_changed_pins_survive_a_restart() {
 fn init_does_not_overwrite_an_existing_card() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("card.json");
-    SoftCard::create(&path, &pins()).unwrap();
-    assert!(matches!(SoftCard::create(&path, &pins()), Err(SoftCardError::Exists(_))));
+    SoftCard::create(&path, &pins(), validity()).unwrap();
+    assert!(matches!(SoftCard::create(&path, &pins(), validity()), Err(SoftCardError::Exists(_))));
 }
 
 #[test]
 fn a_damaged_state_file_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("card.json");
-    std::fs::write(&path, "{\"version\":1,\"pins\":[]}").unwrap();
+    std::fs::write(&path, "{\"version\":2,\"pins\":[],\"certificates\":{}}").unwrap();
     let err = SoftCard::open(&path).unwrap_err();
     assert!(matches!(err, SoftCardError::Invalid { .. }), "{err}");
+    // A card made before certificates: a plain answer saying what to do.
+    std::fs::write(&path, "{\"version\":1,\"pins\":[]}").unwrap();
+    let err = SoftCard::open(&path).unwrap_err().to_string();
+    assert!(err.contains("no certificates") && err.contains("reissue card init"), "{err}");
     std::fs::write(&path, "not json").unwrap();
     assert!(matches!(SoftCard::open(&path), Err(SoftCardError::Invalid { .. })));
 }
@@ -124,7 +128,7 @@ fn a_damaged_state_file_is_refused() {
 fn a_counter_that_cannot_be_saved_lets_no_guess_through() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("card.json");
-    let mut card = SoftCard::create(&path, &pins()).unwrap();
+    let mut card = SoftCard::create(&path, &pins(), validity()).unwrap();
     // Remove the directory, so no state can be written any more.
     drop(dir);
     card.respond(&hex("00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01"));

@@ -64,6 +64,9 @@ fn string_settings() -> Vec<String> {
         "rules.voice_gate_credential",
         "rules.initialization_credential",
         "keys.pepper_file",
+        "card.counter",
+        "card.call_centre.free_dial",
+        "card.call_centre.ip_phone",
     ] {
         assert!(strings.iter().any(|s| s == p), "the walk of Config misses {p}: {strings:?}");
     }

@@ -436,9 +436,10 @@ mod pcsc {
         let readers = stack.reissue(&["card", "readers"], None);
         assert!(text(&readers.stdout).lines().any(|l| l == READER), "{}", text(&readers.stdout));
 
-        assert_eq!(
-            stack.status_json(),
-            r#"{"pins":[{"pin":"auth","tries_left":3,"max_tries":3,"locked":false},{"pin":"sign","tries_left":5,"max_tries":5,"locked":false},{"pin":"juki","tries_left":3,"max_tries":3,"locked":false},{"pin":"text","tries_left":3,"max_tries":3,"locked":false}]}"#
+        let status = stack.status_json();
+        assert!(
+            status.starts_with(r#"{"pins":[{"pin":"auth","tries_left":3,"max_tries":3,"locked":false},{"pin":"sign","tries_left":5,"max_tries":5,"locked":false},{"pin":"juki","tries_left":3,"max_tries":3,"locked":false},{"pin":"text","tries_left":3,"max_tries":3,"locked":false}],"certificates":[{"certificate":"auth","present":true,"#),
+            "{status}"
         );
         let table = stack.reissue(&["card", "status"], None);
         assert!(table.status.success(), "{}", text(&table.stderr));
@@ -486,6 +487,8 @@ mod pcsc {
         assert!(status.contains(r#"{"pin":"text","tries_left":0,"max_tries":3,"locked":true}"#), "{status}");
         let table = text(&stack.reissue(&["card", "status"], None).stdout);
         assert!(table.contains("LOCKED") && table.contains("municipal counter"), "{table}");
+        assert!(table.contains("Only the counter can reset the text-input-support PIN"), "{table}");
+        assert!(table.contains("0120-95-0178"), "the call centre is named: {table}");
 
         // Card removed: a plain error. Inserted again: the state survived the restart.
         stack.remove_card();
@@ -512,5 +515,229 @@ mod pcsc {
         let out = stack.reissue(&["card", "status"], None);
         assert_eq!(out.status.code(), Some(1));
         assert!(text(&out.stderr).contains("service is not running"), "{}", text(&out.stderr));
+    }
+
+    /// The DER of one certificate as the software card's state file holds it.
+    fn state_certificate(state: &Path, name: &str) -> Vec<u8> {
+        let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(state).expect("state")).expect("json");
+        hex::decode(json["certificates"][name].as_str().expect("a certificate")).expect("hex")
+    }
+
+    /// `notBefore` and `notAfter` as `openssl x509` reads them, in RFC 3339.
+    fn openssl_validity(dir: &Path, der: &[u8]) -> (String, String) {
+        let file = dir.join("cert.der");
+        fs::write(&file, der).expect("write der");
+        let out = Command::new(require_program("openssl"))
+            .args(["x509", "-inform", "DER", "-noout", "-startdate", "-enddate", "-in"])
+            .arg(&file)
+            .output()
+            .expect("run openssl");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        let field = |name: &str| {
+            let value = stdout.lines().find_map(|l| l.strip_prefix(name)).unwrap_or_else(|| panic!("{stdout}"));
+            // "Dec  2 05:56:13 2026 GMT": collapse the padding, then parse.
+            let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+            let format = time::macros::format_description!(
+                "[month repr:short] [day padding:none] [hour]:[minute]:[second] [year] GMT"
+            );
+            let at = time::PrimitiveDateTime::parse(&value, format).unwrap_or_else(|e| panic!("{value}: {e}"));
+            at.assume_utc().format(&time::format_description::well_known::Rfc3339).expect("format")
+        };
+        (field("notBefore="), field("notAfter="))
+    }
+
+    fn status_certificate(status: &str, name: &str) -> serde_json::Value {
+        let json: serde_json::Value = serde_json::from_str(status).expect("status JSON");
+        json["certificates"]
+            .as_array()
+            .expect("certificates")
+            .iter()
+            .find(|c| c["certificate"] == name)
+            .cloned()
+            .unwrap_or(serde_json::Value::Null)
+    }
+
+    #[test]
+    fn status_shows_the_certificates_validity_as_openssl_and_opensc_read_it() {
+        let mut stack = Stack::start();
+        let out = Command::new(BIN)
+            .args(["card", "init", "--state"])
+            .arg(&stack.state)
+            .args(["--sign-password", "abc123", "--auth-pin", "1234", "--juki-pin", "2345", "--text-pin", "3456"])
+            .args(["--valid-days", "30"])
+            .output()
+            .expect("init");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        stack.insert_card();
+
+        // The auth certificate needs no PIN; the sign certificate is left out unless asked.
+        let status = stack.status_json();
+        let auth = status_certificate(&status, "auth");
+        let der = state_certificate(&stack.state, "auth");
+        let (not_before, not_after) = openssl_validity(stack.dir.path(), &der);
+        assert_eq!((auth["not_before"].as_str(), auth["not_after"].as_str()), (Some(&*not_before), Some(&*not_after)));
+        assert_eq!(auth["state"], "valid");
+        assert!(matches!(auth["days_left"].as_i64(), Some(29 | 30)), "{auth}");
+        assert!(status_certificate(&status, "sign").is_null(), "{status}");
+
+        // OpenSC's JPKI driver reads the same certificate from the card.
+        let pem = stack
+            .command("pkcs15-tool")
+            .args(["--reader", READER, "--read-certificate", "01"])
+            .stdin(Stdio::null())
+            .output()
+            .expect("pkcs15-tool");
+        assert!(pem.status.success(), "{}\n{}", text(&pem.stderr), stack.log("card.log"));
+        let from_opensc = pem_to_der(stack.dir.path(), &pem.stdout);
+        assert_eq!(from_opensc, der, "OpenSC read another certificate than the card holds");
+
+        // With the signature password (a line on stdin): the sign certificate too.
+        let out = stack.reissue(&["card", "status", "--json", "--sign-certificate"], Some("abc123\n"));
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let sign = status_certificate(text(&out.stdout).trim(), "sign");
+        let (not_before, not_after) = openssl_validity(stack.dir.path(), &state_certificate(&stack.state, "sign"));
+        assert_eq!((sign["not_before"].as_str(), sign["not_after"].as_str()), (Some(&*not_before), Some(&*not_after)));
+        assert_no_pin_shown(&out, &["abc123", "ABC123"]);
+
+        // A wrong password costs a try and says so; the table still shows the auth certificate.
+        let out = stack.reissue(&["card", "status", "--sign-certificate"], Some("wrong1\n"));
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        let table = text(&out.stdout);
+        assert!(table.contains("4 tries left") && table.contains("valid, expires in"), "{table}");
+        let out = stack.reissue(&["card", "status", "--sign-certificate"], Some("12\n"));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "a malformed password is refused before the card: {}",
+            text(&out.stderr)
+        );
+        assert!(stack.status_json().contains(r#"{"pin":"sign","tries_left":4,"max_tries":5,"locked":false}"#));
+    }
+
+    fn pem_to_der(dir: &Path, pem: &[u8]) -> Vec<u8> {
+        let file = dir.join("opensc.pem");
+        fs::write(&file, pem).expect("write pem");
+        let out = Command::new(require_program("openssl"))
+            .args(["x509", "-outform", "DER", "-in"])
+            .arg(&file)
+            .output()
+            .expect("openssl");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        out.stdout
+    }
+
+    #[test]
+    fn an_expired_certificate_says_so_and_names_where_to_go() {
+        let mut stack = Stack::start();
+        let out = Command::new(BIN)
+            .args(["card", "init", "--state"])
+            .arg(&stack.state)
+            .args(["--sign-password", "abc123", "--auth-pin", "1234", "--juki-pin", "2345", "--text-pin", "3456"])
+            .args(["--not-after", "2020-01-31"])
+            .output()
+            .expect("init");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        stack.insert_card();
+        let auth = status_certificate(&stack.status_json(), "auth");
+        assert_eq!(
+            (auth["state"].as_str(), auth["not_after"].as_str()),
+            (Some("expired"), Some("2020-01-31T14:59:59Z"))
+        );
+        let dir = tempfile::tempdir().expect("dir");
+        fs::write(dir.path().join("r.toml"), "[card]\ncounter = \"港区役所 戸籍住民課 (1F)\"\n").expect("config");
+        let config = dir.path().join("r.toml");
+        let out = stack.reissue(&["card", "status", "--config", config.to_str().expect("utf-8")], None);
+        let table = text(&out.stdout);
+        assert!(table.contains("EXPIRED") && table.contains("2020-01-31"), "{table}");
+        assert!(table.contains("港区役所 戸籍住民課 (1F)"), "the configured counter is named: {table}");
+    }
+
+    /// A one-shot counter-case server on 127.0.0.1: answers each request in turn and keeps
+    /// what was posted.
+    fn case_server(answers: Vec<(u16, String)>) -> (String, std::thread::JoinHandle<Vec<String>>) {
+        use std::io::{BufRead, BufReader, Read};
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let thread = std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            for (status, body) in answers {
+                let Ok((mut stream, _)) = listener.accept() else { break };
+                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+                let mut head = String::new();
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                    head.push_str(&line);
+                }
+                let mut posted = vec![0; length];
+                let _ = reader.read_exact(&mut posted);
+                seen.push(format!("{}{}", head.lines().next().unwrap_or_default(), text(&posted)));
+                let reply = format!(
+                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(reply.as_bytes());
+            }
+            seen
+        });
+        (url, thread)
+    }
+
+    #[test]
+    fn a_counter_case_change_claims_first_and_reports_the_outcome_without_a_pin() {
+        let mut stack = Stack::start();
+        assert!(init_card(&stack.state).status.success());
+        stack.insert_card();
+
+        // Refused: the server's message, nothing sent to the card, exit 2.
+        let refusal =
+            r#"{"error":{"code":"case_token_used","message":"This case token was used already.","field":null}}"#;
+        let (url, server) = case_server(vec![(409, refusal.into())]);
+        let out = stack.reissue(
+            &["card", "change-pin", "auth", "--case", "K7QM4-XPA2B", "--server", &url],
+            Some("1234\n5678\n5678\n"),
+        );
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("This case token was used already.") && stderr.contains("nothing was sent to the card")
+        );
+        assert_eq!(server.join().expect("server").len(), 1);
+        assert!(stack.status_json().contains(r#"{"pin":"auth","tries_left":3,"max_tries":3,"locked":false}"#));
+
+        // Claimed: the change as at home, then the report with the tries left.
+        let claim = r#"{"case_reference":"C000042","pin":"auth","operation":"change","report_token":"rt_1","report_by":"2026-12-02T06:30:00Z"}"#;
+        let reported = r#"{"case_reference":"C000042","state":"completed","pins_remaining":[]}"#;
+        let (url, server) = case_server(vec![(200, claim.into()), (200, reported.into())]);
+        let out = stack.reissue(
+            &["card", "change-pin", "auth", "--case", "k7qm4xpa2b", "--server", &url],
+            Some("1234\n5678\n5678\n"),
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        assert!(stdout.contains("was changed") && stdout.contains("C000042"), "{stdout}");
+        let requests = server.join().expect("server");
+        assert!(requests[0].contains(r#""token":"K7QM4-XPA2B""#), "{requests:?}");
+        assert!(requests[1].contains(r#""outcome":"success""#) && requests[1].contains(r#""tries_left":3"#));
+        assert!(!requests.concat().contains("1234") && !requests.concat().contains("5678"), "{requests:?}");
+        assert_no_pin_shown(&out, &["1234", "5678"]);
+
+        // The report fails: the change happened, and the holder is told so.
+        let (url, server) = case_server(vec![(200, claim.into())]);
+        let out = stack.reissue(
+            &["card", "change-pin", "auth", "--case", "K7QM4-XPA2B", "--server", &url],
+            Some("5678\n4321\n4321\n"),
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("C000042") && stderr.contains("The PIN change itself happened"), "{stderr}");
+        drop(server);
     }
 }
