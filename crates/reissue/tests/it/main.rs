@@ -9,6 +9,8 @@ mod card;
 mod client_address;
 mod code_entry;
 mod concurrency;
+#[cfg(feature = "pcsc")]
+mod counter_card;
 mod crash;
 mod demo_pages;
 mod harness;
@@ -18,6 +20,8 @@ mod import_progress;
 mod keys;
 mod launch;
 mod openapi;
+#[cfg(feature = "pcsc")]
+mod pcsc_stack;
 mod postal_cli;
 mod reimport;
 mod rules;
