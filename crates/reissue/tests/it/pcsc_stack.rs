@@ -62,9 +62,9 @@ pub(crate) fn require_program(name: &str) -> PathBuf {
 
 /// The vpcd driver, from Debian's reader.conf.d entry or its usual place.
 pub(crate) fn vpcd_driver() -> PathBuf {
-    let from_conf = fs::read_to_string("/etc/reader.conf.d/vpcd").ok().and_then(|conf| {
-        conf.lines().find_map(|l| l.trim().strip_prefix("LIBPATH").map(|p| PathBuf::from(p.trim())))
-    });
+    let from_conf = fs::read_to_string("/etc/reader.conf.d/vpcd")
+        .ok()
+        .and_then(|conf| conf.lines().find_map(|l| l.trim().strip_prefix("LIBPATH").map(|p| PathBuf::from(p.trim()))));
     from_conf
         .into_iter()
         .chain([
