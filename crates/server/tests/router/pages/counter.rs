@@ -199,6 +199,11 @@ async fn the_pin_step_is_refused_until_the_visits_checklist_is_recorded() {
 async fn a_case_token_is_shown_once_with_its_command_and_then_only_listed() {
     let kit = Kit::new(rules()).await;
     let mut b = clerk(&kit, true).await;
+    let account = b.get(&format!("/staff/accounts/{LOGIN}")).await;
+    let from_account = format!(r#"href="/staff/counter/open?login_id={LOGIN}""#);
+    assert!(text(&account).contains(&from_account), "a counter clerk opens a case from the account: {}", account.body);
+    let form = b.get(&format!("/staff/counter/open?login_id={LOGIN}")).await;
+    assert!(text(&form).contains(&format!(r#"value="{LOGIN}""#)), "with the holder filled in");
     let opened = open(
         &mut b,
         &[
