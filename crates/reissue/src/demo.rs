@@ -1,5 +1,6 @@
 //! `serve --demo`: the demo customers (one with a name in kana, one who moved ten days ago so
-//! that a postal code is refused with its reason) and the banner that says how to walk them.
+//! that a postal code is refused with its reason, a child of ten for the counter's legal
+//! representative) and the banner that says how to walk them.
 
 use std::net::SocketAddr;
 
@@ -16,6 +17,7 @@ const DEMO_ACCOUNTS: &str = r#"{"login_id":"123456789","kind":"individual","name
 {"login_id":"987654321","kind":"individual","name":{"family":"Stone","given":"Emily"},"birth_date":"1975-11-30","email":"emily@example.com","phone":"+819087654321","language":"en","address":{"postal_code":"106-0032","lines":["3-2-1 Roppongi, Minato-ku, Tokyo"]},"credentials":{"login_password":{"secret":"lantern harbour mist"},"telephone_pin":{"secret":"5190"},"cash_card_pin":{"secret":"7351"}}}
 {"login_id":"555000111","kind":"organization","organization_name":"Koku Trading K.K.","name":{"family":"Sato","given":"Hanako"},"birth_date":"1985-06-15","email":"sato@koku-trading.example","phone":"+81312345678","language":"ja","credentials":{"login_password":{"secret":"maple ledger autumn"},"cash_card_pin":{"secret":"2468"}}}
 {"login_id":"246813579","kind":"individual","name":{"family":"鈴木","given":"一郎"},"name_kana":"スズキ イチロウ","birth_date":"1990-07-07","email":"ichiro@example.jp","phone":"+819011112222","language":"ja","address":{"postal_code":"530-0001","lines":["大阪府大阪市北区梅田一丁目1番1号"]},"credentials":{"login_password":{"secret":"autumn harbour lantern"},"cash_card_pin":{"secret":"1357"}},"changed_at":{"address":"ADDRESS_CHANGED"}}
+{"login_id":"135792468","kind":"individual","name":{"family":"国","given":"小太郎"},"name_kana":"コク コタロウ","birth_date":"CHILD_BORN","language":"ja","address":{"postal_code":"100-0001","lines":["東京都千代田区千代田1-1-1"]},"credentials":{"login_password":{"secret":"paper crane morning"}}}
 "#;
 
 /// Imports the demo accounts once (a second start finds them).
@@ -30,7 +32,11 @@ pub async fn load(store: &SqlStore, recovery: &Recovery) -> Result<(), String> {
     let moved = (now() - time::Duration::days(10))
         .format(&time::format_description::well_known::Rfc3339)
         .map_err(|e| e.to_string())?;
-    let lines = DEMO_ACCOUNTS.replace("ADDRESS_CHANGED", &moved);
+    // Koku Taro's son is ten: at the counter, his parent applies as his legal representative.
+    let today = now().date();
+    let born = today.replace_year(today.year() - 10).unwrap_or(today - time::Duration::days(3653));
+    let born = format!("{:04}-{:02}-{:02}", born.year(), u8::from(born.month()), born.day());
+    let lines = DEMO_ACCOUNTS.replace("ADDRESS_CHANGED", &moved).replace("CHILD_BORN", &born);
     let accounts = import::parse_all(&lines, recovery.credentials(), recovery.hashing(), &mut quiet)
         .await
         .map_err(|e| e.join("; "))?;
@@ -53,6 +59,11 @@ Demo account: login ID 123456789, born 1980-04-01, cash-card PIN 4826 (Japanese)
 Staff console: {b}/staff/ (demo staff below). Postal codes: 123456789 and 987654321 can get one;
   246813579 moved ten days ago and cannot yet; 555000111 has no address. The demo server exports
   batches in clear from the console; anywhere else they are encrypted to postal.vendor_age_recipient.
+Counter cases (demo-counter): open one at {b}/staff/counter for 123456789 (in person, or a proxy:
+  print the inquiry letter, mark it mailed, then move the demo's clock a day ahead with
+  curl -s -X POST {b}/demo/clock -H 'content-type: application/json' -d '{{"advance_secs":86400}}'
+  and sign in again for the second visit), 987654321 (an adult ward's legal representative) or
+  135792468 (a child of ten: under 15, no signature certificate).
 Or walk the voice reset by hand with curl:
   1. Apply:        curl -si {b}/api/v1/voice-applications -H 'content-type: application/json' -d '{{"login_id":"987654321","birth_date":"1975-11-30"}}'
   2. See the call: curl -s {b}/demo/calls            (take the "sid")

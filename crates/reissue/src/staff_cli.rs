@@ -166,9 +166,10 @@ pub struct DemoStaff {
 }
 
 /// The demo's staff: login, role, name, fixed password.
-const DEMO_STAFF: [(&str, StaffRole, &str, &str); 3] = [
+const DEMO_STAFF: [(&str, StaffRole, &str, &str); 4] = [
     ("demo-helpdesk", StaffRole::Helpdesk, "Demo Help Desk", "harbour help desk 2024"),
     ("demo-postal", StaffRole::PostalOperator, "Demo Postal Operator", "sealed envelope press"),
+    ("demo-counter", StaffRole::Counter, "Demo Counter Clerk", "counter window seven"),
     ("demo-admin", StaffRole::Admin, "Demo Administrator", "lighthouse keeper admin"),
 ];
 

@@ -4,6 +4,7 @@
 
 pub mod background;
 pub mod client;
+pub mod counter_desk;
 pub mod error;
 pub mod hashing;
 pub mod openapi;

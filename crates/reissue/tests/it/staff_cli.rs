@@ -299,7 +299,7 @@ async fn the_demo_enrols_its_staff_once_with_passwords_that_need_no_change() {
     assert!(ok, "{err}");
     let first: Vec<Value> = serde_json::from_str(out.trim()).unwrap();
     let logins: Vec<&str> = first.iter().map(|m| m["login"].as_str().unwrap()).collect();
-    assert_eq!(logins, ["demo-admin", "demo-helpdesk", "demo-postal"]);
+    assert_eq!(logins, ["demo-admin", "demo-counter", "demo-helpdesk", "demo-postal"]);
     assert!(first.iter().all(|m| m["must_change_password"] == false && m["status"] == "active"), "{first:?}");
     server.restart();
     let (ok, out, err) = server.cli(&["staff", "list", "--json"], "");

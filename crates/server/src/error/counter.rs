@@ -41,3 +41,20 @@ fn refusal(r: CounterRefusal) -> ApiError {
     err.reasons = serde_json::to_value([&r]).ok().map(Box::new);
     err
 }
+
+impl From<crate::counter_desk::CounterPdfError> for ApiError {
+    fn from(e: crate::counter_desk::CounterPdfError) -> Self {
+        use crate::counter_desk::CounterPdfError as E;
+        match e {
+            E::Counter(c) => c.into(),
+            E::NoFont(_) => {
+                tracing::error!(error = %e, "a counter letter cannot be rendered");
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable, e.to_string())
+            }
+            E::Render(_) => {
+                tracing::error!(error = %e, "a counter letter could not be rendered");
+                Self::internal()
+            }
+        }
+    }
+}

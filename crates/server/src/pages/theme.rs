@@ -56,6 +56,9 @@ pub const BUILTIN_TEMPLATES: &[(&str, &[u8])] = builtin!("templates":
     "staff_batches.html",
     "staff_members.html",
     "staff_enrolment.html",
+    "staff_counter.html",
+    "staff_counter_open.html",
+    "staff_counter_case.html",
 );
 
 /// The built-in static files, by name.

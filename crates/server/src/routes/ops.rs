@@ -92,6 +92,8 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         super::staff::counter::pin_step,
         super::staff::counter::case_token,
         super::staff::counter::cancel,
+        super::staff::counter::inquiry_pdf,
+        super::staff::counter::receipt_pdf,
         super::counter::claim,
         super::counter::report
     ),

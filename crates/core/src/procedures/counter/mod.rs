@@ -209,6 +209,13 @@ impl Recovery {
     pub fn counter_pins_remaining(case: &CaseView) -> Vec<CardPin> {
         case.pins.iter().copied().filter(|p| !case.pins_done.contains(p)).collect()
     }
+
+    /// The holder's name on file (family, given), for the receipt and the console's case page.
+    pub async fn counter_holder_name(&self, case: &CaseView) -> Result<Option<(String, String)>, CounterError> {
+        let Ok(login) = crate::account::LoginId::parse(&case.login_id) else { return Ok(None) };
+        let account = self.store.account(&login).await?;
+        Ok(account.map(|a| (a.profile.name.family().to_owned(), a.profile.name.given().to_owned())))
+    }
 }
 
 fn wrong_state(case: &CaseView, action: &str) -> CounterError {

@@ -6,6 +6,7 @@
 //! these tests fail saying so. Screenshots go to `target/screenshots/` in the repository.
 
 mod accessibility;
+mod counter;
 mod csrf;
 mod identity;
 mod staff;

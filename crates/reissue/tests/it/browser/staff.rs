@@ -24,22 +24,24 @@ use super::{Browser, Demo, Options, TARO, enter_code, set_credentials, t};
 const STAFF_PASSWORD: &str = "quiet harbour lantern at dusk";
 const CUSTOMER_PASSWORD: &str = "letters cross the quiet bay";
 
-fn unix_now() -> u64 {
+pub(super) fn unix_now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).expect("after 1970").as_secs()
 }
 
 /// A staff member enrolled by the command line, as the test knows them.
-struct Member {
-    login: String,
-    password: String,
+pub(super) struct Member {
+    pub(super) login: String,
+    pub(super) password: String,
     totp: totp_rs::Totp,
     /// The 30-second step of the last code used.
     step: u64,
+    /// How far the server's clock is ahead of the wall clock (the demo's `POST /demo/clock`).
+    pub(super) ahead_secs: u64,
 }
 
 impl Member {
     /// `reissue staff add LOGIN --role ROLE --name NAME --json` against the demo's data.
-    fn enrol(demo: &Demo, login: &str, role: &str, name: &str) -> Self {
+    pub(super) fn enrol(demo: &Demo, login: &str, role: &str, name: &str) -> Self {
         let (ok, out, err) = demo.server.cli(&["staff", "add", login, "--role", role, "--name", name, "--json"], "");
         assert!(ok, "staff add {login}: {err}");
         let v: Value = serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{out:?}: {e}"));
@@ -49,19 +51,20 @@ impl Member {
             password: v["initial_password"].as_str().expect("initial_password").to_owned(),
             totp: totp_rs::Totp::from_url(uri).unwrap_or_else(|e| panic!("{uri:?}: {e}")),
             step: 0,
+            ahead_secs: 0,
         }
     }
 
-    /// The code an authenticator shows now.
-    fn code(&mut self) -> String {
-        let now = unix_now();
+    /// The code an authenticator shows now, for the server's time.
+    pub(super) fn code(&mut self) -> String {
+        let now = unix_now() + self.ahead_secs;
         self.step = now / 30;
         self.totp.generate(now).to_string()
     }
 
     /// A code of a later step than the last one used: waits for the next step if need be.
-    async fn fresh_code(&mut self) -> String {
-        while unix_now() / 30 <= self.step {
+    pub(super) async fn fresh_code(&mut self) -> String {
+        while (unix_now() + self.ahead_secs) / 30 <= self.step {
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
         self.code()
@@ -69,13 +72,13 @@ impl Member {
 }
 
 /// Presses the submit button of the form in `main` that posts to `action`.
-async fn submit_form(b: &Browser, action: &str) {
+pub(super) async fn submit_form(b: &Browser, action: &str) {
     b.click(&format!("main form[action=\"{action}\"] button[type=\"submit\"]")).await;
 }
 
 /// Signs in at `/staff/` and, on the first sign-in, replaces the initial password: the
 /// browser is left on the console's first page.
-async fn sign_in(b: &Browser, m: &mut Member, f: Option<&mut Findings>) {
+pub(super) async fn sign_in(b: &Browser, m: &mut Member, f: Option<&mut Findings>) {
     b.goto("/staff/").await;
     assert_eq!(b.h1().await, t(Ja, "staff-sign-in-title", &[]));
     b.fill("login", &m.login).await;
@@ -84,7 +87,7 @@ async fn sign_in(b: &Browser, m: &mut Member, f: Option<&mut Findings>) {
     b.fill("totp", &code).await;
     submit_form(b, "/staff/").await;
     // What the server took is at least this step.
-    m.step = m.step.max(unix_now() / 30);
+    m.step = m.step.max((unix_now() + m.ahead_secs) / 30);
     assert_eq!(b.path().await, "/staff/password", "an initial password must be replaced: {}", b.text("main").await);
     assert_eq!(b.text("p.lead").await, t(Ja, "staff-password-first", &[]));
     if let Some(f) = f {
@@ -142,7 +145,7 @@ fn printed_code(text: &str) -> Option<String> {
     })
 }
 
-fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+pub(super) fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
     let out = Command::new(tool)
         .args(args)
         .arg(pdf)

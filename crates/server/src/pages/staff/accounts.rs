@@ -270,6 +270,7 @@ fn view_context(state: &AppState, console: &Console, v: &AccountView, extra: &Ex
         reveal_csrf => console.visit.form_token(state, &reveal_path), reveal_action => reveal_path,
         action_csrf => console.visit.form_token(state, &action_path), action_path,
         postal_href => format!("/staff/accounts/{login}/postal"),
+        counter_href => may(Permission::CounterCases).then(|| format!("/staff/counter/open?login_id={login}")),
         may_reveal => may(Permission::RevealContact),
         may_postal => may(Permission::ApplyPostal) && v.postal.is_empty(),
         may_void => may(Permission::VoidCode) && v.active_code.is_some(),

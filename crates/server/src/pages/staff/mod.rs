@@ -1,5 +1,5 @@
 //! The staff console under `/staff/`: the help desk, the postal operators' batches, the
-//! approvals of the four-eyes rule and the administrators' staff list, as pages with the same
+//! counter's cases, the approvals of the four-eyes rule and the administrators' staff list, as pages with the same
 //! technology as the customer's (templates, catalogue, form tokens, 303 after a post). One
 //! module per area; this one holds the routes, the session cookie's guard, the navigation a
 //! role sees and the `403` page for what it may not do.
@@ -15,6 +15,7 @@
 mod accounts;
 mod approvals;
 mod batches;
+mod counter;
 mod members;
 mod postal;
 mod sign_in;
@@ -68,6 +69,18 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/batches/close", post(batches::close))
         .route("/staff/batches/{id}/export", post(batches::export))
         .route("/staff/batches/import", post(batches::import))
+        .route("/staff/counter", get(counter::list))
+        .route("/staff/counter/open", get(counter::open_form).post(counter::open))
+        .route("/staff/counter/{reference}", get(counter::view))
+        .route("/staff/counter/{reference}/items", post(counter::record_item))
+        .route("/staff/counter/{reference}/pin-step", post(counter::terminal_pin_step))
+        .route("/staff/counter/{reference}/case-token", post(counter::case_token))
+        .route("/staff/counter/{reference}/inquiry.pdf", get(counter::inquiry_pdf))
+        .route("/staff/counter/{reference}/inquiry/mailed", post(counter::inquiry_mailed))
+        .route("/staff/counter/{reference}/inquiry/returned", post(counter::inquiry_returned))
+        .route("/staff/counter/{reference}/second-visit", post(counter::second_visit))
+        .route("/staff/counter/{reference}/receipt.pdf", get(counter::receipt_pdf))
+        .route("/staff/counter/{reference}/cancel", post(counter::cancel))
         .route("/staff/members", get(members::list).post(members::enrol))
         .route("/staff/members/{login}/disable", post(members::disable))
         .route("/staff/members/{login}/reset", post(members::reset))
@@ -205,7 +218,9 @@ pub enum FreshTotp {
 }
 
 /// The console's areas: where each is, its name, and the permission that shows it.
-const NAV: [(&str, &str, Permission); 4] = [
+/// The counter's cases come first: a counter clerk's console opens on them.
+const NAV: [(&str, &str, Permission); 5] = [
+    ("/staff/counter", "staff-nav-counter", Permission::CounterCases),
     ("/staff/accounts", "staff-nav-accounts", Permission::ViewAccount),
     ("/staff/approvals", "staff-nav-approvals", Permission::Approve),
     ("/staff/batches", "staff-nav-batches", Permission::ManageBatches),

@@ -1,7 +1,8 @@
 //! Counter cases (P8b) in the staff API, for the console's every action and a
 //! municipality's own systems: open a case, record what was brought, the proxy's inquiry
-//! letter and second visit, the PIN step (on the national terminal, or a case token for
-//! `reissue card`), the receipt, and closing a case. Every endpoint needs `counter_cases`.
+//! letter (its PDF) and second visit, the PIN step (on the national terminal, or a case token
+//! for `reissue card`), the receipt's PDF, and closing a case. Every endpoint needs
+//! `counter_cases`.
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection};
@@ -429,4 +430,40 @@ pub async fn cancel(
     let req = body(payload)?;
     let case = state.recovery.cancel_counter_case(&r, &req.reason, auth.who(), state.clock.now()).await?;
     Ok(answer(&state, StatusCode::OK, &case))
+}
+
+/// The proxy's inquiry letter (照会書兼回答書) as a PDF, to print at the office, with the check
+/// code opened for this printing: only while the case is `inquiry_ready` (until it is marked
+/// mailed). `503` naming what to install when the server has no Japanese font.
+#[utoipa::path(get, path = "/api/v1/staff/counter/cases/{reference}/inquiry.pdf", tag = "counter",
+    security(("bearer" = [])), params(("reference" = String, Path, description = "`C` and six digits")),
+    responses((status = 200, description = "The inquiry letter as `application/pdf`", content_type = "application/pdf"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn inquiry_pdf(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    auth.require(Permission::CounterCases)?;
+    let pdf = crate::counter_desk::inquiry_pdf(&state, &reference(path)?, auth.who(), state.clock.now()).await?;
+    Ok(crate::counter_desk::pdf_response(pdf))
+}
+
+/// The receipt (受付票) handed to the applicant, as a PDF: what was applied for and, for a
+/// proxy's case before its second visit, what to bring then. Never the check code. `503`
+/// naming what to install when the server has no Japanese font.
+#[utoipa::path(get, path = "/api/v1/staff/counter/cases/{reference}/receipt.pdf", tag = "counter",
+    security(("bearer" = [])), params(("reference" = String, Path, description = "`C` and six digits")),
+    responses((status = 200, description = "The receipt as `application/pdf`", content_type = "application/pdf"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 503, body = ErrorBody)))]
+pub async fn receipt_pdf(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    auth.require(Permission::CounterCases)?;
+    let pdf = crate::counter_desk::receipt_pdf(&state, &reference(path)?, auth.who(), state.clock.now()).await?;
+    Ok(crate::counter_desk::pdf_response(pdf))
 }

@@ -133,6 +133,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/staff/counter/cases/{reference}/pin-step", post(counter::pin_step))
         .route("/api/v1/staff/counter/cases/{reference}/case-tokens", post(counter::case_token))
         .route("/api/v1/staff/counter/cases/{reference}/cancel", post(counter::cancel))
+        .route("/api/v1/staff/counter/cases/{reference}/inquiry.pdf", get(counter::inquiry_pdf))
+        .route("/api/v1/staff/counter/cases/{reference}/receipt.pdf", get(counter::receipt_pdf))
         .route("/api/v1/staff/members", get(members::list).post(members::enrol))
         .route("/api/v1/staff/members/{login}/disable", post(members::disable))
         .route("/api/v1/staff/members/{login}/reset", post(members::reset))

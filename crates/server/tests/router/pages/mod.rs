@@ -5,6 +5,7 @@
 //! drive the router with.
 
 mod browser;
+mod counter;
 mod forms;
 mod reset;
 mod site;

@@ -20,7 +20,7 @@ use crate::kit::{Kit, LOGIN, Member};
 const NEW_PASSWORD: &str = "quiet harbour lantern";
 
 /// Signs in (the first time: sets the new password too); the page the console opens.
-async fn sign_in(b: &mut Browser<'_>, m: &mut Member) -> Got {
+pub(super) async fn sign_in(b: &mut Browser<'_>, m: &mut Member) -> Got {
     let code = m.code(b.kit);
     let got = b.submit("/staff/", &[("login", &m.login), ("password", &m.password), ("totp", &code)]).await;
     assert_eq!(got.status, 303, "{}", got.body);
@@ -48,12 +48,12 @@ async fn sign_in(b: &mut Browser<'_>, m: &mut Member) -> Got {
 }
 
 /// The page as the browser reads it (minijinja escapes `/` in values).
-fn text(page: &Got) -> String {
+pub(super) fn text(page: &Got) -> String {
     page.body.replace("&#x2f;", "/")
 }
 
 /// The token of the form that posts to `action` on the page.
-fn csrf_of(page: &Got, action: &str) -> String {
+pub(super) fn csrf_of(page: &Got, action: &str) -> String {
     let body = text(page);
     let at = body.find(&format!(r#"action="{action}""#)).unwrap_or_else(|| panic!("no form to {action}: {body}"));
     let rest = &body[at..];
