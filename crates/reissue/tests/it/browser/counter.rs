@@ -1,7 +1,8 @@
 //! The counter's console in a real Chromium on the real demo server (issue 10's proof). A
 //! counter clerk enrolled with `reissue staff add --json` signs in and walks three cases:
 //! (a) the holder in person changes a PIN: a case token is issued and shown once, then the
-//! PIN step is recorded as done on the national terminal; (b) an adult ward's legal
+//! PIN step is done by `reissue card change-pin --case` with the software card behind pcscd,
+//! reporting to the case (without the `pcsc` feature: recorded as done on the national terminal); (b) an adult ward's legal
 //! representative: the PIN step is refused, naming what is missing, until the guardianship
 //! certificate is recorded; (c) a proxy: the inquiry letter's PDF (read back with pdftotext
 //! for the address, 様, 転送不要, the reference and the check code), mailed, the second visit
@@ -153,8 +154,28 @@ async fn a_counter_clerk_completes_an_in_person_a_guardians_and_a_proxys_case() 
     b.goto("/staff/counter/C000001").await;
     assert!(!b.text("main").await.contains(&token), "the token is shown once");
     assert_eq!(b.texts("table.tokens tbody tr").await.len(), 1, "and listed");
-    choose(&b, "#step-pin-auth").await;
-    submit_form(&b, "/staff/counter/C000001/pin-step").await;
+    // At the counter workstation, the software card behind pcscd, the holder keying the PINs:
+    // the card client claims the token, changes the PIN and reports to the case.
+    #[cfg(feature = "pcsc")]
+    {
+        use crate::pcsc_stack::{READER, Stack};
+        let mut stack = tokio::task::spawn_blocking(Stack::start).await.unwrap();
+        assert!(crate::card::init_card(&stack.state).status.success());
+        stack.insert_card();
+        let args = ["card", "change-pin", "auth", "--reader", READER, "--case", &token, "--server", &demo.server.base];
+        let out = stack.reissue(&args, Some("1234\n8642\n8642\n"));
+        let said = format!("{}{}", crate::card::text(&out.stdout), crate::card::text(&out.stderr));
+        assert!(out.status.success(), "{said}");
+        assert!(said.contains("C000001"), "the client names the case: {said}");
+        b.goto("/staff/counter/C000001").await;
+        let row = b.text("table.tokens tbody tr").await;
+        assert!(row.contains(&t(Ja, "staff-counter-outcome-success", &[])), "the reported outcome: {row}");
+    }
+    #[cfg(not(feature = "pcsc"))]
+    {
+        choose(&b, "#step-pin-auth").await;
+        submit_form(&b, "/staff/counter/C000001/pin-step").await;
+    }
     assert_eq!(state(&b).await, t(Ja, "counter-state-completed", &[]));
     ja.check(&b, "console-counter-completed").await;
 
