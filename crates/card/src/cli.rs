@@ -166,7 +166,7 @@ fn end_of_day_in_japan(day: Date) -> OffsetDateTime {
 
 /// The software card's validity: from `now`, until `not_after`, `valid_days` later, or the
 /// day before the fifth anniversary. An end in the past starts five years before it.
-fn soft_card_validity(now: OffsetDateTime, valid_days: Option<u32>, not_after: Option<Date>) -> Validity {
+pub fn soft_card_validity(now: OffsetDateTime, valid_days: Option<u32>, not_after: Option<Date>) -> Validity {
     let now = now.replace_nanosecond(0).unwrap_or(now);
     let end = match (valid_days, not_after) {
         (Some(days), _) => now + Duration::days(i64::from(days)),

@@ -47,9 +47,37 @@ pub async fn load(store: &SqlStore, recovery: &Recovery) -> Result<(), String> {
     Ok(())
 }
 
+/// The demo's software card (test PINs, in clear in its state file): sign password, then the
+/// user-authentication, resident-registry and text-input PINs.
+pub const DEMO_CARD_PINS: [&str; 4] = ["ABC123", "1234", "2345", "3456"];
+
+/// Makes the demo's software card in the data directory unless it is there already, and
+/// returns its state file: `reissue card emulate --state` puts it behind pcscd for a counter
+/// case's `reissue card change-pin --case`.
+pub fn software_card(data_dir: &std::path::Path) -> Result<std::path::PathBuf, String> {
+    use reissue_card::pin::{Pin, PinKind};
+    let path = data_dir.join("demo-card.json");
+    if path.exists() {
+        return Ok(path);
+    }
+    let [sign, auth, juki, text] = DEMO_CARD_PINS;
+    let pin = |kind, v: &str| Pin::new(kind, v).map_err(|e| e.to_string());
+    let pins = reissue_card::soft::SoftCardPins {
+        sign: pin(PinKind::Sign, sign)?,
+        auth: pin(PinKind::Auth, auth)?,
+        juki: pin(PinKind::Juki, juki)?,
+        text: pin(PinKind::Text, text)?,
+    };
+    let validity = reissue_card::cli::soft_card_validity(now(), None, None);
+    reissue_card::soft::SoftCard::create(&path, &pins, validity).map_err(|e| e.to_string())?;
+    Ok(path)
+}
+
 /// The banner `serve --demo` prints: where to look and the voice reset by hand.
-pub fn print_walkthrough(addr: SocketAddr, inst: &Institution) {
+pub fn print_walkthrough(addr: SocketAddr, inst: &Institution, card: &std::path::Path) {
     let b = format!("http://{addr}");
+    let card = card.display();
+    let [sign, auth, juki, text] = DEMO_CARD_PINS;
     println!(
         r#"reissue demo ({name}): open {b}/ in a browser.
   {b}/demo/phone     the demo customers' phone: answer the call, key in the PIN, read the code
@@ -64,6 +92,9 @@ Counter cases (demo-counter): open one at {b}/staff/counter for 123456789 (in pe
   curl -s -X POST {b}/demo/clock -H 'content-type: application/json' -d '{{"advance_secs":86400}}'
   and sign in again for the second visit), 987654321 (an adult ward's legal representative) or
   135792468 (a child of ten: under 15, no signature certificate).
+Software card (test data, its PINs in clear): {card}, PINs sign {sign}, auth {auth}, juki {juki}, text {text}.
+  Behind pcscd (a build with --features pcsc):  reissue card emulate --state {card} &
+  then, with a case token issued on the case's page:  reissue card change-pin auth --case TOKEN --server {b}
 Or walk the voice reset by hand with curl:
   1. Apply:        curl -si {b}/api/v1/voice-applications -H 'content-type: application/json' -d '{{"login_id":"987654321","birth_date":"1975-11-30"}}'
   2. See the call: curl -s {b}/demo/calls            (take the "sid")

@@ -426,6 +426,7 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
     } else {
         Vec::new()
     };
+    let demo_card = if demo { demo::software_card(&cfg.server.data_dir)? } else { PathBuf::new() };
     let addr: SocketAddr =
         cfg.server.listen.parse().map_err(|e| format!("server.listen {:?}: {e}", cfg.server.listen))?;
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -548,7 +549,7 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
     let app = reissue_server::app(state);
     tracing::info!(%bound, database = %db_kind(&cfg.database.url), "reissue listening");
     if demo {
-        demo::print_walkthrough(bound, rt.recovery.institution());
+        demo::print_walkthrough(bound, rt.recovery.institution(), &demo_card);
         staff_cli::print_demo_staff(&demo_staff);
     } else {
         println!("reissue listening on http://{bound}");

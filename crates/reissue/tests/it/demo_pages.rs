@@ -16,6 +16,19 @@ fn after<'a>(html: &'a str, marker: &str) -> Option<&'a str> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_demo_prints_its_counter_clerk_and_its_software_card() {
+    let server = Launched::start(&["serve", "--demo"], &[]);
+    let all = server.printed(40).join("\n");
+    assert!(all.contains("demo-counter") && all.contains("counter "), "a counter clerk: {all}");
+    let line = all.lines().find(|l| l.starts_with("Software card")).unwrap_or_else(|| panic!("{all}"));
+    assert!(line.contains("auth 1234"), "{line}");
+    let path = line.split_whitespace().find(|w| w.ends_with("demo-card.json,")).expect("the card's file");
+    let state = std::fs::read_to_string(path.trim_end_matches(',')).expect("the demo made the card");
+    assert!(state.contains("certificates"), "with its certificates: {state}");
+    assert!(all.contains(&format!("--case TOKEN --server {}", server.base)), "{all}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_voice_reset_is_walked_on_the_demo_pages() {
     let server = Launched::start(&["serve", "--demo"], &[]);
     let b0 = &server.base;
