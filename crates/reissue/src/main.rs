@@ -485,7 +485,7 @@ async fn serve(rt: Runtime, demo: bool) -> Result<ExitCode, String> {
         tracing::warn!("postal letters cannot be rendered until a Japanese font is installed: {why}");
     }
     // The demo's clock can be moved forward (`POST /demo/clock`) to come back another day.
-    let demo_clock = demo.then(|| Arc::new(reissue_server::DemoClock::default()));
+    let demo_clock = demo.then(|| Arc::new(reissue_server::DemoClock::kept_in(cfg.server.data_dir.join("demo-clock"))));
     let clock: Arc<dyn reissue_server::Clock> = match &demo_clock {
         Some(c) => c.clone(),
         None => Arc::new(SystemClock),

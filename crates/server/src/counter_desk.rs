@@ -36,7 +36,11 @@ pub enum CounterPdfError {
     NoFont(String),
     #[error(transparent)]
     Counter(#[from] CounterError),
-    /// The letter could not be laid out or written (logged; an internal failure).
+    /// The letter refuses its layout (an address too long for the envelope's window): the
+    /// record must be corrected.
+    #[error("the letter cannot be laid out: {0}")]
+    Layout(String),
+    /// The letter could not be written (logged; an internal failure).
     #[error("the letter could not be rendered: {0}")]
     Render(String),
 }
@@ -60,7 +64,7 @@ async fn render(state: &AppState, letter: Letter, file_name: String) -> Result<C
     let bytes = tokio::task::spawn_blocking(move || reissue_letters::render(&letter, &font))
         .await
         .map_err(|e| CounterPdfError::Render(e.to_string()))?
-        .map_err(|e| CounterPdfError::Render(e.to_string()))?;
+        .map_err(|e| CounterPdfError::Layout(e.to_string()))?;
     Ok(CounterPdf { file_name, bytes })
 }
 

@@ -95,21 +95,38 @@ impl Clock for SystemClock {
 #[derive(Debug, Default)]
 pub struct DemoClock {
     ahead_secs: std::sync::atomic::AtomicI64,
+    /// Where the offset is kept, so that a restarted demo keeps its day (its staff's last
+    /// accepted authenticator steps and its cases are on that day).
+    file: Option<std::path::PathBuf>,
 }
 
 impl DemoClock {
     /// The longest the demo's clock goes ahead in all.
     pub const MAX_AHEAD: time::Duration = time::Duration::days(400);
 
+    /// A demo clock whose offset lives in `file` (read now, written at each move).
+    pub fn kept_in(file: std::path::PathBuf) -> Self {
+        let ahead = std::fs::read_to_string(&file)
+            .ok()
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .filter(|s| (0..=Self::MAX_AHEAD.whole_seconds()).contains(s))
+            .unwrap_or(0);
+        Self { ahead_secs: std::sync::atomic::AtomicI64::new(ahead), file: Some(file) }
+    }
+
     /// Moves the clock `by` forward; `false` (and no move) past `MAX_AHEAD`.
     pub fn advance(&self, by: time::Duration) -> bool {
         use std::sync::atomic::Ordering;
         let add = by.whole_seconds();
-        self.ahead_secs
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |s| {
-                (add > 0 && s + add <= Self::MAX_AHEAD.whole_seconds()).then_some(s + add)
-            })
-            .is_ok()
+        let moved = self.ahead_secs.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |s| {
+            s.checked_add(add).filter(|v| add > 0 && *v <= Self::MAX_AHEAD.whole_seconds())
+        });
+        if let (Ok(before), Some(file)) = (moved, &self.file)
+            && let Err(e) = std::fs::write(file, (before + add).to_string())
+        {
+            tracing::warn!(error = %e, "the demo clock's offset could not be kept");
+        }
+        moved.is_ok()
     }
 
     /// How far ahead of the wall clock it is.

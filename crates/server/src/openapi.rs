@@ -58,8 +58,8 @@ pub const ANSWERS: &[(&str, &str, &[u16])] = &[
     ("/api/v1/staff/counter/cases/{reference}/cancel", "post", &[400, 401, 403, 404, 409, 413, 415, 422, 503]),
     ("/api/v1/staff/counter/cases/{reference}/inquiry.pdf", "get", &[401, 403, 404, 422, 503]),
     ("/api/v1/staff/counter/cases/{reference}/receipt.pdf", "get", &[401, 403, 404, 503]),
-    ("/api/v1/counter/case-tokens/claim", "post", &[400, 404, 409, 410, 413, 415, 422, 429, 503]),
-    ("/api/v1/counter/case-tokens/report", "post", &[400, 404, 409, 410, 413, 415, 422, 429, 503]),
+    ("/api/v1/counter/case-tokens/claim", "post", &[400, 403, 404, 409, 410, 413, 415, 422, 429, 503]),
+    ("/api/v1/counter/case-tokens/report", "post", &[400, 403, 404, 409, 410, 413, 415, 422, 429, 503]),
 ];
 
 fn description(status: u16) -> &'static str {

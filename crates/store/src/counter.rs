@@ -208,20 +208,24 @@ impl SqlStore {
     /// Writes a PIN step's success inside `tx`; false when the case had moved.
     async fn write_pin_success(tx: &mut AccountTx, s: &PinSuccess, t: i64) -> Result<bool, StoreError> {
         let to = if s.complete { CaseState::Completed } else { s.from };
-        let n = sqlx::query(
+        let sql = format!(
             "UPDATE counter_cases SET pins_done = $1, state = $2, updated_at = $3, \
-             closed_at = CASE WHEN $4 = 1 THEN $3 ELSE closed_at END WHERE id = $5 AND state = $6",
-        )
-        .bind(CardPin::join(&s.pins_done))
-        .bind(to.as_str())
-        .bind(t)
-        .bind(i64::from(s.complete))
-        .bind(s.case_id)
-        .bind(s.from.as_str())
-        .execute(&mut **tx)
-        .await
-        .map_err(db)?
-        .rows_affected();
+             closed_at = CASE WHEN $4 = 1 THEN $3 ELSE closed_at END \
+             WHERE id = $5 AND state = $6 AND pins_done = $7 AND state IN ({})",
+            states_before(CaseEvent::PinStepDone)
+        );
+        let n = sqlx::query(AssertSqlSafe(sql))
+            .bind(CardPin::join(&s.pins_done))
+            .bind(to.as_str())
+            .bind(t)
+            .bind(i64::from(s.complete))
+            .bind(s.case_id)
+            .bind(s.from.as_str())
+            .bind(CardPin::join(&s.seen))
+            .execute(&mut **tx)
+            .await
+            .map_err(db)?
+            .rows_affected();
         Ok(n == 1)
     }
 }
@@ -233,9 +237,29 @@ impl CounterCases for SqlStore {
         case: NewCase,
         now: OffsetDateTime,
         audit: AuditDraft,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<Option<i64>, StoreError> {
         let t = ms(now);
+        if case.state != CaseState::initial(case.case_type) {
+            return Err(corrupt(format!("a {} case cannot open {}", case.case_type, case.state.as_str())));
+        }
         let mut tx = self.account_tx(case.account_id.get()).await?;
+        // Under the account's lock: one case at a time for a holder, however many counters.
+        let open = CaseState::ALL.iter().filter(|s| !s.is_closed()).map(|s| format!("'{}'", s.as_str()));
+        let sql = format!(
+            "SELECT COUNT(*) AS n FROM counter_cases WHERE account_id = $1 AND expires_at > $2 AND state IN ({})",
+            open.collect::<Vec<_>>().join(", ")
+        );
+        let others: i64 = sqlx::query(AssertSqlSafe(sql))
+            .bind(case.account_id.get())
+            .bind(t)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db)?
+            .try_get("n")
+            .map_err(db)?;
+        if others > 0 {
+            return Ok(None);
+        }
         let recipient = case.recipient.as_ref().map(serde_json::to_string).transpose().map_err(corrupt)?;
         let check = case.check.clone();
         let id: i64 = sqlx::query(
@@ -267,7 +291,7 @@ impl CounterCases for SqlStore {
         let mut audit = audit;
         audit.detail["case"] = serde_json::json!(reissue_core::counter::CaseRef::of(id).to_string());
         self.finish(tx, now, &[], &audit).await?;
-        Ok(id)
+        Ok(Some(id))
     }
 
     async fn counter_case(&self, id: i64) -> Result<Option<CaseView>, StoreError> {
@@ -276,10 +300,10 @@ impl CounterCases for SqlStore {
 
     async fn counter_cases(&self, filter: CaseFilter, limit: u32) -> Result<Vec<CaseView>, StoreError> {
         match filter {
-            CaseFilter::NotClosed => {
+            CaseFilter::NotClosed(at) => {
                 let open = CaseState::ALL.iter().filter(|s| !s.is_closed()).map(|s| format!("'{}'", s.as_str()));
-                let filter = format!("c.state IN ({})", open.collect::<Vec<_>>().join(", "));
-                self.cases_where(&filter, None, "c.id", limit).await
+                let filter = format!("c.state IN ({}) AND c.expires_at > $1", open.collect::<Vec<_>>().join(", "));
+                self.cases_where(&filter, Some(ms(at)), "c.id", limit).await
             }
             CaseFilter::Account(a) => self.cases_where("c.account_id = $1", Some(a.get()), "c.id DESC", limit).await,
         }
@@ -342,11 +366,14 @@ impl CounterCases for SqlStore {
         let Some(mut tx) = self.case_tx(id).await? else { return Ok(false) };
         // Once the letter has left, or the case is over, the check code exists only on paper.
         let wipe = i64::from(event != CaseEvent::CheckCodeAccepted || to.is_closed());
+        // The right check code gives back the try reserved for its check.
+        let give_back = i64::from(event == CaseEvent::CheckCodeAccepted);
         let sql = format!(
             "UPDATE counter_cases SET state = $1, updated_at = $2, \
              sealed_check_code = CASE WHEN $3 = 1 THEN NULL ELSE sealed_check_code END, \
              mailed_at = CASE WHEN $4 = 1 THEN $2 ELSE mailed_at END, \
-             closed_at = CASE WHEN $5 = 1 THEN $2 ELSE closed_at END \
+             closed_at = CASE WHEN $5 = 1 THEN $2 ELSE closed_at END, \
+             check_failures = CASE WHEN $8 = 1 AND check_failures > 0 THEN check_failures - 1 ELSE check_failures END \
              WHERE id = $6 AND state = $7 AND state IN ({})",
             states_before(event)
         );
@@ -358,6 +385,7 @@ impl CounterCases for SqlStore {
             .bind(i64::from(to.is_closed()))
             .bind(id)
             .bind(from.as_str())
+            .bind(give_back)
             .execute(&mut *tx)
             .await
             .map_err(db)?
@@ -369,7 +397,7 @@ impl CounterCases for SqlStore {
         Ok(true)
     }
 
-    async fn count_check_code_failure(
+    async fn reserve_check_code_try(
         &self,
         id: i64,
         max: i64,
@@ -390,17 +418,6 @@ impl CounterCases for SqlStore {
         .map_err(db)?;
         let Some(r) = r else { return Ok(None) };
         let n: i64 = r.try_get("check_failures").map_err(db)?;
-        if n >= max {
-            sqlx::query(
-                "UPDATE counter_cases SET state = 'check_code_refused', closed_at = $1, sealed_check_code = NULL \
-                 WHERE id = $2",
-            )
-            .bind(t)
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        }
         self.finish(tx, now, &[], &audit).await?;
         Ok(Some(n))
     }

@@ -307,6 +307,25 @@ pub struct CounterRules {
     /// The office's practice: a proxy brings the holder's new PIN in a sealed request, and
     /// staff record that it arrived sealed.
     pub sealed_pin_request: bool,
+    /// The networks of the counter's workstations: a case token is claimed and reported only
+    /// from them, so that whoever reads a token off the console across the counter cannot
+    /// report a change from a phone. Loopback by default.
+    pub workstations: Vec<ipnet::IpNet>,
+}
+
+impl CounterRules {
+    /// The default workstations: this machine only.
+    pub fn loopback() -> Vec<ipnet::IpNet> {
+        ["127.0.0.0/8", "::1/128"].iter().filter_map(|n| n.parse().ok()).collect()
+    }
+
+    /// Whether a request from `ip` comes from a counter workstation.
+    pub fn is_workstation(&self, ip: Option<std::net::IpAddr>) -> bool {
+        ip.is_some_and(|ip| {
+            let ip = ip.to_canonical();
+            self.workstations.iter().any(|n| n.contains(&ip))
+        })
+    }
 }
 
 impl Default for CounterRules {
@@ -315,6 +334,7 @@ impl Default for CounterRules {
             office: CounterOffice::default(),
             case_lifetime: crate::lifecycle::counter_case::CASE_LIFETIME.default,
             sealed_pin_request: true,
+            workstations: Self::loopback(),
         }
     }
 }

@@ -113,6 +113,8 @@ pub struct PinSuccess {
     pub case_id: i64,
     /// The state the procedure saw.
     pub from: CaseState,
+    /// The PINs done when the procedure looked: a success recorded meanwhile moves nothing.
+    pub seen: Vec<CardPin>,
     /// Every PIN done once this one is.
     pub pins_done: Vec<CardPin>,
     /// All of the case's PINs are done: the case moves to `Completed`.
@@ -122,17 +124,23 @@ pub struct PinSuccess {
 /// Which cases to list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaseFilter {
-    /// Not closed, oldest first.
-    NotClosed,
+    /// Not closed and not past their lifetime at this instant, oldest first.
+    NotClosed(OffsetDateTime),
     /// An account's, newest first.
     Account(AccountId),
 }
 
 #[async_trait]
 pub trait CounterCases: Send + Sync {
-    /// Opens a case with the items recorded so far; returns its number.
-    async fn open_counter_case(&self, case: NewCase, now: OffsetDateTime, audit: AuditDraft)
-    -> Result<i64, StoreError>;
+    /// Opens a case with the items recorded so far and returns its number; `None` (and
+    /// nothing written) when the holder has a case neither closed nor past its lifetime,
+    /// checked under the account's lock.
+    async fn open_counter_case(
+        &self,
+        case: NewCase,
+        now: OffsetDateTime,
+        audit: AuditDraft,
+    ) -> Result<Option<i64>, StoreError>;
 
     async fn counter_case(&self, id: i64) -> Result<Option<CaseView>, StoreError>;
 
@@ -153,7 +161,8 @@ pub trait CounterCases: Send + Sync {
     ) -> Result<bool, StoreError>;
 
     /// Moves the case by `event` from `from`, if it is still there; an inquiry mailed,
-    /// returned, the check code accepted or closing the case also wipes the sealed code.
+    /// returned, or closing the case also wipes the sealed code; the check code accepted gives
+    /// back the try its check reserved.
     async fn move_counter_case(
         &self,
         id: i64,
@@ -163,10 +172,10 @@ pub trait CounterCases: Send + Sync {
         audit: AuditDraft,
     ) -> Result<bool, StoreError>;
 
-    /// Counts a wrong check code if fewer than `max` were counted and the case still awaits
-    /// its reply: the count after it, or `None`. At `max` the case moves to
-    /// `CheckCodeRefused` in the same write.
-    async fn count_check_code_failure(
+    /// Reserves a try at the check code before it is compared, if fewer than `max` were
+    /// counted and the case still awaits its reply: the count after it, or `None`. The try
+    /// stays counted unless the code was right (`CheckCodeAccepted` gives it back).
+    async fn reserve_check_code_try(
         &self,
         id: i64,
         max: i64,

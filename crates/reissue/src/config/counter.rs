@@ -15,6 +15,9 @@ pub struct CounterConfig {
     /// A proxy brings the holder's new PIN in a sealed request (the common practice): the
     /// second visit's checklist asks staff to record that it arrived sealed.
     pub sealed_pin_request: bool,
+    /// The networks of the counter's workstations, where `reissue card change-pin --case`
+    /// runs: a case token is claimed and reported only from them (this machine by default).
+    pub workstations: Vec<ipnet::IpNet>,
 }
 
 impl Default for CounterConfig {
@@ -23,6 +26,7 @@ impl Default for CounterConfig {
             office: CounterOffice::default(),
             case_lifetime_secs: CASE_LIFETIME.default.whole_seconds(),
             sealed_pin_request: true,
+            workstations: CounterRules::loopback(),
         }
     }
 }
@@ -34,7 +38,12 @@ impl CounterConfig {
         if self.office.name.trim().is_empty() {
             return Err("counter.office.name must name the office".into());
         }
-        Ok(CounterRules { office: self.office.clone(), case_lifetime, sealed_pin_request: self.sealed_pin_request })
+        Ok(CounterRules {
+            office: self.office.clone(),
+            case_lifetime,
+            sealed_pin_request: self.sealed_pin_request,
+            workstations: self.workstations.clone(),
+        })
     }
 }
 

@@ -50,7 +50,7 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404",
 # (`410`) or for another PIN (`422`).
 [[operations]]
 include-path-regex = "^/api/v1/counter/"
-checks.positive_data_acceptance.expected-statuses = ["2xx", "404", "409", "410", "422", "429", "5xx"]
+checks.positive_data_acceptance.expected-statuses = ["2xx", "403", "404", "409", "410", "422", "429", "5xx"]
 "#;
 
 #[test]

@@ -35,6 +35,7 @@ fn refusal(r: CounterRefusal) -> ApiError {
         CounterRefusal::TokenExpired | CounterRefusal::ReportLate => (StatusCode::GONE, ErrorCode::CaseTokenExpired),
         CounterRefusal::TokenOtherPin { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::CaseTokenOtherPin),
         CounterRefusal::CaseNotReady { .. } => (StatusCode::CONFLICT, ErrorCode::CaseNotReady),
+        CounterRefusal::NotAWorkstation => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
         _ => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::CaseRefused),
     };
     let mut err = ApiError::new(status, code, message);
@@ -51,6 +52,7 @@ impl From<crate::counter_desk::CounterPdfError> for ApiError {
                 tracing::error!(error = %e, "a counter letter cannot be rendered");
                 Self::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable, e.to_string())
             }
+            E::Layout(_) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::CaseRefused, e.to_string()),
             E::Render(_) => {
                 tracing::error!(error = %e, "a counter letter could not be rendered");
                 Self::internal()

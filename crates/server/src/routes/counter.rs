@@ -71,7 +71,7 @@ pub async fn claim(
     payload: Result<Json<ClaimRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let req = body(payload)?;
-    let claim = state.recovery.claim_case_token(&req.token, &req.pin, ip.audit(), state.clock.now()).await?;
+    let claim = state.recovery.claim_case_token(&req.token, &req.pin, ip.0, state.clock.now()).await?;
     Ok(Json(ClaimBody {
         case_reference: claim.case_reference,
         pin: claim.pin.as_str().into(),
@@ -94,7 +94,7 @@ pub async fn report(
     let req = body(payload)?;
     let report = state
         .recovery
-        .report_case_token(&req.report_token, &req.pin, &req.outcome, req.tries_left, ip.audit(), state.clock.now())
+        .report_case_token(&req.report_token, &req.pin, &req.outcome, req.tries_left, ip.0, state.clock.now())
         .await?;
     Ok(Json(ReportBody {
         case_reference: report.case_reference,

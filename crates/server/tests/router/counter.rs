@@ -66,6 +66,24 @@ fn reason(v: &Value) -> &str {
     v["error"]["reasons"][0]["code"].as_str().or(v["error"]["code"].as_str()).unwrap_or("")
 }
 
+/// A POST of the card client from `from` (the counter's workstations are loopback by default).
+async fn from(kit: &Kit, from: &str, path: &str, body: Value) -> (u16, Value) {
+    use axum::body::Body;
+    use axum::extract::ConnectInfo;
+    use axum::http::{Request, header};
+    use tower::ServiceExt;
+    let peer: std::net::SocketAddr = format!("{from}:40000").parse().unwrap();
+    let req = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .extension(ConnectInfo(peer))
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let resp = kit.app.clone().oneshot(req).await.unwrap();
+    let status = resp.status().as_u16();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20).await.unwrap();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
 fn path(case: &str, rest: &str) -> String {
     format!("/api/v1/staff/counter/cases/{case}{rest}")
 }
@@ -90,9 +108,10 @@ async fn the_holders_age_on_file_decides_under_15_and_the_signature_password() {
     assert_eq!(v["error"]["reasons"][0]["age"], 15);
     let (s, v) = open(&kit, &token, rep(FOURTEEN, json!(["sign", "auth"]))).await;
     assert_eq!((s, reason(&v)), (422, "no_signature_certificate"), "{v}");
-    let in_person = json!({"login_id": FOURTEEN, "case_type": "in_person", "pins": ["sign"], "operation": "change"});
+    let in_person = json!({"login_id": FOURTEEN, "case_type": "in_person", "pins": ["auth"], "operation": "change"});
     let (s, v) = open(&kit, &token, in_person).await;
-    assert_eq!((s, reason(&v)), (422, "no_signature_certificate"), "a holder under 15 holds none: {v}");
+    assert_eq!((s, reason(&v)), (422, "needs_representative"), "a child's representative applies: {v}");
+    assert_eq!(v["error"]["reasons"][0]["age"], 14);
     let ward = json!({"login_id": LOGIN, "case_type": "legal_representative", "ground": "adult_ward",
                       "pins": ["sign"], "operation": "reset"});
     let (s, v) = open(&kit, &token, ward).await;
@@ -286,36 +305,38 @@ async fn a_case_token_is_single_use_for_one_pin_and_expires_after_15_minutes() {
     assert!(!shown.to_string().contains(&auth_token), "the case never shows a token again");
     let claim = |t: &str, pin: &str| json!({"token": t, "pin": pin});
     let claim_path = "/api/v1/counter/case-tokens/claim";
-    let (s, v) = kit.post(claim_path, None, claim(&auth_token, "juki")).await;
+    let (s, v) = from(&kit, "203.0.113.9", claim_path, claim(&auth_token, "auth")).await;
+    assert_eq!((s, reason(&v)), (403, "not_a_workstation"), "a phone across the counter: {v}");
+    let (s, v) = from(&kit, "127.0.0.1", claim_path, claim(&auth_token, "juki")).await;
     assert_eq!((s, reason(&v)), (422, "case_token_other_pin"), "{v}");
-    let (s, v) = kit.post(claim_path, None, claim("ZZZZZ-ZZZZZ", "auth")).await;
+    let (s, v) = from(&kit, "127.0.0.1", claim_path, claim("ZZZZZ-ZZZZZ", "auth")).await;
     assert_eq!((s, reason(&v)), (404, "case_token_unknown"), "{v}");
-    let (s, v) = kit.post(claim_path, None, claim(&auth_token.to_lowercase(), "auth")).await;
+    let (s, v) = from(&kit, "127.0.0.1", claim_path, claim(&auth_token.to_lowercase(), "auth")).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!((v["case_reference"].as_str(), v["operation"].as_str()), (Some(case.as_str()), Some("change")));
     let report_token = v["report_token"].as_str().unwrap().to_owned();
-    let (s, v) = kit.post(claim_path, None, claim(&auth_token, "auth")).await;
+    let (s, v) = from(&kit, "127.0.0.1", claim_path, claim(&auth_token, "auth")).await;
     assert_eq!((s, reason(&v)), (409, "case_token_used"), "{v}");
     let report =
         |outcome: &str| json!({"report_token": report_token, "pin": "auth", "outcome": outcome, "tries_left": 3});
     let report_path = "/api/v1/counter/case-tokens/report";
-    let (s, v) = kit.post(report_path, None, report("success")).await;
+    let (s, v) = from(&kit, "127.0.0.1", report_path, report("success")).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!((v["state"].as_str(), v["pins_remaining"].clone()), (Some("open"), json!(["juki"])));
-    let (s, v) = kit.post(report_path, None, report("success")).await;
+    let (s, v) = from(&kit, "127.0.0.1", report_path, report("success")).await;
     assert_eq!((s, reason(&v)), (409, "case_token_used"), "reported once: {v}");
     let (s, v) = kit.post(&path(&case, "/case-tokens"), Some(&token), json!({"pin": "auth"})).await;
     assert_eq!((s, reason(&v)), (422, "pin_already_done"), "{v}");
     let (_, v) = kit.post(&path(&case, "/case-tokens"), Some(&token), json!({"pin": "juki"})).await;
     let juki_token = v["token"].as_str().unwrap().to_owned();
     kit.clock.advance(Duration::minutes(15));
-    let (s, v) = kit.post(claim_path, None, claim(&juki_token, "juki")).await;
+    let (s, v) = from(&kit, "127.0.0.1", claim_path, claim(&juki_token, "juki")).await;
     assert_eq!((s, reason(&v)), (410, "case_token_expired"), "{v}");
     let (_, v) = kit.post(&path(&case, "/case-tokens"), Some(&token), json!({"pin": "juki"})).await;
     let juki_token = v["token"].as_str().unwrap().to_owned();
-    let (_, v) = kit.post(claim_path, None, claim(&juki_token, "juki")).await;
+    let (_, v) = from(&kit, "127.0.0.1", claim_path, claim(&juki_token, "juki")).await;
     let failed = json!({"report_token": v["report_token"], "pin": "juki", "outcome": "failure", "tries_left": 2});
-    let (s, v) = kit.post(report_path, None, failed).await;
+    let (s, v) = from(&kit, "127.0.0.1", report_path, failed).await;
     assert_eq!(
         (s, v["state"].as_str(), v["pins_remaining"].clone()),
         (200, Some("open"), json!(["juki"])),

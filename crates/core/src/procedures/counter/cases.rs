@@ -125,6 +125,12 @@ impl Recovery {
             (Some(Ground::AdultWard), Some(age)) if age < 18 => return refuse(CounterRefusal::NotAdult { age }).await,
             _ => {}
         }
+        // For a holder under 15 the legal representative applies (and sets the PINs).
+        if let Some(age) = age.filter(|a| *a < 15)
+            && open.case_type != CaseType::LegalRepresentative
+        {
+            return refuse(CounterRefusal::NeedsRepresentative { age }).await;
+        }
         let no_signature = open.ground == Some(Ground::AdultWard) || age.is_some_and(|a| a < 15);
         if no_signature && open.pins.contains(&CardPin::Sign) {
             return refuse(CounterRefusal::NoSignatureCertificate).await;
@@ -189,7 +195,16 @@ impl Recovery {
                 salt,
             });
         }
-        let id = self.store.open_counter_case(case, now, audit).await?;
+        let Some(id) = self.store.open_counter_case(case, now, audit).await? else {
+            // Another counter opened one for this holder meanwhile.
+            let other = self.store.counter_cases(CaseFilter::Account(account.id), 20).await?;
+            let reference = other
+                .iter()
+                .find(|c| !c.state.is_closed() && now < c.expires_at)
+                .map(|c| c.reference().to_string())
+                .unwrap_or_default();
+            return Err(CounterRefusal::CaseAlreadyOpen { reference }.into());
+        };
         self.counter_case_by_id(id, who, now).await
     }
 
@@ -243,16 +258,27 @@ impl Recovery {
         self.counter_case_by_id(case.id, who, now).await
     }
 
-    /// The cases not closed, oldest first, for the counter's list.
-    pub async fn open_counter_cases(&self, limit: u32) -> Result<Vec<CaseView>, CounterError> {
-        Ok(self.store.counter_cases(CaseFilter::NotClosed, limit).await?)
+    /// The cases neither closed nor past their lifetime, oldest first, for the counter's list.
+    pub async fn open_counter_cases(&self, limit: u32, now: OffsetDateTime) -> Result<Vec<CaseView>, CounterError> {
+        Ok(self.store.counter_cases(CaseFilter::NotClosed(now), limit).await?)
     }
 
-    /// An account's cases, newest first.
-    pub async fn counter_cases_of(&self, login_id: &str) -> Result<Vec<CaseView>, CounterError> {
+    /// An account's cases, newest first; one found past its lifetime is closed as expired.
+    pub async fn counter_cases_of(
+        &self,
+        login_id: &str,
+        who: &Requester,
+        now: OffsetDateTime,
+    ) -> Result<Vec<CaseView>, CounterError> {
         let login = LoginId::parse(login_id).map_err(|e| invalid("login_id", e.to_string()))?;
         let account =
             self.store.account(&login).await?.ok_or_else(|| CounterError::UnknownAccount(login.to_string()))?;
-        Ok(self.store.counter_cases(CaseFilter::Account(account.id), 50).await?)
+        let mut cases = self.store.counter_cases(CaseFilter::Account(account.id), 50).await?;
+        for c in &mut cases {
+            if !c.state.is_closed() && now >= c.expires_at {
+                *c = self.counter_case_by_id(c.id, who, now).await?;
+            }
+        }
+        Ok(cases)
     }
 }

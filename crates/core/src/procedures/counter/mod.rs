@@ -79,6 +79,10 @@ pub enum CounterRefusal {
     CaseNotReady { why: String },
     #[error("the report came too late; record the outcome on the console")]
     ReportLate,
+    #[error("case tokens are used only from the counter's workstations ([counter] workstations)")]
+    NotAWorkstation,
+    #[error("the holder is {age}: for a holder under 15 the legal representative applies")]
+    NeedsRepresentative { age: i32 },
 }
 
 impl CounterRefusal {
@@ -107,6 +111,8 @@ impl CounterRefusal {
             Self::TokenOtherPin { .. } => "case_token_other_pin",
             Self::CaseNotReady { .. } => "case_not_ready",
             Self::ReportLate => "report_late",
+            Self::NotAWorkstation => "not_a_workstation",
+            Self::NeedsRepresentative { .. } => "needs_representative",
         }
     }
 }
@@ -244,6 +250,8 @@ mod tests {
             R::TokenOtherPin { pin: "auth".into() },
             R::SameDay { earliest: "2027-01-02".into() },
             R::CheckCodeRefused,
+            R::NotAWorkstation,
+            R::NeedsRepresentative { age: 10 },
         ] {
             assert_eq!(serde_json::to_value(&r).unwrap()["code"], r.code(), "{r:?}");
         }

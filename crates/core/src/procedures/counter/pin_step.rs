@@ -6,6 +6,8 @@
 use secrecy::ExposeSecret;
 use serde::Serialize;
 use serde_json::json;
+use std::net::IpAddr;
+
 use time::OffsetDateTime;
 
 use super::{CounterError, CounterRefusal, case_audit, invalid};
@@ -84,7 +86,7 @@ impl Recovery {
         done.sort();
         done.dedup();
         let complete = case.pins.iter().all(|p| done.contains(p));
-        PinSuccess { case_id: case.id, from: case.state, pins_done: done, complete }
+        PinSuccess { case_id: case.id, from: case.state, seen: case.pins_done.clone(), pins_done: done, complete }
     }
 
     /// Records the PIN step as done on the national terminal by the staff member: which PINs,
@@ -147,9 +149,24 @@ impl Recovery {
     }
 
     /// The staff member who issued a token, as the actor of what its client does.
-    fn token_requester(row: &CaseTokenRow, ip: Option<String>) -> Requester {
-        let login = row.issued_by.strip_prefix("staff:").unwrap_or(&row.issued_by).to_owned();
-        Requester { actor: Actor::Staff(login), client_ip: ip }
+    fn token_requester(row: &CaseTokenRow, from: Option<IpAddr>) -> Requester {
+        let actor = match row.issued_by.split_once(':') {
+            Some(("token", name)) => Actor::Token(name.to_owned()),
+            Some(("staff", login)) => Actor::Staff(login.to_owned()),
+            _ => Actor::Staff(row.issued_by.clone()),
+        };
+        Requester { actor, client_ip: from.map(|ip| ip.to_string()) }
+    }
+
+    /// Whether whoever issued the token may still issue one: a staff member disabled, or no
+    /// longer of a role with `counter_cases`, since, leaves their tokens unusable.
+    async fn issuer_stands(&self, who: &Requester) -> Result<bool, CounterError> {
+        let Actor::Staff(login) = &who.actor else { return Ok(true) };
+        let Ok(login) = crate::staff::StaffLogin::parse(login) else { return Ok(false) };
+        let member = self.store.staff_by_login(&login).await?;
+        Ok(member.is_some_and(|m| {
+            m.status == crate::staff::StaffStatus::Active && m.role.may(crate::staff::Permission::CounterCases)
+        }))
     }
 
     /// The card client claims a case token for `pin` before it touches the card. A token
@@ -159,9 +176,12 @@ impl Recovery {
         &self,
         token: &str,
         pin: &str,
-        ip: Option<String>,
+        from: Option<IpAddr>,
         now: OffsetDateTime,
     ) -> Result<TokenClaim, CounterError> {
+        if !self.counter.is_workstation(from) {
+            return Err(CounterRefusal::NotAWorkstation.into());
+        }
         let pin =
             CardPin::parse(pin.trim()).ok_or_else(|| invalid("pin", format!("choose one of {}", CardPin::names())))?;
         let token = CaseToken::parse(token).ok_or(CounterRefusal::TokenUnknown)?;
@@ -170,7 +190,7 @@ impl Recovery {
             .case_token(&self.keys.token_lookups(&token_key(token.expose())))
             .await?
             .ok_or(CounterRefusal::TokenUnknown)?;
-        let who = Self::token_requester(&row, ip);
+        let who = Self::token_requester(&row, from);
         if row.claimed_at.is_some() {
             return Err(CounterRefusal::TokenUsed.into());
         }
@@ -179,6 +199,9 @@ impl Recovery {
         }
         if row.pin != pin {
             return Err(CounterRefusal::TokenOtherPin { pin: row.pin.as_str().into() }.into());
+        }
+        if !self.issuer_stands(&who).await? {
+            return Err(CounterRefusal::TokenUnknown.into());
         }
         let case = self.counter_case_by_id(row.case_id, &who, now).await?;
         if let Some(r) = self.pin_step_refusal(&case) {
@@ -212,9 +235,12 @@ impl Recovery {
         pin: &str,
         outcome: &str,
         tries_left: Option<i64>,
-        ip: Option<String>,
+        from: Option<IpAddr>,
         now: OffsetDateTime,
     ) -> Result<TokenReport, CounterError> {
+        if !self.counter.is_workstation(from) {
+            return Err(CounterRefusal::NotAWorkstation.into());
+        }
         let pin =
             CardPin::parse(pin.trim()).ok_or_else(|| invalid("pin", format!("choose one of {}", CardPin::names())))?;
         let outcome = PinOutcome::parse(outcome.trim())
@@ -231,7 +257,7 @@ impl Recovery {
             .case_token_by_report(&self.keys.token_lookups(&token_key(report_token)))
             .await?
             .ok_or(CounterRefusal::TokenUnknown)?;
-        let who = Self::token_requester(&row, ip);
+        let who = Self::token_requester(&row, from);
         if row.reported_at.is_some() {
             return Err(CounterRefusal::TokenUsed.into());
         }

@@ -112,6 +112,16 @@ impl Recovery {
         let code = CheckCode::parse(check_code)
             .ok_or_else(|| invalid("check_code", "the check code is the eight digits printed on the letter"))?;
         let stored = self.store.check_code(case.id).await?.ok_or(CounterError::Unsealable)?;
+        // The try is counted before the code is compared, so that requests in parallel (or
+        // on several instances) never compare more than the limit allows.
+        let reserve = case_audit(who, &case, "counter_check_code_try", "reserved");
+        let Some(n) = self.store.reserve_check_code_try(case.id, MAX_CHECK_CODE_FAILURES, now, reserve).await? else {
+            let case = self.counter_case_by_id(case.id, who, now).await?;
+            if case.state == CaseState::CheckCodeRefused || case.check_failures >= MAX_CHECK_CODE_FAILURES {
+                return Err(CounterRefusal::CheckCodeRefused.into());
+            }
+            return Err(CounterError::Changed);
+        };
         if self.keys.check_code_matches(&stored.salt, code.expose(), &stored.mac) {
             let audit = case_audit(who, &case, "counter_second_visit", "accepted");
             if !self.store.move_counter_case(case.id, CaseEvent::CheckCodeAccepted, case.state, now, audit).await? {
@@ -120,13 +130,12 @@ impl Recovery {
             return self.counter_case_by_id(case.id, who, now).await;
         }
         let mut audit = case_audit(who, &case, "counter_second_visit", "wrong_check_code");
-        audit.detail["failures"] = json!(case.check_failures + 1);
-        match self.store.count_check_code_failure(case.id, MAX_CHECK_CODE_FAILURES, now, audit).await? {
-            Some(n) if n < MAX_CHECK_CODE_FAILURES => {
-                Err(CounterRefusal::WrongCheckCode { left: MAX_CHECK_CODE_FAILURES - n }.into())
-            }
-            Some(_) => Err(CounterRefusal::CheckCodeRefused.into()),
-            None => Err(CounterError::Changed),
+        audit.detail["failures"] = json!(n);
+        if n < MAX_CHECK_CODE_FAILURES {
+            self.store.append_audit(now, audit).await?;
+            return Err(CounterRefusal::WrongCheckCode { left: MAX_CHECK_CODE_FAILURES - n }.into());
         }
+        self.store.move_counter_case(case.id, CaseEvent::CheckCodeLimitReached, case.state, now, audit).await?;
+        Err(CounterRefusal::CheckCodeRefused.into())
     }
 }

@@ -5,7 +5,7 @@
 //! `counter_cases`.
 
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -21,7 +21,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::StaffAuth;
 use super::accounts::ts;
 use crate::AppState;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::routes::body;
 
 /// One item the applicant brought, as recorded.
@@ -199,12 +199,14 @@ pub struct CaseQuery {
 pub async fn list(
     State(state): State<AppState>,
     auth: StaffAuth,
-    Query(q): Query<CaseQuery>,
+    query: Result<Query<CaseQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     auth.require(Permission::CounterCases)?;
+    let Query(q) = query.map_err(|e| ApiError::bad_request(ErrorCode::InvalidQuery, e.body_text()))?;
+    let now = state.clock.now();
     let cases = match q.login_id.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
-        Some(login) => state.recovery.counter_cases_of(login).await?,
-        None => state.recovery.open_counter_cases(200).await?,
+        Some(login) => state.recovery.counter_cases_of(login, auth.who(), now).await?,
+        None => state.recovery.open_counter_cases(200, now).await?,
     };
     let body: Vec<CaseBody> = cases.iter().map(|c| case_body(&state.recovery, c)).collect();
     Ok(Json(body).into_response())

@@ -121,8 +121,8 @@ async fn a_refusal_is_the_error_summary_in_the_clerks_language_with_the_values_k
             .await;
     assert_eq!(
         summary(&got),
-        ["Still to be recorded: The holder's My Number card, The proxy's ID (no photo needed)."],
-        "a proxy's case opens only with the first visit's items"
+        ["The holder is 10: for a holder under 15 the legal representative applies."],
+        "a child's PINs are the legal representative's to apply for"
     );
     let got = open(
         &mut en,

@@ -25,7 +25,7 @@ pub async fn list(State(state): State<AppState>, ip: ClientIp, visit: Visit) -> 
         Err(r) => return r,
     };
     let lang = console.lang();
-    let cases = match state.recovery.open_counter_cases(200).await {
+    let cases = match state.recovery.open_counter_cases(200, state.clock.now()).await {
         Ok(c) => c,
         Err(e) => return console.unavailable(&state, &e),
     };

@@ -85,7 +85,9 @@ pub fn type_label(state: &AppState, lang: Language, case_type: CaseType, ground:
 pub fn refusal(state: &AppState, lang: Language, r: &CounterRefusal) -> String {
     let text = |s: &str| Arg::Text(s.to_owned());
     let args: Vec<(&str, Arg)> = match r {
-        CounterRefusal::NotUnder15 { age } | CounterRefusal::NotAdult { age } => {
+        CounterRefusal::NotUnder15 { age }
+        | CounterRefusal::NotAdult { age }
+        | CounterRefusal::NeedsRepresentative { age } => {
             vec![("age", Arg::from(i64::from(*age)))]
         }
         CounterRefusal::CaseAlreadyOpen { reference } => vec![("reference", text(reference))],
@@ -185,6 +187,8 @@ mod tests {
             R::TokenOtherPin { pin: "juki".into() },
             R::CaseNotReady { why: "x".into() },
             R::ReportLate,
+            R::NotAWorkstation,
+            R::NeedsRepresentative { age: 10 },
         ];
         for r in &all {
             match r {
@@ -209,7 +213,9 @@ mod tests {
                 | R::TokenExpired
                 | R::TokenOtherPin { .. }
                 | R::CaseNotReady { .. }
-                | R::ReportLate => {}
+                | R::ReportLate
+                | R::NotAWorkstation
+                | R::NeedsRepresentative { .. } => {}
             }
         }
         all

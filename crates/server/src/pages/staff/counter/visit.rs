@@ -44,6 +44,10 @@ async fn pdf_answer(
                 Err(r) => r,
             }
         }
+        Err(CounterPdfError::Layout(_)) => {
+            extra.errors.add(place, console.t(state, "staff-counter-error-letter-layout"));
+            show(state, console, reference, extra, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
         Err(e @ CounterPdfError::Render(_)) => console.unavailable(state, &e),
     }
 }
