@@ -358,3 +358,20 @@ async fn a_case_token_is_single_use_for_one_pin_and_expires_after_15_minutes() {
     let (s, v) = kit.post(&path(&reset_case, "/case-tokens"), Some(&token), json!({"pin": "text"})).await;
     assert_eq!((s, reason(&v)), (422, "reset_on_terminal_only"), "{v}");
 }
+
+#[tokio::test]
+async fn a_token_of_a_member_disabled_since_it_was_issued_is_refused() {
+    let (kit, token) = setup().await;
+    let body = json!({"login_id": LOGIN, "case_type": "in_person", "pins": ["auth"], "operation": "change",
+                      "items": [{"item": "card"}]});
+    let (_, v) = open(&kit, &token, body).await;
+    let case = v["reference"].as_str().unwrap().to_owned();
+    let member = kit.enrol("ct.leaving", reissue_core::staff::StaffRole::Counter).await;
+    let who = Requester::staff(&member.login, None);
+    let now = kit.clock.now();
+    let issued = kit.recovery.issue_case_token(&case, reissue_core::counter::CardPin::Auth, &who, now).await.unwrap();
+    kit.recovery.disable_staff(&member.login, &Actor::Cli, now).await.unwrap();
+    let claim = json!({"token": issued.token.grouped(), "pin": "auth"});
+    let (s, v) = from(&kit, "127.0.0.1", "/api/v1/counter/case-tokens/claim", claim).await;
+    assert_eq!((s, reason(&v)), (404, "case_token_unknown"), "{v}");
+}

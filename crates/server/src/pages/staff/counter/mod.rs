@@ -233,6 +233,6 @@ mod tests {
                 assert!(c.has(lang, k), "{k} is missing in {}", lang.as_str());
             }
         }
-        assert_eq!(keys.len(), 22 + 9 + 9 + 2);
+        assert_eq!(keys.len(), 24 + 9 + 9 + 2);
     }
 }
