@@ -69,6 +69,32 @@ fn card_init_creates_a_software_card_and_refuses_malformed_pins() {
     assert_eq!(again.status.code(), Some(1), "init must not overwrite a card");
 }
 
+/// The card client checks a case token before it calls the server, with its own copy of
+/// the rule (the card crate does not depend on core): both must take and refuse the same.
+#[test]
+fn the_card_client_reads_a_case_token_as_the_server_does() {
+    use reissue_card::counter::CaseToken as Client;
+    use reissue_core::counter::CaseToken as Server;
+    for typed in [
+        "K7QM4-XPA2B",
+        "k7qm4xpa2b",
+        " K7QM4 XPA2B ",
+        "oooooiiiii",
+        "LLLLL-00000",
+        "K7QM4-XPA2",
+        "K7QM4-XPA2BC",
+        "K7QM4-XPA2U",
+        "ＫＱＭ４Ｘ-ＰＡ２Ｂ７",
+        "",
+        "-----",
+        "K7QM4_XPA2B",
+    ] {
+        let server = Server::parse(typed).map(|t| t.grouped());
+        let client = Client::parse(typed).map(|t| t.grouped().to_string());
+        assert_eq!(client, server, "{typed:?}");
+    }
+}
+
 #[cfg(not(feature = "pcsc"))]
 #[test]
 fn without_pcsc_the_reader_commands_say_so_and_fail() {
